@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+// gradcam: Grad-CAM attention analysis of image classifiers under distribution shift.
+import PackageDescription
+
+let package = Package(
+  name: "gradcam",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "gradcam", targets: ["GradCAMTool"]),
+    .library(name: "Autodiff", targets: ["Autodiff"]),
+    .library(name: "NPY", targets: ["NPY"]),
+    .library(name: "Imaging", targets: ["Imaging"]),
+    .library(name: "Checkpoints", targets: ["Checkpoints"]),
+    .library(name: "Networks", targets: ["Networks"]),
+    .library(name: "Corruptions", targets: ["Corruptions"]),
+    .library(name: "GradCAM", targets: ["GradCAM"]),
+    .library(name: "Render", targets: ["Render"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+  ],
+  targets: [
+    // MARK: - C libraries (system libraries found through pkg-config)
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+    .systemLibrary(
+      name: "CCairo", pkgConfig: "cairo",
+      providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+    .systemLibrary(
+      name: "CPNG", pkgConfig: "libpng",
+      providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+    .systemLibrary(
+      name: "CJPEG", pkgConfig: "libjpeg",
+      providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
+
+    // MARK: - Public modules
+    .target(name: "NPY"),
+    .target(
+      name: "Autodiff",
+      dependencies: ["CBLAS", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
+    .target(
+      name: "Checkpoints",
+      dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    .target(name: "Networks", dependencies: ["Autodiff", "Checkpoints"]),
+    .target(
+      name: "Corruptions",
+      dependencies: ["Imaging", .product(name: "Numerics", package: "swift-numerics")],
+      resources: [.copy("Resources")]),
+    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks"]),
+    .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+
+    // MARK: - Command-line tool
+    .executableTarget(
+      name: "GradCAMTool",
+      dependencies: [
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .target(name: "AutodiffTestSupport", dependencies: ["Autodiff"]),
+    .testTarget(
+      name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "NPY"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "CheckpointsTests", dependencies: ["Checkpoints", "NPY"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "NetworksTests", dependencies: ["Networks", "Imaging", "AutodiffTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "CorruptionsTests", dependencies: ["Corruptions", "Imaging", "NPY"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "GradCAMTests", dependencies: ["GradCAM", "Networks", "Imaging", "AutodiffTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "NPYTests", dependencies: ["NPY"]),
+    .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

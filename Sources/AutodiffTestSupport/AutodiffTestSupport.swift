@@ -1,0 +1,1 @@
+// AutodiffTestSupport: see the issues for scope.

@@ -1,0 +1,1 @@
+// Checkpoints: see the issues for scope.

@@ -1,0 +1,1 @@
+// Corruptions: see the issues for scope.

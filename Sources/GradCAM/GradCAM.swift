@@ -1,0 +1,1 @@
+// GradCAM: see the issues for scope.

@@ -1,0 +1,1 @@
+// Render: see the issues for scope.
