@@ -62,7 +62,7 @@ let package = Package(
       ]),
 
     // MARK: - Tests
-    .target(name: "AutodiffTestSupport", dependencies: ["Autodiff"]),
+    .target(name: "AutodiffTestSupport", dependencies: ["Autodiff", "NPY"]),
     .testTarget(
       name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport"],
       resources: [.copy("Fixtures")]),

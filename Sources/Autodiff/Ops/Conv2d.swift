@@ -1,0 +1,275 @@
+// 2-D convolution (PyTorch conv2d semantics) by im2col + GEMM, with a direct kernel for
+// depthwise convolutions, and its backward rule for input, weight and bias.
+
+/// Options of a 2-D convolution, as in `torch.nn.functional.conv2d`.
+public struct Conv2dOptions: Equatable, Sendable {
+  /// Step between windows (rows, columns).
+  public var stride: (Int, Int)
+  /// Zero padding added on each side (rows, columns).
+  public var padding: (Int, Int)
+  /// Spacing between kernel taps (rows, columns).
+  public var dilation: (Int, Int)
+  /// Number of channel groups; `groups == channels` is a depthwise convolution.
+  public var groups: Int
+
+  /// Creates options; square values apply to both dimensions.
+  public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
+    self.init(stride: (stride, stride), padding: (padding, padding), dilation: (dilation, dilation), groups: groups)
+  }
+
+  /// Creates options with separate row and column values.
+  public init(stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1), groups: Int = 1) {
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+    self.groups = groups
+  }
+
+  public static func == (a: Conv2dOptions, b: Conv2dOptions) -> Bool {
+    a.stride == b.stride && a.padding == b.padding && a.dilation == b.dilation && a.groups == b.groups
+  }
+}
+
+/// 2-D convolution (cross-correlation, as PyTorch).
+///
+/// - Parameters:
+///   - x: input `[N, C, H, W]`.
+///   - weight: `[O, C / groups, kH, kW]` (PyTorch OIHW layout).
+///   - bias: `[O]` or nil.
+///   - options: stride, padding, dilation and groups.
+/// - Returns: `[N, O, outH, outW]`.
+public func conv2d(
+  _ x: Tensor, weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions()
+) -> Tensor {
+  precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
+  precondition(weight.rank == 4, "conv2d: weight must be [O, C/groups, kH, kW], got \(weight.shape)")
+  precondition(x.dtype == weight.dtype, "conv2d: input is \(x.dtype) but weight is \(weight.dtype)")
+  let (n, c) = (x.shape[0], x.shape[1])
+  let (o, cg) = (weight.shape[0], weight.shape[1])
+  let groups = options.groups
+  precondition(
+    groups >= 1 && c % groups == 0 && o % groups == 0 && cg == c / groups,
+    "conv2d: input has \(c) channels, weight \(weight.shape) expects \(cg * groups) with \(groups) group(s)")
+  let geometry = ConvGeometry(
+    inH: x.shape[2], inW: x.shape[3], kH: weight.shape[2], kW: weight.shape[3],
+    strideH: options.stride.0, strideW: options.stride.1, padH: options.padding.0,
+    padW: options.padding.1, dilationH: options.dilation.0, dilationW: options.dilation.1)
+  precondition(
+    geometry.outH > 0 && geometry.outW > 0,
+    "conv2d: a \(geometry.kH)x\(geometry.kW) kernel does not fit input \(x.shape) with padding \(options.padding)")
+  let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
+  let value = conv.forward(x, weight)
+  let y = Tensor.recorded(value, op: "conv2d", inputs: [x, weight]) { g, needs in
+    [needs[0] ? conv.inputGradient(g, weight) : nil, needs[1] ? conv.weightGradient(g, x) : nil]
+  }
+  guard let bias else { return y }
+  precondition(bias.shape == [o], "conv2d: bias must be [\(o)], got \(bias.shape)")
+  return y + bias.reshaped([1, o, 1, 1])
+}
+
+/// The sizes of one convolution call, shared by its forward and backward kernels.
+struct ConvPlan {
+  let n: Int, c: Int, o: Int, groups: Int
+  let geometry: ConvGeometry
+
+  var cg: Int { c / groups }
+  var og: Int { o / groups }
+  var k: Int { cg * geometry.kH * geometry.kW }
+  var outPlane: Int { geometry.outH * geometry.outW }
+  var inPlane: Int { geometry.inH * geometry.inW }
+  var outShape: [Int] { [n, o, geometry.outH, geometry.outW] }
+  var isDepthwise: Bool { groups == c && cg == 1 && o == c }
+  /// A 1x1 stride-1 unpadded convolution reads its input directly as the column matrix.
+  var isPointwise: Bool {
+    geometry.kH == 1 && geometry.kW == 1 && geometry.strideH == 1 && geometry.strideW == 1
+      && geometry.padH == 0 && geometry.padW == 0
+  }
+
+  func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
+    switch x.dtype {
+    case .float32: return Tensor(shape: outShape, array: forward(x.array(Float.self), w.array(Float.self)))
+    case .float64: return Tensor(shape: outShape, array: forward(x.array(Double.self), w.array(Double.self)))
+    }
+  }
+
+  func inputGradient(_ g: Tensor, _ w: Tensor) -> Tensor {
+    let shape = [n, c, geometry.inH, geometry.inW]
+    switch g.dtype {
+    case .float32: return Tensor(shape: shape, array: inputGradient(g.array(Float.self), w.array(Float.self)))
+    case .float64: return Tensor(shape: shape, array: inputGradient(g.array(Double.self), w.array(Double.self)))
+    }
+  }
+
+  func weightGradient(_ g: Tensor, _ x: Tensor) -> Tensor {
+    let shape = [o, cg, geometry.kH, geometry.kW]
+    switch g.dtype {
+    case .float32: return Tensor(shape: shape, array: weightGradient(g.array(Float.self), x.array(Float.self)))
+    case .float64: return Tensor(shape: shape, array: weightGradient(g.array(Double.self), x.array(Double.self)))
+    }
+  }
+
+  private func forward<T: TensorScalar>(_ x: [T], _ w: [T]) -> [T] {
+    var out = [T](repeating: 0, count: n * o * outPlane)
+    if isDepthwise {
+      depthwiseForward(x, w, &out)
+      return out
+    }
+    var cols = [T](repeating: 0, count: isPointwise ? 0 : k * outPlane)
+    x.withUnsafeBufferPointer { xb in
+      w.withUnsafeBufferPointer { wb in
+        out.withUnsafeMutableBufferPointer { ob in
+          cols.withUnsafeMutableBufferPointer { cb in
+            for img in 0..<n {
+              for grp in 0..<groups {
+                let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
+                let colPtr: UnsafePointer<T>
+                if isPointwise {
+                  colPtr = src
+                } else {
+                  im2col(src, channels: cg, geometry, cb.baseAddress!)
+                  colPtr = UnsafePointer(cb.baseAddress!)
+                }
+                T.gemm(
+                  transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
+                  a: wb.baseAddress! + grp * og * k, lda: k, b: colPtr, ldb: outPlane, beta: 0,
+                  c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane)
+              }
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  private func inputGradient<T: TensorScalar>(_ g: [T], _ w: [T]) -> [T] {
+    var dx = [T](repeating: 0, count: n * c * inPlane)
+    if isDepthwise {
+      depthwiseInputGradient(g, w, &dx)
+      return dx
+    }
+    var cols = [T](repeating: 0, count: k * outPlane)
+    g.withUnsafeBufferPointer { gb in
+      w.withUnsafeBufferPointer { wb in
+        dx.withUnsafeMutableBufferPointer { db in
+          cols.withUnsafeMutableBufferPointer { cb in
+            for img in 0..<n {
+              for grp in 0..<groups {
+                let dst = db.baseAddress! + (img * c + grp * cg) * inPlane
+                // Columns of the pointwise case are the input itself, so write straight into dx.
+                let colPtr = isPointwise ? dst : cb.baseAddress!
+                T.gemm(
+                  transA: true, transB: false, m: k, n: outPlane, k: og, alpha: 1,
+                  a: wb.baseAddress! + grp * og * k, lda: k,
+                  b: gb.baseAddress! + (img * o + grp * og) * outPlane, ldb: outPlane, beta: 0,
+                  c: colPtr, ldc: outPlane)
+                if !isPointwise { col2im(UnsafePointer(colPtr), channels: cg, geometry, dst) }
+              }
+            }
+          }
+        }
+      }
+    }
+    return dx
+  }
+
+  private func weightGradient<T: TensorScalar>(_ g: [T], _ x: [T]) -> [T] {
+    var dw = [T](repeating: 0, count: o * k)
+    if isDepthwise {
+      depthwiseWeightGradient(g, x, &dw)
+      return dw
+    }
+    var cols = [T](repeating: 0, count: isPointwise ? 0 : k * outPlane)
+    g.withUnsafeBufferPointer { gb in
+      x.withUnsafeBufferPointer { xb in
+        dw.withUnsafeMutableBufferPointer { db in
+          cols.withUnsafeMutableBufferPointer { cb in
+            for img in 0..<n {
+              for grp in 0..<groups {
+                let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
+                let colPtr: UnsafePointer<T>
+                if isPointwise {
+                  colPtr = src
+                } else {
+                  im2col(src, channels: cg, geometry, cb.baseAddress!)
+                  colPtr = UnsafePointer(cb.baseAddress!)
+                }
+                T.gemm(
+                  transA: false, transB: true, m: og, n: k, k: outPlane, alpha: 1,
+                  a: gb.baseAddress! + (img * o + grp * og) * outPlane, lda: outPlane,
+                  b: colPtr, ldb: outPlane, beta: 1,
+                  c: db.baseAddress! + grp * og * k, ldc: k)
+              }
+            }
+          }
+        }
+      }
+    }
+    return dw
+  }
+
+  // MARK: Depthwise (one input channel per output channel): direct loops, no GEMM.
+
+  /// Calls `body(plane, ih, iw, oh, ow, tap)` for every in-image tap of every output pixel.
+  @inline(__always)
+  private func forEachTap(_ body: (Int, Int, Int, Int) -> Void) {
+    let gm = geometry
+    for oh in 0..<gm.outH {
+      for i in 0..<gm.kH {
+        let ih = oh * gm.strideH - gm.padH + i * gm.dilationH
+        if ih < 0 || ih >= gm.inH { continue }
+        for ow in 0..<gm.outW {
+          for j in 0..<gm.kW {
+            let iw = ow * gm.strideW - gm.padW + j * gm.dilationW
+            if iw < 0 || iw >= gm.inW { continue }
+            body(ih * gm.inW + iw, oh * gm.outW + ow, i * gm.kW + j, 0)
+          }
+        }
+      }
+    }
+  }
+
+  private func depthwiseForward<T: TensorScalar>(_ x: [T], _ w: [T], _ out: inout [T]) {
+    let taps = geometry.kH * geometry.kW
+    out.withUnsafeMutableBufferPointer { ob in
+      let op = ob.baseAddress!
+      parallelChunks(n * c, grain: 1) { r in
+        for p in r {
+          let ch = p % c
+          let xs = p * inPlane, os = p * outPlane, ws = ch * taps
+          forEachTap { ii, oi, t, _ in op[os + oi] += x[xs + ii] * w[ws + t] }
+        }
+      }
+    }
+  }
+
+  private func depthwiseInputGradient<T: TensorScalar>(_ g: [T], _ w: [T], _ dx: inout [T]) {
+    let taps = geometry.kH * geometry.kW
+    dx.withUnsafeMutableBufferPointer { db in
+      let dp = db.baseAddress!
+      parallelChunks(n * c, grain: 1) { r in
+        for p in r {
+          let ch = p % c
+          let xs = p * inPlane, os = p * outPlane, ws = ch * taps
+          forEachTap { ii, oi, t, _ in dp[xs + ii] += g[os + oi] * w[ws + t] }
+        }
+      }
+    }
+  }
+
+  private func depthwiseWeightGradient<T: TensorScalar>(_ g: [T], _ x: [T], _ dw: inout [T]) {
+    let taps = geometry.kH * geometry.kW
+    dw.withUnsafeMutableBufferPointer { db in
+      let dp = db.baseAddress!
+      parallelChunks(c, grain: 1) { r in
+        for ch in r {
+          for img in 0..<n {
+            let p = img * c + ch
+            let xs = p * inPlane, os = p * outPlane, ws = ch * taps
+            forEachTap { ii, oi, t, _ in dp[ws + t] += g[os + oi] * x[xs + ii] }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// Matrix multiplication on BLAS GEMM, with batch dimensions broadcast as in torch.matmul.
+
+/// Matrix product of the last two dimensions, `[..., m, k] x [..., k, n] -> [..., m, n]`.
+///
+/// Leading (batch) dimensions broadcast like numpy. Both operands need rank >= 2.
+public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+  precondition(a.rank >= 2 && b.rank >= 2, "matmul: operands need rank >= 2, got \(a.shape) and \(b.shape)")
+  precondition(a.dtype == b.dtype, "matmul: element types differ (\(a.dtype) vs \(b.dtype))")
+  let value = Tensor.matmulRaw(a, b, transA: false, transB: false)
+  return Tensor.recorded(value, op: "matmul", inputs: [a, b]) { g, needs in
+    // dA = g . B^T, dB = A^T . g, summed over broadcast batch dimensions.
+    [needs[0] ? Tensor.matmulRaw(g, b, transA: false, transB: true).summed(toShape: a.shape) : nil,
+     needs[1] ? Tensor.matmulRaw(a, g, transA: true, transB: false).summed(toShape: b.shape) : nil]
+  }
+}
+
+extension Tensor {
+  /// `op(a) . op(b)` over broadcast batches, where `op` transposes the last two dimensions.
+  static func matmulRaw(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool) -> Tensor {
+    let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+    let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+    let (m, k) = transA ? (ac, ar) : (ar, ac)
+    let (k2, n) = transB ? (bc, br) : (br, bc)
+    precondition(k == k2, "matmul: inner dimensions differ: \(a.shape)\(transA ? "^T" : "") x \(b.shape)\(transB ? "^T" : "")")
+    let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+    let batch = shapeCheck("matmul") { () throws(ShapeError) in try Shape.broadcast(batchA, batchB) }
+    let sa = Shape.broadcastStrides(batchA, to: batch), sb = Shape.broadcastStrides(batchB, to: batch)
+    let batches = Shape.count(batch)
+    let outShape = batch + [m, n]
+    func run<T: TensorScalar>(_: T.Type) -> Tensor {
+      let x = a.array(T.self), y = b.array(T.self)
+      var out = [T](repeating: 0, count: batches * m * n)
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+          out.withUnsafeMutableBufferPointer { op in
+            for i in 0..<batches {
+              var rem = i, oa = 0, ob = 0
+              for d in stride(from: batch.count - 1, through: 0, by: -1) {
+                let idx = rem % batch[d]
+                rem /= batch[d]
+                oa += idx * sa[d]
+                ob += idx * sb[d]
+              }
+              T.gemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
+                a: xp.baseAddress! + oa * ar * ac, lda: ac,
+                b: yp.baseAddress! + ob * br * bc, ldb: bc, beta: 0,
+                c: op.baseAddress! + i * m * n, ldc: n)
+            }
+          }
+        }
+      }
+      return Tensor(shape: outShape, array: out)
+    }
+    switch a.dtype {
+    case .float32: return run(Float.self)
+    case .float64: return run(Double.self)
+    }
+  }
+}
+
+/// A fully connected layer's computation, `x . W^T + b` (PyTorch `nn.functional.linear`).
+///
+/// - Parameters:
+///   - x: `[..., in]`.
+///   - weight: `[out, in]` (PyTorch layout).
+///   - bias: `[out]` or nil.
+/// - Returns: `[..., out]`.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+  precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
+  precondition(x.shape.last == weight.shape[1], "linear: input \(x.shape) does not end in \(weight.shape[1]) features")
+  let flat = x.reshaped([-1, weight.shape[1]])
+  let value = Tensor.matmulRaw(flat, weight, transA: false, transB: true)
+  var y = Tensor.recorded(value, op: "linear", inputs: [flat, weight]) { g, needs in
+    [needs[0] ? Tensor.matmulRaw(g, weight, transA: false, transB: false) : nil,
+     needs[1] ? Tensor.matmulRaw(g, flat, transA: true, transB: false) : nil]
+  }
+  if let bias { y = y + bias }
+  return y.reshaped(Array(x.shape.dropLast()) + [weight.shape[0]])
+}

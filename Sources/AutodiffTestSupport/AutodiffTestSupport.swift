@@ -1,1 +1,0 @@
-// AutodiffTestSupport: see the issues for scope.
