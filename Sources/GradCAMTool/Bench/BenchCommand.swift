@@ -1,0 +1,60 @@
+import ArgumentParser
+import Autodiff
+import Foundation
+
+/// `gradcam bench`: speed of the numerical core and the pipelines, as ratios to reference peaks.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure matmul/conv2d GFLOPS vs sgemm peak, graph overhead and pipeline times.",
+    discussion: "Run a release build (swift build -c release). Results go to stdout as a table, or JSON with --json.")
+
+  @Option(help: "Comma-separated suites: core (matmul, conv2d, graph overhead). Default: all.")
+  var suites: String = "core"
+
+  @Option(help: "Timed repetitions per case (the best is reported).")
+  var repeats: Int = 5
+
+  @Option(help: "Write the results as JSON to this file as well.")
+  var json: String?
+
+  func run() throws {
+    var results: [BenchResult] = []
+    let wanted = Set(suites.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+    if wanted.contains("core") || wanted.contains("all") { results += CoreBench(repeats: repeats).run() }
+    if let json {
+      let data = try JSONEncoder.pretty.encode(results)
+      try data.write(to: URL(fileURLWithPath: json), options: .atomic)
+    }
+  }
+}
+
+/// One measured case.
+struct BenchResult: Codable {
+  var suite: String
+  var name: String
+  var seconds: Double
+  var gflops: Double?
+  var ratio: Double?
+  var ratioTo: String?
+}
+
+extension JSONEncoder {
+  static var pretty: JSONEncoder {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return e
+  }
+}
+
+/// Best wall time of `repeats` runs of `body`, after one warm-up run.
+func bestTime(repeats: Int, _ body: () -> Void) -> Double {
+  body()
+  var best = Double.infinity
+  for _ in 0..<max(1, repeats) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+  return best
+}
