@@ -1,0 +1,48 @@
+import Autodiff
+
+/// What a forward pass should expose besides its output, and what it exposed.
+///
+/// Networks call ``tap(_:_:)`` with the output of every addressable module (named by its PyTorch
+/// path, e.g. `layer4` or `blocks.11.norm1`). A tapped module's output is kept in ``captured``
+/// and is part of the graph, so `gradients(of:wrt:)` can differentiate a score with respect to
+/// it. Recording starts at the first tapped module: nothing below it is recorded or
+/// differentiated.
+public final class ForwardContext {
+  /// Module paths whose outputs to capture.
+  public let taps: Set<String>
+  /// Whether to capture every block's attention probabilities (ViTs).
+  public let capturesAttention: Bool
+  /// Whether layers run in training mode (batch statistics in batch norm).
+  public let training: Bool
+  /// Captured outputs by module path.
+  public private(set) var captured: [String: Tensor] = [:]
+  /// Attention probabilities `[B, heads, tokens, tokens]`, one per block, in block order.
+  public private(set) var attentions: [Tensor] = []
+  /// Updated batch-norm running statistics from a training pass, by parameter name.
+  public internal(set) var updatedBuffers: [String: Tensor] = [:]
+
+  /// Creates a context.
+  public init(taps: Set<String> = [], capturesAttention: Bool = false, training: Bool = false) {
+    self.taps = taps
+    self.capturesAttention = capturesAttention
+    self.training = training
+  }
+
+  /// Returns `x`, captured (and made differentiable) when `path` is tapped.
+  public func tap(_ path: String, _ x: Tensor) -> Tensor {
+    guard taps.contains(path) else { return x }
+    // A tensor already in the graph is kept as is so gradients through it stay complete; the
+    // first tap of a pass starts the graph.
+    let t = x.isTracked ? x : x.tracked()
+    captured[path] = t
+    return t
+  }
+
+  /// Records a block's attention probabilities (tapped like any module output, so gradient
+  /// rollout can differentiate with respect to them).
+  func recordAttention(_ path: String, _ probabilities: Tensor) -> Tensor {
+    let t = tap(path, probabilities)
+    if capturesAttention { attentions.append(t) }
+    return t
+  }
+}

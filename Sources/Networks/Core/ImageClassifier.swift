@@ -1,0 +1,87 @@
+import Autodiff
+
+/// How a network expects its input.
+public struct InputSpec: Equatable, Sendable {
+  /// Expected input height and width (networks may accept others; ViTs interpolate positions).
+  public var height: Int, width: Int
+  /// Name of the preprocessing profile that matches the training data (`imagenet`, `cifar`, `none`).
+  public var profile: String
+
+  /// Creates a spec.
+  public init(height: Int, width: Int, profile: String) {
+    self.height = height
+    self.width = width
+    self.profile = profile
+  }
+}
+
+/// A classifier over images `[N, 3, H, W]`, with every module addressable by its PyTorch path.
+public protocol ImageClassifier: AnyObject {
+  /// The architecture name (e.g. `resnet50`, `cifar_resnet56`, `vit_small_patch16`).
+  var architecture: String { get }
+  /// Weights and buffers by state_dict name.
+  var parameters: ParameterTable { get }
+  /// Number of output classes.
+  var classCount: Int { get }
+  /// What input the network expects.
+  var input: InputSpec { get }
+  /// Every module path a caller may tap, in forward order (e.g. `layer4`, `layer4.2.conv3`).
+  var modulePaths: [String] { get }
+  /// The layer Grad-CAM uses by default (`layer4`, CIFAR `layer3`, ViT `blocks.-1.norm1`).
+  var defaultCAMLayer: String { get }
+  /// Runs the network, tapping module outputs as `context` asks.
+  /// - Returns: logits `[N, classCount]`.
+  func forward(_ x: Tensor, context: ForwardContext) -> Tensor
+}
+
+extension ImageClassifier {
+  /// Logits for a batch, with no graph recorded.
+  public func logits(_ x: Tensor) -> Tensor {
+    withoutGradients { forward(x, context: ForwardContext()) }
+  }
+
+  /// Resolves a user-given layer path: negative block indices count from the end
+  /// (`blocks.-1.norm1`), and unknown names get suggestions.
+  public func resolveLayer(_ name: String) throws -> String {
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    var resolved: [String] = []
+    for part in parts {
+      if let n = Int(part), n < 0 {
+        let prefix = resolved.joined(separator: ".")
+        let count = Set(modulePaths.compactMap { p -> Int? in
+          guard p.hasPrefix(prefix + ".") else { return nil }
+          return Int(p.dropFirst(prefix.count + 1).split(separator: ".").first ?? "")
+        }).count
+        guard count + n >= 0 else { throw NetworkError.unknownLayer(name, suggestions: []) }
+        resolved.append(String(count + n))
+      } else {
+        resolved.append(part)
+      }
+    }
+    let path = resolved.joined(separator: ".")
+    guard modulePaths.contains(path) else {
+      throw NetworkError.unknownLayer(name, suggestions: closestPaths(to: path))
+    }
+    return path
+  }
+
+  private func closestPaths(to name: String) -> [String] {
+    let scored = modulePaths.map { ($0, editDistance($0, name)) }.sorted { $0.1 < $1.1 }
+    return scored.prefix(2).filter { $0.1 <= max(3, name.count / 3) }.map(\.0)
+  }
+}
+
+/// Levenshtein distance, for did-you-mean suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let x = Array(a), y = Array(b)
+  if x.isEmpty { return y.count }
+  var prev = Array(0...y.count)
+  for i in 1...x.count {
+    var cur = [i] + Array(repeating: 0, count: y.count)
+    for j in stride(from: 1, through: y.count, by: 1) {
+      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+    }
+    prev = cur
+  }
+  return prev[y.count]
+}

@@ -1,0 +1,42 @@
+import Autodiff
+
+/// A network's weights and buffers by PyTorch state_dict name, in registration order.
+///
+/// Layers keep only names and read their tensors here at forward time, so a trainer can swap in
+/// tracked or updated values, and a converter can write them out unchanged.
+public final class ParameterTable {
+  /// Values by name.
+  public private(set) var values: [String: Tensor] = [:]
+  /// Names in the order the architecture registered them.
+  public private(set) var names: [String] = []
+  /// Names of trainable parameters (buffers such as running statistics excluded).
+  public private(set) var trainable: [String] = []
+
+  /// Creates an empty table.
+  public init() {}
+
+  /// Registers a tensor taken from `source`.
+  @discardableResult
+  func register(_ name: String, _ shape: [Int], from source: WeightSource, trainable isTrainable: Bool = true) -> String {
+    values[name] = source.tensor(name, shape)
+    names.append(name)
+    if isTrainable { trainable.append(name) }
+    return name
+  }
+
+  /// The value of `name`.
+  public subscript(name: String) -> Tensor {
+    get {
+      guard let t = values[name] else { preconditionFailure("ParameterTable: no parameter '\(name)'") }
+      return t
+    }
+    set {
+      precondition(values[name] != nil, "ParameterTable: no parameter '\(name)'")
+      precondition(values[name]!.shape == newValue.shape, "ParameterTable: '\(name)' must keep shape \(values[name]!.shape)")
+      values[name] = newValue
+    }
+  }
+
+  /// Total number of scalars in trainable parameters.
+  public var parameterCount: Int { trainable.reduce(0) { $0 + values[$1]!.count } }
+}

@@ -1,0 +1,82 @@
+import Autodiff
+
+/// A 2-D convolution with PyTorch parameter names `<path>.weight` and optional `<path>.bias`.
+public struct Conv2d {
+  public let path: String
+  public let options: Conv2dOptions
+  let weight: String
+  let bias: String?
+
+  init(_ path: String, in c: Int, out o: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+       groups: Int = 1, bias hasBias: Bool, table: ParameterTable, source: WeightSource) {
+    self.path = path
+    options = Conv2dOptions(stride: stride, padding: padding, groups: groups)
+    weight = table.register("\(path).weight", [o, c / groups, kernel, kernel], from: source)
+    bias = hasBias ? table.register("\(path).bias", [o], from: source) : nil
+  }
+
+  func callAsFunction(_ x: Tensor, _ table: ParameterTable, _ ctx: ForwardContext) -> Tensor {
+    ctx.tap(path, conv2d(x, weight: table[weight], bias: bias.map { table[$0] }, options: options))
+  }
+}
+
+/// Batch normalisation over channels (`<path>.weight/bias/running_mean/running_var`), eps 1e-5.
+public struct BatchNorm2d {
+  public let path: String
+  let epsilon: Double
+
+  init(_ path: String, _ c: Int, table: ParameterTable, source: WeightSource, epsilon: Double = 1e-5) {
+    self.path = path
+    self.epsilon = epsilon
+    table.register("\(path).weight", [c], from: source)
+    table.register("\(path).bias", [c], from: source)
+    table.register("\(path).running_mean", [c], from: source, trainable: false)
+    table.register("\(path).running_var", [c], from: source, trainable: false)
+  }
+
+  func callAsFunction(_ x: Tensor, _ table: ParameterTable, _ ctx: ForwardContext) -> Tensor {
+    let mean = table["\(path).running_mean"], variance = table["\(path).running_var"]
+    let w = table["\(path).weight"], b = table["\(path).bias"]
+    if ctx.training {
+      let r = batchNormTraining(x, runningMean: mean, runningVariance: variance, weight: w, bias: b, epsilon: epsilon)
+      ctx.updatedBuffers["\(path).running_mean"] = r.runningMean
+      ctx.updatedBuffers["\(path).running_var"] = r.runningVariance
+      return ctx.tap(path, r.output)
+    }
+    return ctx.tap(path, batchNorm(x, runningMean: mean, runningVariance: variance, weight: w, bias: b, epsilon: epsilon))
+  }
+}
+
+/// A fully connected layer (`<path>.weight [out, in]`, `<path>.bias [out]`).
+public struct Linear {
+  public let path: String
+  let hasBias: Bool
+
+  init(_ path: String, in i: Int, out o: Int, bias: Bool = true, table: ParameterTable, source: WeightSource) {
+    self.path = path
+    hasBias = bias
+    table.register("\(path).weight", [o, i], from: source)
+    if bias { table.register("\(path).bias", [o], from: source) }
+  }
+
+  func callAsFunction(_ x: Tensor, _ table: ParameterTable, _ ctx: ForwardContext) -> Tensor {
+    ctx.tap(path, linear(x, weight: table["\(path).weight"], bias: hasBias ? table["\(path).bias"] : nil))
+  }
+}
+
+/// Layer normalisation over the last dimension (`<path>.weight`, `<path>.bias`).
+public struct LayerNorm {
+  public let path: String
+  let epsilon: Double
+
+  init(_ path: String, _ d: Int, epsilon: Double, table: ParameterTable, source: WeightSource) {
+    self.path = path
+    self.epsilon = epsilon
+    table.register("\(path).weight", [d], from: source)
+    table.register("\(path).bias", [d], from: source)
+  }
+
+  func callAsFunction(_ x: Tensor, _ table: ParameterTable, _ ctx: ForwardContext) -> Tensor {
+    ctx.tap(path, layerNorm(x, weight: table["\(path).weight"], bias: table["\(path).bias"], epsilon: epsilon))
+  }
+}

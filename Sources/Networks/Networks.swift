@@ -1,1 +1,0 @@
-// Networks: see the issues for scope.

@@ -1,0 +1,170 @@
+import Autodiff
+
+/// A timm / DINO Vision Transformer (pre-norm blocks, class token, optional register tokens),
+/// with timm's module paths: `patch_embed.proj`, `blocks.N.norm1`, `blocks.N.attn`, `norm`, `head`.
+public final class VisionTransformer: ImageClassifier {
+  /// The classifier on top of the backbone.
+  public enum Head: Equatable, Sendable {
+    /// No classifier: logits are the normalised class-token features.
+    case none
+    /// timm's `head` Linear on the final normalised class token.
+    case token(classes: Int)
+    /// DINO's linear evaluation head (`linear.weight`): the class tokens of the last `blocks`
+    /// blocks, each passed through the final norm, concatenated (plus the mean patch token when
+    /// `averagePatches`, interleaved as DINO does).
+    case dinoLinear(classes: Int, blocks: Int, averagePatches: Bool)
+  }
+
+  /// Sizes of the transformer.
+  public struct Config: Equatable, Sendable {
+    public var patch: Int, dim: Int, depth: Int, heads: Int
+    public var mlpRatio = 4
+    public var registers = 0
+    public var imageSize = 224
+    public var epsilon = 1e-6
+    public var head: Head = .token(classes: 1000)
+
+    /// Creates a configuration.
+    public init(patch: Int, dim: Int, depth: Int, heads: Int, registers: Int = 0, imageSize: Int = 224, head: Head = .token(classes: 1000)) {
+      self.patch = patch
+      self.dim = dim
+      self.depth = depth
+      self.heads = heads
+      self.registers = registers
+      self.imageSize = imageSize
+      self.head = head
+    }
+
+    /// Standard sizes by timm name stem: `vit_tiny/small/base_patch{8,16}`, `_reg4` suffix for registers.
+    public static func named(_ name: String, head: Head = .token(classes: 1000)) -> Config? {
+      let sizes: [String: (Int, Int)] = ["tiny": (192, 3), "small": (384, 6), "base": (768, 12)]
+      let parts = name.split(separator: "_")
+      guard parts.count >= 3, parts[0] == "vit", let (dim, heads) = sizes[String(parts[1])],
+        parts[2].hasPrefix("patch"), let p = Int(parts[2].dropFirst(5)), p == 8 || p == 16
+      else { return nil }
+      let registers = parts.count > 3 && parts[3].hasPrefix("reg") ? Int(parts[3].dropFirst(3)) ?? 0 : 0
+      return Config(patch: p, dim: dim, depth: 12, heads: heads, registers: registers, head: head)
+    }
+  }
+
+  public let architecture: String
+  public let parameters = ParameterTable()
+  public let config: Config
+  public let modulePaths: [String]
+  public let defaultCAMLayer = "blocks.-1.norm1"
+  public var input: InputSpec { InputSpec(height: config.imageSize, width: config.imageSize, profile: "imagenet") }
+  public var classCount: Int {
+    switch config.head {
+    case .none: return config.dim
+    case .token(let c), .dinoLinear(let c, _, _): return c
+    }
+  }
+
+  /// Number of tokens before the patch tokens (class token and registers).
+  public var prefixTokenCount: Int { 1 + config.registers }
+  /// Whether `pos_embed` covers only patch tokens (timm `no_embed_class`, register models).
+  let positionsExcludePrefix: Bool
+  let patchEmbed: Conv2d
+  let blocks: [TransformerBlock]
+  let norm: LayerNorm
+  let headLayer: Linear?
+
+  /// Builds a ViT named `architecture` with weights from `source`.
+  public init(_ architecture: String, config: Config, weights source: WeightSource) throws {
+    self.architecture = architecture
+    self.config = config
+    let t = parameters, d = config.dim
+    let grid = config.imageSize / config.patch
+    patchEmbed = Conv2d("patch_embed.proj", in: 3, out: d, kernel: config.patch, stride: config.patch, bias: true, table: t, source: source)
+    t.register("cls_token", [1, 1, d], from: source)
+    if config.registers > 0 { t.register("reg_token", [1, config.registers, d], from: source) }
+    // timm register models keep positions for patches only; others include the prefix tokens.
+    let posTokens: Int
+    if case .stateDict(let sd) = source.mode, let pe = sd["pos_embed"], pe.rank == 3 {
+      posTokens = pe.shape[1]
+    } else {
+      posTokens = grid * grid + (config.registers > 0 ? 0 : 1)
+    }
+    positionsExcludePrefix = posTokens == grid * grid
+    t.register("pos_embed", [1, posTokens, d], from: source)
+    var paths = ["patch_embed.proj", "patch_embed", "pos_drop"]
+    blocks = (0..<config.depth).map { i in
+      TransformerBlock("blocks.\(i)", dim: d, heads: config.heads, mlpRatio: config.mlpRatio, epsilon: config.epsilon, table: t, source: source)
+    }
+    for b in blocks { paths += b.modulePaths }
+    norm = LayerNorm("norm", d, epsilon: config.epsilon, table: t, source: source)
+    paths.append("norm")
+    switch config.head {
+    case .none: headLayer = nil
+    case .token(let c):
+      headLayer = Linear("head", in: d, out: c, table: t, source: source)
+      paths.append("head")
+    case .dinoLinear(let c, let n, let avg):
+      headLayer = Linear("linear", in: d * (n + (avg ? 1 : 0)), out: c, table: t, source: source)
+      paths.append("linear")
+    }
+    modulePaths = paths
+    try source.finish()
+  }
+
+  /// The patch grid for an input of this size.
+  public func tokenGrid(height: Int, width: Int) -> (rows: Int, columns: Int) {
+    (height / config.patch, width / config.patch)
+  }
+
+  public func forward(_ x: Tensor, context ctx: ForwardContext) -> Tensor {
+    let t = parameters
+    let n = x.shape[0]
+    let (gh, gw) = tokenGrid(height: x.shape[2], width: x.shape[3])
+    // [N, D, gh, gw] -> [N, gh*gw, D]
+    var h = patchEmbed(x, t, ctx).flattened(from: 2).transposed(1, 2)
+    h = ctx.tap("patch_embed", h)
+    var prefix = [t["cls_token"].broadcast(to: [n, 1, config.dim])]
+    if config.registers > 0 { prefix.append(t["reg_token"].broadcast(to: [n, config.registers, config.dim])) }
+    let positions = positionEmbedding(rows: gh, columns: gw)
+    if positionsExcludePrefix {
+      h = concatTokens(prefix + [h + positions])
+    } else {
+      h = concatTokens(prefix + [h]) + positions
+    }
+    h = ctx.tap("pos_drop", h)
+    var outputs: [Tensor] = []
+    for block in blocks {
+      h = block(h, t, ctx)
+      outputs.append(h)
+    }
+    switch config.head {
+    case .none:
+      return ctx.tap("norm", norm(h, t, ctx)).token(0)
+    case .token:
+      let normed = ctx.tap("norm", norm(h, t, ctx))
+      return headLayer!(normed.token(0), t, ctx)
+    case .dinoLinear(_, let count, let avg):
+      let last = outputs.suffix(count).map { norm(layerNormInput: $0, t) }
+      var features = concatFeatures(last.map { $0.token(0) })
+      if avg {
+        let patches = last.last!.tokens(from: prefixTokenCount).mean(alongAxes: [1])
+        features = interleave(features, patches)
+      }
+      return headLayer!(features, t, ctx)
+    }
+  }
+
+  private func norm(layerNormInput x: Tensor, _ t: ParameterTable) -> Tensor {
+    layerNorm(x, weight: t["norm.weight"], bias: t["norm.bias"], epsilon: config.epsilon)
+  }
+
+  /// `pos_embed` for a grid of this size: as stored at the training size, else the patch part
+  /// resampled bicubically (timm's `resample_abs_pos_embed`, antialias on) and the prefix kept.
+  func positionEmbedding(rows: Int, columns: Int) -> Tensor {
+    let pe = parameters["pos_embed"]
+    let stored = config.imageSize / config.patch
+    let prefix = positionsExcludePrefix ? 0 : 1
+    if rows == stored && columns == stored { return pe }
+    let d = config.dim
+    let grid = pe.tokens(from: prefix).reshaped([1, stored, stored, d]).permuted([0, 3, 1, 2])
+    let resized = resizeBicubicAntialiased(grid, rows: rows, columns: columns)
+      .permuted([0, 2, 3, 1]).reshaped([1, rows * columns, d])
+    return prefix == 0 ? resized : concatTokens([pe.tokenRange(0..<prefix), resized])
+  }
+}
