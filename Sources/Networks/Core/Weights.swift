@@ -31,8 +31,8 @@ public final class WeightSource {
   public enum Mode {
     /// From named tensors (a loaded checkpoint, keys as in PyTorch's state_dict).
     case stateDict([String: Tensor])
-    /// A deterministic formula of the name, element index and shape (for parity tests).
-    case formula(@Sendable (String, Int, [Int]) -> Float)
+    /// A deterministic formula of the name and shape (for parity tests and benchmarks).
+    case formula(@Sendable (String, [Int]) -> Tensor)
     /// Zeros, only recording what is asked for.
     case shapesOnly
   }
@@ -68,8 +68,7 @@ public final class WeightSource {
       }
       return t.converted(to: .float32).reshaped(shape)
     case .formula(let f):
-      let n = Shape.count(shape)
-      return Tensor(shape: shape, scalars: (0..<n).map { f(name, $0, shape) })
+      return f(name, shape)
     case .shapesOnly:
       return Tensor.zeros(shape)
     }

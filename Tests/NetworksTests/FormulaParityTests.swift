@@ -1,0 +1,44 @@
+import Autodiff
+import AutodiffTestSupport
+import Networks
+import XCTest
+
+/// Full-size networks with deterministic weights (WeightFormula, mirrored by
+/// Scripts/fixtures/weight_formula.py) against PyTorch logits written by
+/// Scripts/fixtures/make_network_fixtures.py (torch 2.15.0, torchvision 0.29.2, timm 1.0.31).
+/// Tolerance: max |Swift - torch| / max(|torch|, 1e-3) over the logits ≤ 1e-3.
+final class FormulaParityTests: XCTestCase {
+  func testResNet50MatchesTorchvision() throws {
+    let model = try ResNet("resnet50", weights: WeightFormula.source)
+    let x = WeightFormula.tensor("input", [2, 3, 224, 224])
+    let expected = try loadFixture("resnet50_formula_logits", bundle: .module)
+    let logits = model.logits(x)
+    XCTAssertLessThanOrEqual(maxRelativeDifference(logits, expected), 1e-3)
+  }
+
+  func testViTSmallPatch16MatchesTimm() throws {
+    try checkViT("vit_small_patch16", size: 224, fixture: "vit_small_patch16_224_formula_logits")
+  }
+
+  func testViTSmallPatch8MatchesTimm() throws {
+    try checkViT("vit_small_patch8", size: 224, fixture: "vit_small_patch8_224_formula_logits")
+  }
+
+  func testViTSmallPatch8At480InterpolatesPositionsAsTimm() throws {
+    try checkViT("vit_small_patch8", size: 480, fixture: "vit_small_patch8_480_formula_logits")
+  }
+
+  func testViTWithRegisterTokensMatchesTimm() throws {
+    try checkViT("vit_small_patch16_reg4", size: 224, fixture: "vit_small_patch16_224_reg4_formula_logits")
+  }
+
+  private func checkViT(_ name: String, size: Int, fixture: String) throws {
+    let config = try XCTUnwrap(VisionTransformer.Config.named(name))
+    let model = try VisionTransformer(name, config: config, weights: WeightFormula.source)
+    let x = WeightFormula.tensor("input", [1, 3, size, size])
+    let expected = try loadFixture(fixture, bundle: .module)
+    let logits = model.logits(x)
+    XCTAssertEqual(logits.shape, expected.shape)
+    XCTAssertLessThanOrEqual(maxRelativeDifference(logits, expected), 1e-3, "\(name) at \(size)")
+  }
+}
