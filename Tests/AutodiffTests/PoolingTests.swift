@@ -53,6 +53,9 @@ final class PoolingTests: XCTestCase {
       maxPool2d($0, kernel: (2, 3), stride: (2, 1), padding: (1, 0), dilation: (2, 1), ceilMode: true)
     }
     try assertTorchParity("maxpool_k2_ceil") { maxPool2d($0, kernel: 2, ceilMode: true) }
+    try assertTorchParity("maxpool_dilated2_ceil") {
+      maxPool2d($0, kernel: (3, 3), stride: (1, 2), padding: (1, 1), dilation: (2, 2), ceilMode: true)
+    }
     try assertTorchParity("maxpool_k3s2_ceil_pad") { maxPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true) }
     // Integer inputs with many ties: the gradient must land where torch's indices point.
     try assertTorchParity("maxpool_ties") { maxPool2d($0, kernel: 3, stride: 1, padding: 1) }
@@ -70,6 +73,11 @@ final class PoolingTests: XCTestCase {
       avgPool2d($0, kernel: (3, 2), stride: (2, 3), padding: (1, 1), ceilMode: true, countIncludePad: false)
     }
     try assertTorchParity("avgpool_k2_ceil") { avgPool2d($0, kernel: 2, ceilMode: true) }
+    // The last row window overhangs the padded input: divisor 2 with padding counted, 1 without.
+    try assertTorchParity("avgpool_overhang") { avgPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true) }
+    try assertTorchParity("avgpool_overhang_nopad") {
+      avgPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)
+    }
   }
 
   func testAdaptivePoolMatchesTorch() throws {
