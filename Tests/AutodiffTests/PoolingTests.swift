@@ -22,6 +22,14 @@ final class PoolingTests: XCTestCase {
     XCTAssertEqual(try gradients(of: y.sum(), wrt: [x])[0].doubles, [0, 1, 0, 0])
   }
 
+  func testMaxPoolPropagatesNaNLikeTorch() throws {
+    // PyTorch's kernel takes `val > max || isnan(val)`: a NaN wins its window and gets the gradient.
+    let x = Tensor(shape: [1, 1, 2, 2], doubles: [1, .nan, 3, 2]).tracked()
+    let y = maxPool2d(x, kernel: 2)
+    XCTAssertTrue(y.doubles[0].isNaN)
+    XCTAssertEqual(try gradients(of: y.sum(), wrt: [x])[0].doubles, [0, 1, 0, 0])
+  }
+
   // Tolerances: Double central differences with step 1e-6; inputs are >= 0.01 apart so no window
   // has a tie within the step: |analytic - numeric| <= 1e-6 + 1e-5 |numeric|.
   func testMaxPoolGradients() throws {
