@@ -61,3 +61,13 @@ func distinctValues(_ shape: [Int], seed: UInt64) -> Tensor {
   values.shuffle(using: &rng)
   return Tensor(shape: shape, doubles: values)
 }
+
+/// How the test bundle resolves fixtures in a subfolder of `Fixtures` on this platform.
+final class OpsFixtureLookupTests: XCTestCase {
+  func testSubfolderLookup() throws {
+    // The folder goes in `subdirectory`; this is what `opsFixture` uses.
+    XCTAssertEqual(try opsFixture("opt_b0").shape, [2])
+    // A path in the resource name ("ops/opt_b0" under "Fixtures") is also resolved.
+    XCTAssertEqual(try loadFixture("ops/opt_b0", bundle: .module).shape, [2])
+  }
+}

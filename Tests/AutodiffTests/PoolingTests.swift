@@ -22,6 +22,14 @@ final class PoolingTests: XCTestCase {
     XCTAssertEqual(try gradients(of: y.sum(), wrt: [x])[0].doubles, [0, 1, 0, 0])
   }
 
+  func testMaxPoolPropagatesNaNLikeTorch() throws {
+    // PyTorch's kernel takes `val > max || isnan(val)`: a NaN wins its window and gets the gradient.
+    let x = Tensor(shape: [1, 1, 2, 2], doubles: [1, .nan, 3, 2]).tracked()
+    let y = maxPool2d(x, kernel: 2)
+    XCTAssertTrue(y.doubles[0].isNaN)
+    XCTAssertEqual(try gradients(of: y.sum(), wrt: [x])[0].doubles, [0, 1, 0, 0])
+  }
+
   // Tolerances: Double central differences with step 1e-6; inputs are >= 0.01 apart so no window
   // has a tie within the step: |analytic - numeric| <= 1e-6 + 1e-5 |numeric|.
   func testMaxPoolGradients() throws {
@@ -53,6 +61,9 @@ final class PoolingTests: XCTestCase {
       maxPool2d($0, kernel: (2, 3), stride: (2, 1), padding: (1, 0), dilation: (2, 1), ceilMode: true)
     }
     try assertTorchParity("maxpool_k2_ceil") { maxPool2d($0, kernel: 2, ceilMode: true) }
+    try assertTorchParity("maxpool_dilated2_ceil") {
+      maxPool2d($0, kernel: (3, 3), stride: (1, 2), padding: (1, 1), dilation: (2, 2), ceilMode: true)
+    }
     try assertTorchParity("maxpool_k3s2_ceil_pad") { maxPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true) }
     // Integer inputs with many ties: the gradient must land where torch's indices point.
     try assertTorchParity("maxpool_ties") { maxPool2d($0, kernel: 3, stride: 1, padding: 1) }
@@ -70,6 +81,11 @@ final class PoolingTests: XCTestCase {
       avgPool2d($0, kernel: (3, 2), stride: (2, 3), padding: (1, 1), ceilMode: true, countIncludePad: false)
     }
     try assertTorchParity("avgpool_k2_ceil") { avgPool2d($0, kernel: 2, ceilMode: true) }
+    // The last row window overhangs the padded input: divisor 2 with padding counted, 1 without.
+    try assertTorchParity("avgpool_overhang") { avgPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true) }
+    try assertTorchParity("avgpool_overhang_nopad") {
+      avgPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)
+    }
   }
 
   func testAdaptivePoolMatchesTorch() throws {

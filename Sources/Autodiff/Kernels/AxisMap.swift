@@ -5,8 +5,9 @@
 
 /// Output `i` of the map is `sum_k weights[i * taps + k] * input[indices[i * taps + k]]`.
 ///
-/// Indices may repeat (border-clamped bicubic taps); unused taps have weight 0 and index 0.
-struct AxisMap: Equatable {
+/// Indices may repeat (border-clamped bicubic taps); unused taps have weight 0 and index 0, and
+/// zero-weight taps are skipped (an infinite input never leaks into a neighbour as NaN).
+struct AxisMap {
   let inSize: Int
   let outSize: Int
   let taps: Int
@@ -28,10 +29,30 @@ struct AxisMap: Equatable {
       }
     }
   }
+}
 
-  static func == (a: AxisMap, b: AxisMap) -> Bool {
-    a.inSize == b.inSize && a.outSize == b.outSize && a.taps == b.taps && a.indices == b.indices
-      && a.weights == b.weights
+/// The tap tables of two maps in raw buffers, so the inner loops index without bounds checks.
+private struct TapTables<T: TensorScalar> {
+  let wIdx: UnsafeMutablePointer<Int>, wWt: UnsafeMutablePointer<T>
+  let hIdx: UnsafeMutablePointer<Int>, hWt: UnsafeMutablePointer<T>
+
+  init(hMap: AxisMap, wMap: AxisMap) {
+    func copy<E>(_ a: [E]) -> UnsafeMutablePointer<E> {
+      let p = UnsafeMutablePointer<E>.allocate(capacity: Swift.max(a.count, 1))
+      p.initialize(from: a, count: a.count)
+      return p
+    }
+    wIdx = copy(wMap.indices)
+    wWt = copy(wMap.weights.map { T($0) })
+    hIdx = copy(hMap.indices)
+    hWt = copy(hMap.weights.map { T($0) })
+  }
+
+  func deallocate() {
+    wIdx.deallocate()
+    wWt.deallocate()
+    hIdx.deallocate()
+    hWt.deallocate()
   }
 }
 
@@ -42,8 +63,9 @@ func applySeparable(_ x: Tensor, hMap: AxisMap, wMap: AxisMap) -> Tensor {
   let (inH, inW, outH, outW) = (hMap.inSize, wMap.inSize, hMap.outSize, wMap.outSize)
   func run<T: TensorScalar>(_: T.Type) -> Tensor {
     let src = x.array(T.self)
-    let wIdx = wMap.indices, wWt = wMap.weights.map { T($0) }
-    let hIdx = hMap.indices, hWt = hMap.weights.map { T($0) }
+    let tables = TapTables<T>(hMap: hMap, wMap: wMap)
+    defer { tables.deallocate() }
+    let (wIdx, wWt, hIdx, hWt) = (tables.wIdx, tables.wWt, tables.hIdx, tables.hWt)
     let (wt, ht) = (wMap.taps, hMap.taps)
     var out = [T](repeating: 0, count: planes * outH * outW)
     src.withUnsafeBufferPointer { sb in
@@ -61,7 +83,7 @@ func applySeparable(_ x: Tensor, hMap: AxisMap, wMap: AxisMap) -> Tensor {
                 let row = sp + h * inW, trow = t + h * outW
                 for j in 0..<outW {
                   var acc: T = 0
-                  for k in 0..<wt { acc += wWt[j * wt + k] * row[wIdx[j * wt + k]] }
+                  for k in 0..<wt where wWt[j * wt + k] != 0 { acc += wWt[j * wt + k] * row[wIdx[j * wt + k]] }
                   trow[j] = acc
                 }
               }
@@ -97,8 +119,9 @@ func applySeparableTransposed(_ g: Tensor, hMap: AxisMap, wMap: AxisMap) -> Tens
   let (inH, inW, outH, outW) = (hMap.inSize, wMap.inSize, hMap.outSize, wMap.outSize)
   func run<T: TensorScalar>(_: T.Type) -> Tensor {
     let src = g.array(T.self)
-    let wIdx = wMap.indices, wWt = wMap.weights.map { T($0) }
-    let hIdx = hMap.indices, hWt = hMap.weights.map { T($0) }
+    let tables = TapTables<T>(hMap: hMap, wMap: wMap)
+    defer { tables.deallocate() }
+    let (wIdx, wWt, hIdx, hWt) = (tables.wIdx, tables.wWt, tables.hIdx, tables.hWt)
     let (wt, ht) = (wMap.taps, hMap.taps)
     var out = [T](repeating: 0, count: planes * inH * inW)
     src.withUnsafeBufferPointer { sb in
@@ -126,7 +149,7 @@ func applySeparableTransposed(_ g: Tensor, hMap: AxisMap, wMap: AxisMap) -> Tens
                 let trow = t + h * outW, orow = op + h * inW
                 for j in 0..<outW {
                   let v = trow[j]
-                  for k in 0..<wt { orow[wIdx[j * wt + k]] += wWt[j * wt + k] * v }
+                  for k in 0..<wt where wWt[j * wt + k] != 0 { orow[wIdx[j * wt + k]] += wWt[j * wt + k] * v }
                 }
               }
             }

@@ -12,8 +12,8 @@ func poolOutputSize(
   precondition(kernel > 0 && stride > 0 && dilation > 0 && padding >= 0,
                "\(op): kernel, stride and dilation must be positive and padding non-negative")
   let effective = dilation * (kernel - 1) + 1
-  precondition(padding <= effective / 2,
-               "\(op): padding \(padding) must be at most half the effective kernel size \(effective)")
+  // PyTorch's check uses the kernel size, not the dilated extent.
+  precondition(padding <= kernel / 2, "\(op): padding \(padding) must be at most half the kernel size \(kernel)")
   let span = input + 2 * padding - effective + (ceilMode ? stride - 1 : 0)
   // Floor division (rounding towards -inf), as PyTorch's div_rtn.
   var out = (span >= 0 ? span / stride : -((-span + stride - 1) / stride)) + 1
@@ -33,7 +33,7 @@ func poolOutputSize(
 ///   - x: input `[N, C, H, W]`.
 ///   - kernel: window size (rows, columns).
 ///   - stride: step between windows; defaults to `kernel`.
-///   - padding: implicit `-inf` padding on each side; at most half the effective kernel.
+///   - padding: implicit `-inf` padding on each side; at most half the kernel (as PyTorch).
 ///   - dilation: spacing between window taps.
 ///   - ceilMode: round the output size up (the last window may overhang the input).
 /// - Returns: `[N, C, outH, outW]`.
