@@ -105,10 +105,9 @@ extension SafeTensors {
 
   private static func integers(_ values: [Any], _ what: String) throws -> [Int] {
     try values.map { v in
-      if !(v is Bool), let n = v as? NSNumber, n.doubleValue == n.doubleValue.rounded() {
-        let d = n.doubleValue
-        if abs(d) >= 9.0e18 { throw CheckpointError.limitExceeded("\(what) value \(d) is too large") }
-        return n.intValue
+      if let i = v as? Int { return i }
+      if let d = v as? Double, d.isFinite, d == d.rounded() {
+        throw CheckpointError.limitExceeded("\(what) value \(d) is too large")
       }
       throw CheckpointError.invalidSafeTensors("\(what) contains a non-integer")
     }

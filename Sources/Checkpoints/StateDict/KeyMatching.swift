@@ -5,6 +5,12 @@ public struct KeyMatchReport: Sendable, CustomStringConvertible {
     public let key: String
     public let expected: [Int]
     public let actual: [Int]
+
+    public init(key: String, expected: [Int], actual: [Int]) {
+      self.key = key
+      self.expected = expected
+      self.actual = actual
+    }
   }
 
   /// Expected keys absent from the state dict.
