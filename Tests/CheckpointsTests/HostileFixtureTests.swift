@@ -49,3 +49,27 @@ final class HostileFixtureTests: XCTestCase {
     }
   }
 }
+
+/// Opt-in timing / oracle check on any checkpoint: `CHECKPOINT_PROBE_FILE=/path swift test --filter ProbeFileTests`.
+final class ProbeFileTests: XCTestCase {
+  func testLoadFileFromEnvironment() throws {
+    guard let path = ProcessInfo.processInfo.environment["CHECKPOINT_PROBE_FILE"] else {
+      throw XCTSkip("set CHECKPOINT_PROBE_FILE to load a file")
+    }
+    let start = Date()
+    do {
+      let sd = try Checkpoint.loadStateDict(contentsOf: URL(fileURLWithPath: path))
+      let bytes = sd.entries.reduce(0) { $0 + $1.tensor.data.count }
+      print("PROBE \(path): \(sd.count) tensors, \(bytes) bytes, path \(sd.sourcePath), dropped \(sd.droppedKeys.count), \(Date().timeIntervalSince(start)) s")
+      for e in sd.entries.prefix(3) { print("PROBE   \(e.originalKey) -> \(e.key) \(e.tensor.dtype) \(e.tensor.shape)") }
+    } catch {
+      print("PROBE \(path): \(error)")
+    }
+    if ProcessInfo.processInfo.environment["CHECKPOINT_PROBE_ALL_HOSTILE"] != nil {
+      let dir = Fixtures.root.appendingPathComponent("hostile")
+      for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name != "expected.json" {
+        do { _ = try Checkpoint.load(contentsOf: dir.appendingPathComponent(name)) } catch { print("HOSTILE \(error)") }
+      }
+    }
+  }
+}

@@ -29,6 +29,7 @@ final class MixedFixtureTests: XCTestCase {
   func testZipProtocol4() throws { try check("mixed_zip_p4.pth", format: .torchZip) }
   func testZipProtocol5() throws { try check("mixed_zip_p5.pth", format: .torchZip) }
   func testZipWithDottedArchivePrefix() throws { try check("weird.name-1.pth.tar", format: .torchZip) }
+  func testZipRecompressedWithDeflate() throws { try check("mixed_zip_deflated.pth", format: .torchZip) }
   func testLegacyProtocol2() throws { try check("mixed_legacy_p2.pth", format: .torchLegacy) }
   func testLegacyProtocol4() throws { try check("mixed_legacy_p4.pth", format: .torchLegacy) }
   func testPlainPickle() throws { try check("mixed_plain_p2.pkl", format: .pickle, skipping: ["u16"]) }

@@ -58,7 +58,7 @@ struct ZipArchive {
     let raw = data[start..<end]
     switch entry.method {
     case 0:
-      guard raw.crc32(checksum: 0) == entry.crc32 else {
+      guard CRC32.checksum(raw) == entry.crc32 else {
         throw CheckpointError.invalidZip("CRC-32 mismatch in entry '\(entry.name)'")
       }
       return raw
@@ -70,7 +70,7 @@ struct ZipArchive {
       do {
         crc = try Data.decompress(
           size: Int64(entry.compressedSize), bufferSize: 64 * 1024, skipCRC32: false,
-          provider: { position, size in
+          provider: { (position: Int64, size: Int) -> Data in
             let s = start + Int(position)
             return self.data.subdata(in: s..<min(s + size, end))
           },
