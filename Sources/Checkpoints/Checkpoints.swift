@@ -1,1 +1,0 @@
-// Checkpoints: see the issues for scope.

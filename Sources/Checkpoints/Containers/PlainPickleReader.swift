@@ -1,0 +1,23 @@
+import Foundation
+
+/// Reads a plain `pickle.dump` of tensors (checkpoints.md §3.4): each storage arrives as
+/// `torch.storage._load_from_bytes(<embedded legacy torch.save blob>)`.
+enum PlainPickleReader {
+  static func read(_ input: Data, options: CheckpointLoadOptions, depth: Int) throws -> CheckpointValue {
+    guard input.count <= options.limits.maxPickleBytes else {
+      throw CheckpointError.limitExceeded("pickle of \(input.count) bytes exceeds the pickle limit")
+    }
+    let data = input.startIndex == 0 ? input : Data(input)
+    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
+      try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1)
+    }
+    let value: PickleValue = try data.withUnsafeBytes { bytes in
+      var vm = PickleMachine(bytes: bytes, start: 0, calls: calls, limits: options.limits) { _ in
+        throw CheckpointError.malformedPickle("persistent id in a plain pickle")
+      }
+      return try vm.run()
+    }
+    var converter = ValueConverter(limits: options.limits)
+    return try converter.convert(value)
+  }
+}

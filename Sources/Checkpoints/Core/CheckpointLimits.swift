@@ -1,0 +1,28 @@
+/// Upper bounds applied while reading untrusted checkpoint files.
+///
+/// Every size read from a file is checked against these before any allocation, so a hostile
+/// file fails with ``CheckpointError/limitExceeded(_:)`` (or a more specific error) instead of
+/// exhausting memory.
+public struct CheckpointLimits: Sendable, Equatable {
+  /// Largest element count of one tensor.
+  public var maxTensorElements: Int = 1 << 30
+  /// Largest byte size of one tensor or storage.
+  public var maxTensorBytes: Int = 1 << 31
+  /// Largest uncompressed size of one zip entry.
+  public var maxEntryBytes: Int = 1 << 31
+  /// Largest pickle stream (`data.pkl` or a legacy pickle) in bytes.
+  public var maxPickleBytes: Int = 1 << 28
+  /// Largest uncompressed/compressed ratio accepted for a deflated zip entry ...
+  public var maxCompressionRatio: Int = 100
+  /// ... once its declared uncompressed size is at least this many bytes.
+  public var compressionRatioThreshold: Int = 1 << 20
+  /// Largest safetensors JSON header (the format's own limit is 100 MB).
+  public var maxSafeTensorsHeaderBytes: Int = 100_000_000
+  /// Largest number of pickle memo entries.
+  public var maxMemoEntries: Int = 1 << 22
+  /// Largest nesting of embedded legacy blobs (`torch.storage._load_from_bytes`).
+  public var maxEmbeddedDepth: Int = 2
+
+  /// The default limits (generous for ResNet-50 / ViT-B checkpoints).
+  public init() {}
+}

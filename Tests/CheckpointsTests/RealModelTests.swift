@@ -1,0 +1,115 @@
+import Checkpoints
+import Foundation
+import NPY
+import XCTest
+
+/// The shared CIFAR-10 ResNets (legacy format, `module.` prefix, old `_rebuild_tensor`) against
+/// the oracle written by the fixture generator (checkpoint_probe.py's VM, cross-checked with torch).
+final class RealModelTests: XCTestCase {
+  private func check(_ name: String) throws -> StateDict {
+    let url = Fixtures.sharedModel("\(name).th")
+    try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path), "missing \(url.path)")
+    let oracle = try XCTUnwrap(Fixtures.json(Fixtures.models("\(name).json")) as? [String: Any])
+    let tensors = try XCTUnwrap(oracle["tensors"] as? [String: [String: Any]])
+    let keys = try XCTUnwrap(oracle["keys"] as? [String])
+
+    XCTAssertEqual(try Checkpoint.format(of: url), .torchLegacy)
+    let value = try Checkpoint.load(contentsOf: url)
+    XCTAssertEqual(value.keys, oracle["top_level_keys"] as? [String])
+    guard case .double(let best)? = value["best_prec1"] else { throw XCTSkip("best_prec1") }
+    XCTAssertEqual(best, (oracle["best_prec1"] as? NSNumber)?.doubleValue)
+
+    let sd = try StateDict(from: value)
+    XCTAssertEqual(sd.sourcePath, ["state_dict"])
+    XCTAssertEqual(sd.entries.map(\.originalKey), keys)
+    XCTAssertEqual(sd.keys, keys.map { String($0.dropFirst("module.".count)) })
+    for entry in sd.entries {
+      let info = try XCTUnwrap(tensors[entry.originalKey])
+      XCTAssertEqual(entry.tensor.dtype.rawValue, info["dtype"] as? String, entry.key)
+      XCTAssertEqual(entry.tensor.shape, Fixtures.ints(info["shape"]), entry.key)
+      let values = entry.tensor.doubles()
+      let sum = values.reduce(0, +), absSum = values.reduce(0) { $0 + abs($1) }
+      let expectedSum = try XCTUnwrap((info["sum"] as? NSNumber)?.doubleValue)
+      let expectedAbs = try XCTUnwrap((info["abs_sum"] as? NSNumber)?.doubleValue)
+      XCTAssertEqual(sum, expectedSum, accuracy: 1e-9 * max(1, expectedAbs), entry.key)
+      XCTAssertEqual(absSum, expectedAbs, accuracy: 1e-9 * max(1, expectedAbs), entry.key)
+      assertValuesEqual(Array(values.prefix(5)), Fixtures.numbers(info["first"]), entry.key)
+    }
+    return sd
+  }
+
+  func testResNet20MatchesOracle() throws {
+    let sd = try check("cifar10-resnet20")
+    for key in ["module.linear.weight", "module.linear.bias", "module.bn1.running_var"] {
+      let npy = try NPYArray(contentsOf: Fixtures.models("cifar10-resnet20.\(key).npy"))
+      let t = try XCTUnwrap(sd[String(key.dropFirst("module.".count))])
+      XCTAssertEqual(t.shape, npy.shape, key)
+      XCTAssertEqual(t.floats(), npy.floats, key)
+    }
+  }
+
+  func testResNet56MatchesOracle() throws {
+    let sd = try check("cifar10-resnet56")
+    XCTAssertEqual(sd["linear.weight"]?.shape, [10, 64])
+  }
+
+  func testResNet20KeyValidation() throws {
+    let sd = try check("cifar10-resnet20")
+    var expected = sd.entries.map { (key: $0.key, shape: $0.tensor.shape) }
+    XCTAssertTrue(try sd.validate(against: expected).isExactMatch)
+    expected[0].shape = [1]
+    expected.append((key: "fc.weight", shape: [10, 64]))
+    let report = sd.compare(to: expected.filter { $0.key != "linear.bias" })
+    XCTAssertEqual(report.missing, ["fc.weight"])
+    XCTAssertEqual(report.unexpected, ["linear.bias"])
+    XCTAssertEqual(report.shapeMismatches.map(\.key), ["conv1.weight"])
+  }
+
+  /// Legacy resnet20 -> safetensors -> read back equal; and Python's safetensors reads it too.
+  func testResNet20SafeTensorsRoundTrip() throws {
+    let url = Fixtures.sharedModel("cifar10-resnet20.th")
+    try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path))
+    let sd = try Checkpoint.loadStateDict(contentsOf: url)
+    let dir = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("resnet20.safetensors")
+    try SafeTensors.write(sd, to: out, metadata: ["format": "pt", "source": "cifar10-resnet20.th"])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["resnet20.safetensors"])
+
+    let back = try SafeTensors.read(contentsOf: out)
+    XCTAssertEqual(back.metadata["source"], "cifar10-resnet20.th")
+    XCTAssertEqual(back.tensors.map(\.name), sd.keys)
+    for (name, tensor) in back.tensors { XCTAssertEqual(tensor, sd[name], name) }
+    let reloaded = try Checkpoint.loadStateDict(contentsOf: out)
+    XCTAssertEqual(reloaded.keys, sd.keys)
+
+    guard let python = Fixtures.python else { throw XCTSkip("no Python venv for the cross-check") }
+    let script = """
+      import json, sys
+      from safetensors.numpy import load_file
+      from safetensors import safe_open
+      d = load_file(sys.argv[1])
+      with safe_open(sys.argv[1], 'np') as f: meta = f.metadata()
+      print(json.dumps({'meta': meta, 'tensors': {k: [list(v.shape), float(v.astype('float64').sum())] for k, v in d.items()}}))
+      """
+    let process = Process()
+    process.executableURL = python
+    process.arguments = ["-c", script, out.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationStatus, 0)
+    let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+    XCTAssertEqual(parsed["meta"] as? [String: String], ["format": "pt", "source": "cifar10-resnet20.th"])
+    let pyTensors = try XCTUnwrap(parsed["tensors"] as? [String: [Any]])
+    XCTAssertEqual(Set(pyTensors.keys), Set(sd.keys))
+    for entry in sd.entries {
+      let info = try XCTUnwrap(pyTensors[entry.key])
+      XCTAssertEqual(Fixtures.ints(info[0]), entry.tensor.shape, entry.key)
+      let sum = entry.tensor.doubles().reduce(0, +)
+      XCTAssertEqual((info[1] as? NSNumber)?.doubleValue ?? .nan, sum, accuracy: 1e-6 * max(1, abs(sum)), entry.key)
+    }
+  }
+}
