@@ -30,6 +30,14 @@ final class ImageFileTests: XCTestCase {
     XCTAssertNil(ImageFormat(magic: Data("hello".utf8)))
   }
 
+  func testReadAppliesOrientationUnlessAskedNotTo() throws {
+    let url = try Fixture.url("jpeg_exif6.jpg")
+    assertSameImage(try ImageFile.read(url), try Fixture.image("jpeg_exif6.npy"), "upright")
+    assertSameImage(
+      try ImageFile.read(url, maxPixels: ImageLimits.maxPixels, applyOrientation: false),
+      try Fixture.image("jpeg_exif1.npy"), "as stored")
+  }
+
   func testMissingFileErrorNamesIt() {
     let url = directory.appendingPathComponent("nope.png")
     XCTAssertThrowsError(try ImageFile.read(url)) {

@@ -47,6 +47,20 @@ final class JPEGCodecTests: XCTestCase {
     }
   }
 
+  /// The jpeg_compression corruption's qualities (ImageNet-C 20/15/10/7/5, CIFAR-10-C
+  /// 80/65/58/50/40) on a 224x224 preprocessed image: byte-identical to Pillow.
+  func testCorruptionQualitiesAreByteIdenticalToPillow() throws {
+    let source = try PNGCodec.decode(Fixture.data("pre_imagenet_500x375.png"))
+    XCTAssertEqual(source.width, 224)
+    for q in [5, 7, 10, 15, 20, 40, 50, 58, 65, 80] {
+      let ours = try JPEGCodec.encode(source, quality: q)
+      let pillow = try Fixture.data("corrupt_q\(q).jpg")
+      XCTAssertEqual(ours, pillow, "quality \(q): \(ours.count) bytes vs Pillow's \(pillow.count)")
+      assertSameImage(
+        try JPEGCodec.decode(ours), try JPEGCodec.decode(pillow), "quality \(q) decoded")
+    }
+  }
+
   func testEncodeDecodeOddAndTinySizes() throws {
     for (w, h) in [(1, 1), (3, 17), (16, 16), (17, 9)] {
       let image = RGBImage(
