@@ -46,12 +46,13 @@ let package = Package(
     .target(
       name: "Checkpoints",
       dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-    .target(name: "Networks", dependencies: ["Autodiff", "Checkpoints"]),
+    .target(
+      name: "Networks", dependencies: ["Autodiff", "Checkpoints"], resources: [.copy("Resources")]),
     .target(
       name: "Corruptions",
       dependencies: ["Imaging", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
-    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks"]),
+    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
 
     // MARK: - Command-line tool

@@ -1,1 +1,0 @@
-// GradCAM: see the issues for scope.

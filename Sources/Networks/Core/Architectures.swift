@@ -1,0 +1,72 @@
+import Autodiff
+import Checkpoints
+import Foundation
+
+/// The architectures `--arch` accepts, and loading a checkpoint into one of them.
+public enum Architectures {
+  /// Every known architecture name.
+  public static var names: [String] {
+    ResNet.configurations.keys.sorted() + CIFARResNet.depths.map { "cifar_resnet\($0)" }
+      + ["tiny", "small", "base"].flatMap { s in ["8", "16"].flatMap { p in ["vit_\(s)_patch\(p)", "vit_\(s)_patch\(p)_reg4"] } }
+  }
+
+  /// Builds `name` with weights from `source`; `classCount` nil infers it from the head weight
+  /// when the source is a state dict (else 1000, or 10 for CIFAR ResNets).
+  public static func build(_ name: String, weights source: WeightSource, classCount: Int? = nil) throws -> ImageClassifier {
+    let inferred = classCount ?? inferClassCount(source)
+    if ResNet.configurations[name] != nil {
+      return try ResNet(name, classCount: inferred ?? 1000, weights: source)
+    }
+    if name.hasPrefix("cifar_resnet"), let depth = Int(name.dropFirst("cifar_resnet".count)) {
+      return try CIFARResNet(depth: depth, classCount: inferred ?? 10, weights: source)
+    }
+    if var config = VisionTransformer.Config.named(name) {
+      config.head = headForViT(source, classCount: inferred)
+      return try VisionTransformer(name, config: config, weights: source)
+    }
+    throw NetworkError.unknownArchitecture(name, known: names)
+  }
+
+  /// Loads a checkpoint file (PyTorch zip or legacy, safetensors; nested and prefixed keys are
+  /// normalised) into architecture `name`.
+  ///
+  /// - Parameter strict: fail when the checkpoint has keys the architecture does not use.
+  /// - Returns: the model and the keys the checkpoint had but the model did not use.
+  public static func load(_ name: String, weights url: URL, strict: Bool = false, classCount: Int? = nil) throws
+    -> (model: ImageClassifier, unusedKeys: [String])
+  {
+    let stateDict = try Checkpoint.loadStateDict(contentsOf: url)
+    var tensors: [String: Tensor] = [:]
+    for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
+      tensors[entry.key] = Tensor(shape: entry.tensor.shape, scalars: entry.tensor.floats())
+    }
+    let source = WeightSource(.stateDict(tensors))
+    do {
+      let model = try build(name, weights: source, classCount: classCount)
+      try source.finish(strict: strict)
+      return (model, source.unusedKeys)
+    } catch let error as NetworkError {
+      throw NetworkError.invalidInput("\(url.lastPathComponent): \(error.description)")
+    }
+  }
+
+  private static func inferClassCount(_ source: WeightSource) -> Int? {
+    guard case .stateDict(let d) = source.mode else { return nil }
+    for key in ["fc.weight", "linear.weight", "head.weight"] {
+      if let w = d[key], w.rank == 2 { return w.shape[0] }
+    }
+    return nil
+  }
+
+  private static func headForViT(_ source: WeightSource, classCount: Int?) -> VisionTransformer.Head {
+    if case .stateDict(let d) = source.mode {
+      if let w = d["linear.weight"], w.rank == 2, let dim = d["cls_token"]?.shape.last {
+        // DINO's linear evaluation: the feature size tells how many class tokens it reads.
+        let parts = w.shape[1] / dim
+        return .dinoLinear(classes: w.shape[0], blocks: dim == 384 ? parts : 1, averagePatches: dim != 384)
+      }
+      if d["head.weight"] == nil { return .none }
+    }
+    return .token(classes: classCount ?? 1000)
+  }
+}
