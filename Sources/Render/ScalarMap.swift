@@ -62,8 +62,10 @@ public struct ScalarMap: Equatable, Sendable {
 
   /// Min-max normalised as pytorch-grad-cam does: `(v - min) / (max - min + epsilon)`.
   ///
-  /// With the default epsilon the largest value becomes `1 - 1e-7`-ish, which `ColorMap` maps
-  /// to index 254, exactly as `show_cam_on_image` does. A constant map becomes all zeros.
+  /// Computed in Float like pgc: for a range near 1 (pgc's second pass) the largest value
+  /// becomes `1 - 1e-7`, which `ColorMap` maps to index 254 as `show_cam_on_image` does; for
+  /// ranges much larger than 1 the epsilon vanishes and the top is exactly 1 (index 255).
+  /// A constant map becomes all zeros.
   public func normalizedMinMax(epsilon: Float = 1e-7) -> ScalarMap {
     guard let (lo, hi) = range else { return self }
     return mapped { ($0 - lo) / (hi - lo + epsilon) }

@@ -32,10 +32,14 @@ struct GridLayoutEngine {
 
     @discardableResult
     func place(
-      _ text: String, _ font: FontSpec, _ role: HeatmapGridLayout.TextRole, x: Double, top: Double,
-      anchor: TextAnchor = .start, maxWidth: Double? = nil
+      _ text: String, _ baseFont: FontSpec, _ role: HeatmapGridLayout.TextRole, x: Double, top: Double,
+      anchor: TextAnchor = .start, maxWidth: Double? = nil, lineFont: FontSpec? = nil
     ) -> LayoutRect {
-      let shown = maxWidth.map { measurer.fitted(text, font, maxWidth: $0) } ?? text
+      var font = baseFont
+      var shown = text
+      if let maxWidth {
+        (shown, font) = fit(text, baseFont, maxWidth: maxWidth, shrink: role == .caption || role == .metric)
+      }
       let m = measurer.measure(shown, font)
       let x0: Double
       switch anchor {
@@ -43,16 +47,19 @@ struct GridLayoutEngine {
       case .middle: x0 = x - m.width / 2
       case .end: x0 = x - m.width
       }
-      let rect = LayoutRect(x: x0, y: top, width: m.width, height: m.height)
+      // A shrunken text keeps the baseline of its line.
+      let lineAscent = measurer.measure("Hg", lineFont ?? baseFont).ascent
+      let y0 = top + max(0, lineAscent - m.ascent)
+      let rect = LayoutRect(x: x0, y: y0, width: m.width, height: m.height)
       if !shown.isEmpty {
-        texts.append(.init(text: shown, role: role, font: font, rect: rect, baseline: top + m.ascent))
+        texts.append(.init(text: shown, role: role, font: font, rect: rect, baseline: y0 + m.ascent))
       }
       return rect
     }
     func lineHeight(_ f: FontSpec) -> Double { measurer.measure("Hg", f).height }
 
     // Horizontal frame.
-    let maxRowHeader = 3 * cell
+    let maxRowHeader = 2 * cell
     let rowHeaderWidth = grid.blocks.flatMap(\.rows).map {
       min(measurer.measure($0.header, rowFont).width, maxRowHeader)
     }.max() ?? 0
@@ -80,9 +87,9 @@ struct GridLayoutEngine {
     }
     y += headerGap
 
-    let captionLH = lineHeight(captionFont)
+    let markerSize = captionFont.size * 1.05
+    let captionLH = max(lineHeight(captionFont), markerSize)
     let metricLH = lineHeight(metricFont)
-    let markerSize = (captionFont.size * 1.05).rounded(.up)
 
     for (bi, block) in grid.blocks.enumerated() {
       if let title = block.title, !title.isEmpty {
@@ -126,13 +133,13 @@ struct GridLayoutEngine {
           let lines = c.caption.isEmpty && c.marker != .none ? [""] : c.caption
           for (k, line) in lines.enumerated() {
             if k == 0 && c.marker != .none {
-              let shown = measurer.fitted(line, captionFont, maxWidth: cell - markerSize - 2)
-              let w = shown.isEmpty ? 0 : measurer.measure(shown, captionFont).width
+              let (shown, font) = fit(line, captionFont, maxWidth: cell - markerSize - 2, shrink: true)
+              let w = shown.isEmpty ? 0 : measurer.measure(shown, font).width
               let total = markerSize + (shown.isEmpty ? 0 : 2 + w)
               let x0 = x + (cell - total) / 2
               markerRect = LayoutRect(
                 x: x0, y: lineTop + (captionLH - markerSize) / 2, width: markerSize, height: markerSize)
-              place(shown, captionFont, .caption, x: x0 + markerSize + 2, top: lineTop)
+              place(shown, font, .caption, x: x0 + markerSize + 2, top: lineTop, lineFont: captionFont)
             } else {
               place(line, captionFont, .caption, x: x + cell / 2, top: lineTop, anchor: .middle, maxWidth: cell)
             }
@@ -194,6 +201,20 @@ struct GridLayoutEngine {
       colorBars: bars, legendMarkers: legend)
   }
 
+  /// Fits `text` into `maxWidth`: first by shrinking the font (to 85 %, for captions), then
+  /// by shortening the text with an ellipsis.
+  func fit(_ text: String, _ font: FontSpec, maxWidth: Double, shrink: Bool) -> (String, FontSpec) {
+    if measurer.measure(text, font).width <= maxWidth { return (text, font) }
+    var f = font
+    if shrink {
+      for factor in [0.95, 0.9, 0.85] {
+        f.size = font.size * factor
+        if measurer.measure(text, f).width <= maxWidth { return (text, f) }
+      }
+    }
+    return (measurer.fitted(text, f, maxWidth: maxWidth), f)
+  }
+
   private func diffReferenceHeader() -> String {
     guard case .againstColumn(let column, _) = options.difference else { return "reference" }
     for block in grid.blocks where column < block.columnHeaders.count {
@@ -203,10 +224,10 @@ struct GridLayoutEngine {
   }
 }
 
-/// A compact tick label: up to 3 significant decimals, no trailing zeros, a real minus sign.
+/// A compact tick label: 2 decimals (1 from 10 up), no trailing zeros, a real minus sign.
 func formatTick(_ v: Float) -> String {
   if v == 0 { return "0" }
-  var s = String(format: "%.3f", Double(v))
+  var s = String(format: abs(v) >= 10 ? "%.1f" : "%.2f", Double(v))
   while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
   if s == "-0" { return "0" }
   return s.replacingOccurrences(of: "-", with: "\u{2212}")
