@@ -50,6 +50,10 @@ final class CairoContext {
     cairo_new_sub_path(pointer)
     cairo_arc(pointer, cx, cy, r, 0, 2 * Double.pi)
   }
+  func clip(_ r: LayoutRect) {
+    rect(r)
+    cairo_clip(pointer)
+  }
   func closePath() { cairo_close_path(pointer) }
   func newPath() { cairo_new_path(pointer) }
   func fill() { cairo_fill(pointer) }

@@ -7,6 +7,8 @@ struct RecordedText {
   var x: Double
   var y: Double
   var font: FontSpec
+  /// Rotation about (x, y) in degrees, counter-clockwise as seen (e.g. 90 for a y-axis label).
+  var rotation: Double = 0
 }
 
 /// The drawing surface handed to figure painters: a Cairo context in point units plus a log
@@ -30,6 +32,18 @@ final class FigureCanvas {
     }
     cr.showText(text, x: x0, y: y, font: font, color: color)
     texts.append(RecordedText(text: text, x: x0, y: y, font: font))
+  }
+
+  /// Draws `text` rotated 90° counter-clockwise, centred on `centreY`, baseline at `x`.
+  func verticalText(_ text: String, x: Double, centreY: Double, font: FontSpec, color: RGBColor = .black) {
+    guard !text.isEmpty else { return }
+    let w = cr.measure(text, font: font).width
+    cr.save()
+    cr.translate(x, centreY + w / 2)
+    cr.rotate(-Double.pi / 2)
+    cr.showText(text, x: 0, y: 0, font: font, color: color)
+    cr.restore()
+    texts.append(RecordedText(text: text, x: x, y: centreY + w / 2, font: font, rotation: 90))
   }
 }
 

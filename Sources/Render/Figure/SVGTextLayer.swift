@@ -17,6 +17,9 @@ enum SVGTextLayer {
     for t in texts {
       layer += "<text x=\"\(fmt(t.x))\" y=\"\(fmt(t.y))\" font-family=\"\(escape(t.font.family))\""
       layer += " font-size=\"\(fmt(t.font.size))\"\(t.font.bold ? " font-weight=\"bold\"" : "")"
+      if t.rotation != 0 {
+        layer += " transform=\"rotate(\(fmt(-t.rotation)) \(fmt(t.x)) \(fmt(t.y)))\""
+      }
       layer += " xml:space=\"preserve\">\(escape(t.text))</text>\n"
     }
     layer += "</g>\n"
