@@ -38,6 +38,17 @@ final class GoldenImageTests: XCTestCase {
     try assertGolden(tinyGrid(), o, name: "tiny_grid_diff")
   }
 
+  /// The comparison is not vacuous: a different colour map is caught.
+  func testComparisonDetectsAWrongColourMap() throws {
+    var o = tinyOptions
+    o.colorMap = .turbo
+    let image = try tinyGrid().renderImage(options: o)
+    let golden = try CairoPNG.read(contentsOf: Sample.fixtures.appendingPathComponent("goldens/tiny_grid.png"))
+    XCTAssertEqual(image.width, golden.width)
+    let r = compare(image, golden, layout: try tinyGrid().layout(options: o), scale: o.pixelsPerPoint)
+    XCTAssertGreaterThan(r.bad, r.compared / 500)
+  }
+
   private func assertGolden(
     _ grid: HeatmapGrid, _ options: HeatmapGridOptions, name: String,
     file: StaticString = #filePath, line: UInt = #line
@@ -58,8 +69,20 @@ final class GoldenImageTests: XCTestCase {
         "size \(image.width)x\(image.height) != golden \(golden.width)x\(golden.height) (font metrics changed?)",
         file: file, line: line)
     }
-    let s = options.pixelsPerPoint
+    let r = compare(image, golden, layout: layout, scale: options.pixelsPerPoint)
+    for text in r.missingInk { XCTFail("no ink for '\(text)'", file: file, line: line) }
+    XCTAssertGreaterThan(r.compared, image.width * image.height / 2, file: file, line: line)
+    XCTAssertLessThanOrEqual(
+      r.bad, r.compared / 500, "\(r.bad) of \(r.compared) pixels differ by > 16", file: file, line: line)
+    XCTAssertLessThan(r.meanAbs, 0.5, "mean abs difference", file: file, line: line)
+  }
+
+  /// Pixel comparison outside text boxes (grown by 1.5 pt); text boxes must hold ink in both.
+  private func compare(_ image: RGBImage, _ golden: RGBImage, layout: HeatmapGridLayout, scale s: Double)
+    -> (compared: Int, bad: Int, meanAbs: Double, missingInk: [String])
+  {
     var mask = [Bool](repeating: false, count: image.width * image.height)
+    var missing: [String] = []
     func pixels(_ r: LayoutRect, grow: Double) -> (ClosedRange<Int>, ClosedRange<Int>)? {
       let x0 = max(0, Int(((r.x - grow) * s).rounded(.down)))
       let y0 = max(0, Int(((r.y - grow) * s).rounded(.down)))
@@ -74,8 +97,7 @@ final class GoldenImageTests: XCTestCase {
         for y in ys { for x in xs where min(img[x, y].r, img[x, y].g, img[x, y].b) < 160 { return true } }
         return false
       }
-      XCTAssertTrue(ink(image), "no ink for '\(t.text)'", file: file, line: line)
-      XCTAssertTrue(ink(golden), "golden has no ink for '\(t.text)'", file: file, line: line)
+      if !ink(image) || !ink(golden) { missing.append(t.text) }
     }
     var compared = 0, bad = 0, total = 0
     for i in 0..<(image.width * image.height) where !mask[i] {
@@ -88,8 +110,6 @@ final class GoldenImageTests: XCTestCase {
       }
       if worst > 16 { bad += 1 }
     }
-    XCTAssertGreaterThan(compared, image.width * image.height / 2, file: file, line: line)
-    XCTAssertLessThanOrEqual(bad, compared / 500, "\(bad) of \(compared) pixels differ by > 16", file: file, line: line)
-    XCTAssertLessThan(Double(total) / Double(3 * compared), 0.5, "mean abs difference", file: file, line: line)
+    return (compared, bad, Double(total) / Double(max(1, 3 * compared)), missing)
   }
 }

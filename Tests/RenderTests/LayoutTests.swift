@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Render
 import XCTest
 
@@ -52,6 +53,21 @@ final class LayoutTests: XCTestCase {
     for column in 0..<6 {
       let xs = Set(firstBlock.filter { $0.column == column }.map(\.imageRect.x))
       XCTAssertEqual(xs.count, 1)
+    }
+  }
+
+  /// Non-square images keep their aspect inside the cell and still leave no overlaps.
+  func testNonSquareImagesKeepAspect() throws {
+    var grid = Sample.grid(rows: 3, columns: 4)
+    let wide = RGBImage(width: 224, height: 160, fill: (200, 100, 50))
+    grid.blocks[0].rows[1].cells[2].image = wide
+    let layout = try grid.layout()
+    let cell = try XCTUnwrap(layout.cells.first { $0.row == 1 && $0.column == 2 })
+    XCTAssertEqual(cell.imageRect.width / cell.imageRect.height, 224.0 / 160.0, accuracy: 1e-9)
+    XCTAssertEqual(cell.imageRect.width, HeatmapGridOptions().cellSize, accuracy: 1e-9)
+    let rects = layout.texts.map(\.rect) + layout.cells.map(\.imageRect)
+    for i in 0..<rects.count {
+      for j in (i + 1)..<rects.count { XCTAssertFalse(rects[i].intersects(rects[j])) }
     }
   }
 

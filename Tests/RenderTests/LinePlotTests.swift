@@ -42,6 +42,17 @@ final class LinePlotTests: XCTestCase {
     }
   }
 
+  /// Rasters taller than Cairo's 32767-pixel limit are rendered at a lower scale, not refused.
+  func testHugeRasterScaleIsClamped() throws {
+    var plot = Self.errorVsSeverity()
+    plot.width = 100
+    plot.height = 12000
+    plot.pixelsPerPoint = 3
+    let image = try plot.renderImage()
+    XCTAssertLessThanOrEqual(image.height, 32767)
+    XCTAssertGreaterThan(image.height, 32000)
+  }
+
   func testInvalidPlotsThrow() {
     var plot = Self.errorVsSeverity()
     plot.xTicks = [0, 1]

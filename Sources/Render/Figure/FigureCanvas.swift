@@ -89,8 +89,9 @@ enum FigureRenderer {
   ) throws -> Data {
     switch format {
     case .png:
-      let surface = try rasterSurface(width: width, height: height, pixelsPerPoint: pixelsPerPoint)
-      try paint(surface, scale: pixelsPerPoint, width: width, height: height, draw: draw)
+      let scale = try rasterScale(width: width, height: height, pixelsPerPoint: pixelsPerPoint)
+      let surface = try rasterSurface(width: width, height: height, scale: scale)
+      try paint(surface, scale: scale, width: width, height: height, draw: draw)
       return try surface.pngData()
     case .pdf:
       let surface = try CairoSurface.pdf(width: width, height: height, title: title)
@@ -108,20 +109,28 @@ enum FigureRenderer {
   static func renderImage(
     width: Double, height: Double, pixelsPerPoint: Double, draw: (FigureCanvas) throws -> Void
   ) throws -> RGBImage {
-    let surface = try rasterSurface(width: width, height: height, pixelsPerPoint: pixelsPerPoint)
-    try paint(surface, scale: pixelsPerPoint, width: width, height: height, draw: draw)
+    let scale = try rasterScale(width: width, height: height, pixelsPerPoint: pixelsPerPoint)
+    let surface = try rasterSurface(width: width, height: height, scale: scale)
+    try paint(surface, scale: scale, width: width, height: height, draw: draw)
     return try surface.rgbImage()
   }
 
-  private static func rasterSurface(width: Double, height: Double, pixelsPerPoint: Double) throws
-    -> CairoSurface
-  {
+  /// Cairo's largest raster side in pixels.
+  static let maxRasterSide = 32767.0
+
+  /// The pixels-per-point scale actually used: the requested one, lowered if needed so that
+  /// neither side exceeds Cairo's 32767-pixel limit (very tall multi-image grids).
+  static func rasterScale(width: Double, height: Double, pixelsPerPoint: Double) throws -> Double {
     guard pixelsPerPoint > 0, pixelsPerPoint.isFinite else {
       throw RenderError.invalidInput("pixels per point must be positive, got \(pixelsPerPoint)")
     }
-    return try CairoSurface.raster(
-      width: Int((width * pixelsPerPoint).rounded(.up)),
-      height: Int((height * pixelsPerPoint).rounded(.up)))
+    let limit = min(maxRasterSide / width.rounded(.up), maxRasterSide / height.rounded(.up))
+    return min(pixelsPerPoint, limit * 0.999)
+  }
+
+  private static func rasterSurface(width: Double, height: Double, scale: Double) throws -> CairoSurface {
+    try CairoSurface.raster(
+      width: Int((width * scale).rounded(.up)), height: Int((height * scale).rounded(.up)))
   }
 
   @discardableResult

@@ -58,7 +58,8 @@ public struct HeatmapGridOptions: Sendable {
   /// Font sizes.
   public var fonts = FontSizes()
   /// Raster resolution for PNG output and ``HeatmapGrid/renderImage(options:)``, in pixels
-  /// per point (1 = 72 dpi, 300/72 ≈ 4.17 = 300 dpi).
+  /// per point (1 = 72 dpi, 300/72 ≈ 4.17 = 300 dpi). Lowered automatically if a side would
+  /// exceed Cairo's 32767-pixel raster limit.
   public var pixelsPerPoint: Double = 3
   /// Label over the sequential colour bar.
   public var colorBarLabel: String = "CAM value"
