@@ -71,6 +71,11 @@ final class LayoutTests: XCTestCase {
     }
   }
 
+  func testSeverityHeaders() {
+    XCTAssertEqual(HeatmapGrid.Block.severityHeaders(1...3), ["clean", "severity 1", "severity 2", "severity 3"])
+    XCTAssertEqual(HeatmapGrid.Block.severityHeaders([2, 4], short: true), ["clean", "s=2", "s=4"])
+  }
+
   func testEmptyGridAndBadOptionsThrow() {
     XCTAssertThrowsError(try HeatmapGrid(title: "t", blocks: []).layout())
     var options = HeatmapGridOptions()

@@ -75,6 +75,15 @@ public struct HeatmapGrid: Sendable {
       self.columnHeaders = columnHeaders
       self.rows = rows
     }
+
+    /// Standard headers for a severity sweep: `["clean", "severity 1", …]`.
+    /// - Parameters:
+    ///   - severities: the severities shown after the clean column, e.g. `1...5`.
+    ///   - short: use `"s=1"` instead of `"severity 1"` (for narrow cells).
+    public static func severityHeaders<S: Sequence>(_ severities: S, short: Bool = false) -> [String]
+    where S.Element == Int {
+      ["clean"] + severities.map { short ? "s=\($0)" : "severity \($0)" }
+    }
   }
 
   /// Figure title.
