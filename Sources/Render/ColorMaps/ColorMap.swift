@@ -13,7 +13,18 @@
 /// * `rdBu`: ColorBrewer RdBu reversed (matplotlib `RdBu_r`): blue negative, white zero, red
 ///   positive; the default for difference maps.
 public enum ColorMap: String, CaseIterable, Sendable {
-  case jet, turbo, viridis, inferno, coolwarm, rdBu
+  /// OpenCV `COLORMAP_JET` (pytorch-grad-cam's default), byte-exact.
+  case jet
+  /// Google Turbo: a smoother, more perceptual rainbow.
+  case turbo
+  /// matplotlib viridis (perceptually uniform, greyscale-monotonic).
+  case viridis
+  /// matplotlib inferno (perceptually uniform, greyscale-monotonic).
+  case inferno
+  /// Moreland's diverging cool-warm map.
+  case coolwarm
+  /// ColorBrewer RdBu reversed: blue for negative, white at zero, red for positive.
+  case rdBu
 
   /// True for maps meant for signed data centred on 0.5 (difference maps).
   public var isDiverging: Bool { self == .coolwarm || self == .rdBu }

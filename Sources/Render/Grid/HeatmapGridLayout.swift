@@ -5,8 +5,18 @@
 public struct HeatmapGridLayout: Sendable {
   /// What a text box is for.
   public enum TextRole: String, Sendable, CaseIterable {
-    case title, subtitle, blockTitle, columnHeader, rowHeader, caption, metric
-    case colorBarLabel, colorBarTick, legend
+    /// Figure title and the line under it.
+    case title, subtitle
+    /// Block title (one per input image).
+    case blockTitle
+    /// Column and row headers.
+    case columnHeader, rowHeader
+    /// Caption and metric lines under a cell.
+    case caption, metric
+    /// Colour-bar label and tick labels.
+    case colorBarLabel, colorBarTick
+    /// Marker legend labels.
+    case legend
   }
 
   /// One line of text: the string as drawn (possibly shortened with an ellipsis) and its box.
