@@ -53,6 +53,21 @@ final class LinePlotTests: XCTestCase {
     XCTAssertGreaterThan(image.height, 32000)
   }
 
+  /// Nothing is drawn in the outer 2 pt: legend, labels and ticks stay on the page.
+  func testMarginsStayWhite() throws {
+    var plot = Self.errorVsSeverity()
+    plot.series[0].name = "A rather long model name (ImageNet-1k)"
+    plot.pixelsPerPoint = 2
+    let image = try plot.renderImage()
+    for y in 0..<image.height {
+      for x in 0..<image.width where x < 4 || y < 4 || x >= image.width - 4 || y >= image.height - 4 {
+        let p = image[x, y]
+        XCTAssertTrue(p.r == 255 && p.g == 255 && p.b == 255, "ink at (\(x), \(y))")
+        if !(p.r == 255 && p.g == 255 && p.b == 255) { return }
+      }
+    }
+  }
+
   func testInvalidPlotsThrow() {
     var plot = Self.errorVsSeverity()
     plot.xTicks = [0, 1]
