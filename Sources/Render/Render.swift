@@ -1,1 +1,0 @@
-// Render: see the issues for scope.
