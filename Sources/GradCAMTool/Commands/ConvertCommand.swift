@@ -1,0 +1,46 @@
+import ArgumentParser
+import Checkpoints
+import Foundation
+
+/// `gradcam convert IN OUT.safetensors`: any supported checkpoint to safetensors.
+struct ConvertCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "convert",
+    abstract: "Convert a PyTorch (zip or legacy) or safetensors checkpoint to safetensors.",
+    discussion: """
+      Nested checkpoints (state_dict, model, teacher, ...) are flattened and wrapper prefixes \
+      (module., backbone., encoder_q., ...) removed unless --keep-keys is given. Nothing in the \
+      input is ever executed: pickles are read by a restricted interpreter.
+      """)
+
+  @Argument(help: "The checkpoint to read.")
+  var input: String
+
+  @Argument(help: "The .safetensors file to write (atomically).")
+  var output: String
+
+  @Flag(help: "Keep the checkpoint's keys exactly as stored (no prefix normalisation).")
+  var keepKeys = false
+
+  func run() throws {
+    guard output.hasSuffix(".safetensors") else {
+      throw CLIError("the output must end in .safetensors: \(output)")
+    }
+    let url = URL(fileURLWithPath: input)
+    let stateDict = try Checkpoint.loadStateDict(contentsOf: url, normalization: keepKeys ? .none : .standard)
+    try SafeTensors.write(stateDict, to: URL(fileURLWithPath: output), metadata: ["source": url.lastPathComponent, "converter": "gradcam \(GradCAMVersion.string)"])
+    let dropped = stateDict.droppedKeys.count
+    FileHandle.standardError.write(
+      "wrote \(stateDict.entries.count) tensors to \(output)\(dropped > 0 ? " (\(dropped) non-model keys dropped)" : "")\n")
+  }
+}
+
+/// A one-line user-facing error.
+struct CLIError: Error, CustomStringConvertible {
+  let description: String
+  init(_ message: String) { description = message }
+}
+
+extension FileHandle {
+  func write(_ text: String) { write(Data(text.utf8)) }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Networks
+
+/// How a command chooses its model: a bundled name, or an architecture with a weights file.
+struct ModelOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "A bundled model name (\(BundledModels.names.joined(separator: ", "))) or a checkpoint file (then give --arch).",
+    valueName: "name|file"))
+  var model: String = BundledModels.defaultName
+
+  @Option(help: ArgumentHelp("Architecture of --model/--weights when it is a file.", valueName: "name"))
+  var arch: String?
+
+  @Option(help: ArgumentHelp("Checkpoint file (PyTorch zip/legacy or safetensors), with --arch.", valueName: "file"))
+  var weights: String?
+
+  @Flag(help: "Fail when the checkpoint has keys the architecture does not use.")
+  var strict = false
+
+  @Option(help: ArgumentHelp("Class names, one per line (default: built-in CIFAR-10 or ImageNet names).", valueName: "file"))
+  var classes: String?
+
+  @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar or none (default: the model's own).", valueName: "profile"))
+  var preprocess: String?
+
+  /// The loaded model, its class names and its preprocessing.
+  func load() throws -> LoadedModel {
+    let model: ImageClassifier
+    let label: String
+    if let weights {
+      guard let arch else { throw CLIError("--weights needs --arch (known: \(Architectures.names.joined(separator: ", ")))") }
+      model = try loadFile(arch: arch, URL(fileURLWithPath: weights))
+      label = "\(arch) (\(URL(fileURLWithPath: weights).lastPathComponent))"
+    } else if let arch {
+      model = try loadFile(arch: arch, URL(fileURLWithPath: self.model))
+      label = "\(arch) (\(URL(fileURLWithPath: self.model).lastPathComponent))"
+    } else {
+      model = try BundledModels.load(self.model)
+      label = self.model
+    }
+    let names = try classes.map { try ClassNames.read(URL(fileURLWithPath: $0), expected: model.classCount) }
+      ?? ClassNames.defaults(count: model.classCount)
+    let profile = try Preprocessing.profile(named: preprocess ?? model.input.profile)
+    return LoadedModel(model: model, name: label, classNames: names, preprocessing: profile)
+  }
+
+  private func loadFile(arch: String, _ url: URL) throws -> ImageClassifier {
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw CLIError("\(url.path): no such file")
+    }
+    let (model, unused) = try Architectures.load(arch, weights: url, strict: strict)
+    if !unused.isEmpty {
+      FileHandle.standardError.write(
+        "note: \(unused.count) checkpoint key(s) unused: \(unused.prefix(4).joined(separator: ", "))\(unused.count > 4 ? ", ..." : "") (--strict makes this an error)\n")
+    }
+    return model
+  }
+}
+
+/// A model ready to run, with what the commands print about it.
+struct LoadedModel {
+  let model: ImageClassifier
+  let name: String
+  let classNames: [String]
+  let preprocessing: Preprocessing
+}
