@@ -91,3 +91,47 @@ final class JPEGCodecTests: XCTestCase {
     XCTAssertEqual(ExifOrientation.up.normalize(image), image)
   }
 }
+
+/// EXIF parsing edge cases on hand-built segments.
+final class ExifOrientationTests: XCTestCase {
+  /// SOI + APP1(Exif, one IFD0 entry) + EOI.
+  private func jpeg(littleEndian: Bool, type: UInt16, value: UInt32, count: UInt16 = 1) -> Data {
+    func u16(_ v: UInt16) -> [UInt8] {
+      littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)]
+    }
+    func u32(_ v: UInt32) -> [UInt8] {
+      littleEndian
+        ? [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+        : [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
+    var tiff: [UInt8] = littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]
+    tiff += u16(42) + u32(8) + u16(count)
+    let field = type == 3 ? u16(UInt16(value)) + [0, 0] : u32(value)
+    tiff += u16(0x0112) + u16(type) + u32(1) + field + u32(0)
+    let body = Array("Exif\0\0".utf8) + tiff
+    let length = body.count + 2
+    return Data([0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + body + [0xFF, 0xD9])
+  }
+
+  func testShortAndLongTagsInBothByteOrders() {
+    for little in [true, false] {
+      for value in UInt32(1)...8 {
+        XCTAssertEqual(ExifOrientation(jpeg: jpeg(littleEndian: little, type: 3, value: value))?.rawValue, Int(value))
+        XCTAssertEqual(ExifOrientation(jpeg: jpeg(littleEndian: little, type: 4, value: value))?.rawValue, Int(value))
+      }
+    }
+  }
+
+  func testInvalidValuesAndMalformedSegmentsAreIgnored() {
+    XCTAssertNil(ExifOrientation(jpeg: jpeg(littleEndian: true, type: 3, value: 0)))
+    XCTAssertNil(ExifOrientation(jpeg: jpeg(littleEndian: true, type: 3, value: 9)))
+    XCTAssertNil(ExifOrientation(jpeg: jpeg(littleEndian: true, type: 2, value: 6)))  // ASCII
+    // An IFD claiming more entries than present: entries that are there are still read.
+    XCTAssertEqual(ExifOrientation(jpeg: jpeg(littleEndian: true, type: 3, value: 6, count: 40)), .right)
+    let good = jpeg(littleEndian: false, type: 3, value: 6)
+    for cut in 0..<good.count - 2 {
+      _ = ExifOrientation(jpeg: good.prefix(cut))  // must not crash
+    }
+    XCTAssertNil(ExifOrientation(jpeg: Data([0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01])))
+  }
+}
