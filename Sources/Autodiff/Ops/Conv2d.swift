@@ -129,7 +129,7 @@ struct ConvPlan {
                   im2col(src, channels: cg, geometry, cb.baseAddress!)
                   colPtr = UnsafePointer(cb.baseAddress!)
                 }
-                T.gemm(
+                gemm(
                   transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
                   a: wb.baseAddress! + grp * og * k, lda: k, b: colPtr, ldb: outPlane, beta: 0,
                   c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane)
@@ -158,7 +158,7 @@ struct ConvPlan {
                 let dst = db.baseAddress! + (img * c + grp * cg) * inPlane
                 // Columns of the pointwise case are the input itself, so write straight into dx.
                 let colPtr = isPointwise ? dst : cb.baseAddress!
-                T.gemm(
+                gemm(
                   transA: true, transB: false, m: k, n: outPlane, k: og, alpha: 1,
                   a: wb.baseAddress! + grp * og * k, lda: k,
                   b: gb.baseAddress! + (img * o + grp * og) * outPlane, ldb: outPlane, beta: 0,
@@ -194,7 +194,7 @@ struct ConvPlan {
                   im2col(src, channels: cg, geometry, cb.baseAddress!)
                   colPtr = UnsafePointer(cb.baseAddress!)
                 }
-                T.gemm(
+                gemm(
                   transA: false, transB: true, m: og, n: k, k: outPlane, alpha: 1,
                   a: gb.baseAddress! + (img * o + grp * og) * outPlane, lda: outPlane,
                   b: colPtr, ldb: outPlane, beta: 1,

@@ -41,7 +41,7 @@ extension Tensor {
                 oa += idx * sa[d]
                 ob += idx * sb[d]
               }
-              T.gemm(
+              gemm(
                 transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
                 a: xp.baseAddress! + oa * ar * ac, lda: ac,
                 b: yp.baseAddress! + ob * br * bc, ldb: bc, beta: 0,
