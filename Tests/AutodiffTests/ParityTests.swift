@@ -80,6 +80,12 @@ final class ParityTests: XCTestCase {
         ["out": conv2d(p["x"]!, weight: p["w"]!, bias: p["b"], options: options)]
       }
     }
+    // A ResNet-sized layer, [1,16,28,28] * [32,16,3,3]: each weight-gradient element sums 784
+    // float32 products of order 1 (the largest gradient is ~32), so cancellation leaves absolute
+    // errors up to ~2e-5 on small elements (measured 1.7e-5, i.e. 5e-7 of the largest): atol 5e-5.
+    try parity("conv_large", params: ["x", "w", "b"], gradient: (atol: 5e-5, rtol: 2e-5)) { p in
+      ["out": conv2d(p["x"]!, weight: p["w"]!, bias: p["b"]!, options: Conv2dOptions(padding: 1))]
+    }
   }
 
   // MARK: - matmul, linear
@@ -123,6 +129,33 @@ final class ParityTests: XCTestCase {
       try parity("logsoftmax_\(suffix)", params: ["x"]) { p in ["out": logSoftmax(p["x"]!, axis: axis)] }
     }
     try parity("gelu", params: ["x"]) { p in ["out": gelu(p["x"]!)] }
+  }
+
+  // MARK: - elementwise ops, broadcasting arithmetic, reductions
+
+  func testElementwiseOps() throws {
+    let unary: [(String, (Tensor) -> Tensor)] = [
+      ("tanh", tanh), ("sigmoid", sigmoid), ("relu", relu), ("exp", exp), ("log", log), ("sqrt", sqrt),
+      ("pow3", { pow($0, 3) }), ("pow_half", { pow($0, 0.5) }),
+    ]
+    for (name, f) in unary {
+      try parity(name, params: ["x"]) { p in ["out": f(p["x"]!)] }
+    }
+    try parity("pow_tensor", params: ["a", "b"]) { p in ["out": pow(p["a"]!, p["b"]!)] }
+    try parity("broadcast_arith", params: ["a", "b"]) { p in
+      let (a, b) = (p["a"]!, p["b"]!)
+      return ["out": a * b + a / b - b - 2.0 * a]
+    }
+  }
+
+  func testReductions() throws {
+    try parity("sum_axes_0_2", params: ["x"]) { p in ["out": p["x"]!.sum(alongAxes: [0, 2])] }
+    try parity("mean_last_keep", params: ["x"]) { p in ["out": p["x"]!.mean(alongAxes: [-1], keepingDimensions: true)] }
+    try parity("amax_axis1", params: ["x"]) { p in ["out": p["x"]!.max(alongAxes: [1])] }
+    try parity("var_axes_1_2_unbiased", params: ["x"]) { p in ["out": p["x"]!.variance(alongAxes: [1, 2], unbiased: true)] }
+    try parity("var_axis0_biased_keep", params: ["x"]) { p in
+      ["out": p["x"]!.variance(alongAxes: [0], keepingDimensions: true)]
+    }
   }
 
   // MARK: - attention
