@@ -42,6 +42,7 @@ final class ParityTests: XCTestCase {
     let outputs = f(inputs)
     let out = try XCTUnwrap(outputs["out"])
     for (name, value) in outputs.sorted(by: { $0.key < $1.key }) {
+      XCTAssertEqual(value.dtype, .float32, "\(testCase) output \(name) type", file: file, line: line)
       guard name == "out" || (try? fixture(testCase, name)) != nil else { continue }
       assertClose(value, try fixture(testCase, name), atol: forward.atol, rtol: forward.rtol,
                   "\(testCase) forward \(name)", file: file, line: line)
@@ -50,6 +51,7 @@ final class ParityTests: XCTestCase {
     let targets = params.map { inputs[$0]! } + intermediates.map { outputs[$0]! }
     let grads = try gradients(of: loss, wrt: targets)
     for (name, g) in zip(params + intermediates, grads) {
+      XCTAssertEqual(g.dtype, .float32, "\(testCase) gradient \(name) type", file: file, line: line)
       assertClose(g, try fixture(testCase, "g_" + name), atol: gradient.atol, rtol: gradient.rtol,
                   "\(testCase) gradient \(name)", file: file, line: line)
     }
