@@ -12,9 +12,9 @@ import Autodiff
 /// correlation is exactly 0, the largest-magnitude component of the vector is made positive.
 /// Where numpy's sign agrees with this convention the map equals pytorch-grad-cam's; otherwise
 /// it is the same map with the sign of the projection flipped (tests check both cases).
-enum PrincipalDirection {
+public enum PrincipalDirection {
   /// The projection (one value per pixel) of `values` (`[channels, pixels]`, channels-first).
-  static func projection(channelsFirst values: [Float], channels: Int, pixels: Int) -> [Float] {
+  public static func projection(channelsFirst values: [Float], channels: Int, pixels: Int) -> [Float] {
     // Centred matrix X [pixels, channels] in Double; NaN -> 0 as pytorch-grad-cam does.
     var x = [Double](repeating: 0, count: pixels * channels)
     var rowSums = [Double](repeating: 0, count: pixels)
@@ -52,7 +52,7 @@ enum PrincipalDirection {
 
   /// The unit eigenvector of the largest eigenvalue of a symmetric positive semi-definite
   /// `n×n` matrix (row-major), by power iteration on `M^16`.
-  static func topEigenvector(_ m: [Double], n: Int) -> [Double] {
+  public static func topEigenvector(_ m: [Double], n: Int) -> [Double] {
     guard n > 0 else { return [] }
     var mt = Tensor(shape: [n, n], doubles: m)
     for _ in 0..<4 {
