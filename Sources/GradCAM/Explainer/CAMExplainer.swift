@@ -1,0 +1,178 @@
+import Autodiff
+import Networks
+
+/// The single entry point: explains a preprocessed batch with one method on one layer.
+///
+/// ```swift
+/// let explainer = try CAMExplainer(model: model, method: .gradCAM)          // default layer
+/// let result = try explainer.explain(batch: x, target: .groundTruth, labels: labels)
+/// result.maps       // [B, H, W], normalised as pytorch-grad-cam 1.5.7
+/// ```
+///
+/// Only what the target needs is differentiated: the forward pass records the graph from the
+/// tapped layer upwards (weights are constants, never tracked), and the backward pass stops at
+/// the layer. `result.backward` lists the ops whose gradient rules ran.
+public final class CAMExplainer {
+  /// The model explained.
+  public let model: ImageClassifier
+  /// The method.
+  public let method: CAMMethod
+  /// The resolved layer path (`nil` for rollout methods).
+  public let layer: String?
+  /// Masked images per forward pass in Score-CAM (pytorch-grad-cam's default 16).
+  public var scoreCAMBatchSize = 16
+  /// Rollout settings (rollout methods only).
+  public var rollout = RolloutOptions()
+
+  /// Creates an explainer.
+  ///
+  /// - Parameters:
+  ///   - layer: a module path (negative block indices count from the end, e.g.
+  ///     `blocks.-1.norm1`); `nil` uses `model.defaultCAMLayer`. Ignored by rollout methods.
+  /// - Throws: ``CAMError/unknownLayer(_:suggestions:)`` with the closest paths, or
+  ///   ``CAMError/unsupportedArchitecture(method:architecture:reason:)`` (e.g. rollout on a CNN).
+  public init(model: ImageClassifier, method: CAMMethod, layer: String? = nil) throws {
+    self.model = model
+    self.method = method
+    if method.needsAttention {
+      guard model is VisionTransformer else {
+        throw CAMError.unsupportedArchitecture(
+          method: method, architecture: model.architecture,
+          reason: "it reads transformer attention; use a CAM method such as gradcam for CNNs")
+      }
+      self.layer = nil
+      return
+    }
+    let name = layer ?? model.defaultCAMLayer
+    do {
+      self.layer = try model.resolveLayer(name)
+    } catch let NetworkError.unknownLayer(n, suggestions) {
+      throw CAMError.unknownLayer(n, suggestions: suggestions)
+    }
+    if model is VisionTransformer, let l = self.layer, l.hasSuffix("attn.attn_drop") {
+      throw CAMError.invalidInput(
+        "layer '\(l)' holds attention probabilities, not token features; use rollout or gradrollout, or a token layer such as blocks.-1.norm1")
+    }
+  }
+
+  /// Explains a batch.
+  ///
+  /// - Parameters:
+  ///   - batch: the preprocessed input `[B, 3, H, W]` (float32).
+  ///   - target: which class each map explains.
+  ///   - labels: one label per image (needed for ``CAMTarget/groundTruth``).
+  public func explain(batch: Tensor, target: CAMTarget, labels: [Int]? = nil) throws -> CAMResult {
+    guard batch.rank == 4, batch.shape[0] > 0 else {
+      throw CAMError.invalidInput("the batch must be [B, 3, H, W] with B > 0, got \(batch.shape)")
+    }
+    let input = batch.detached().converted(to: .float32)
+    let size = (input.shape[2], input.shape[3])
+    if method.needsAttention { return try explainRollout(input, target: target, labels: labels, size: size) }
+    let layer = self.layer!
+    let grid = TokenGrid.of(model, height: size.0, width: size.1)
+
+    var stats = BackwardStatistics()
+    let context = ForwardContext(taps: [layer])
+    let logits: Tensor
+    var gradientsPerPass: [FeatureMaps] = []
+    let passes: [[Int]]
+    if method.usesGradients {
+      logits = model.forward(input, context: context)
+      passes = try target.classes(logits: logits.detached(), labels: labels)
+      guard let a = context.captured[layer] else {
+        throw CAMError.invalidInput("layer '\(layer)' was not reached by the forward pass")
+      }
+      for classes in passes {
+        let g = try gradients(
+          of: targetScore(logits, classes: classes), wrt: [a], allowUnused: true, statistics: &stats)[0]
+        gradientsPerPass.append(try features(g, grid: grid, layer: layer))
+      }
+    } else {
+      logits = withoutGradients { model.forward(input, context: context) }
+      passes = try target.classes(logits: logits, labels: labels)
+    }
+    guard let captured = context.captured[layer] else {
+      throw CAMError.invalidInput("layer '\(layer)' was not reached by the forward pass")
+    }
+    let a = try features(captured, grid: grid, layer: layer)
+
+    var raws: [[Float]] = []
+    switch method {
+    case .gradCAM: raws = gradientsPerPass.map { ChannelCombination.gradCAM(a, $0) }
+    case .gradCAMPlusPlus: raws = gradientsPerPass.map { ChannelCombination.gradCAMPlusPlus(a, $0) }
+    case .xGradCAM: raws = gradientsPerPass.map { ChannelCombination.xGradCAM(a, $0) }
+    case .hiResCAM: raws = gradientsPerPass.map { ChannelCombination.hiResCAM(a, $0) }
+    case .layerCAM: raws = gradientsPerPass.map { ChannelCombination.layerCAM(a, $0) }
+    case .eigenGradCAM: raws = gradientsPerPass.map { ChannelCombination.eigenGradCAM(a, $0) }
+    case .eigenCAM:
+      let raw = ChannelCombination.eigenCAM(a)
+      raws = passes.map { _ in raw }
+    case .scoreCAM:
+      raws = ScoreCAM.rawMaps(model: model, input: input, activations: a, passes: passes, batchSize: max(1, scoreCAMBatchSize))
+    case .rollout, .gradRollout:
+      preconditionFailure("handled above")
+    }
+    return assemble(raws: raws, passes: passes, h: a.height, w: a.width, size: size, logits: logits.detached(), stats: stats)
+  }
+
+  /// Attention rollout and gradient rollout.
+  private func explainRollout(_ input: Tensor, target: CAMTarget, labels: [Int]?, size: (Int, Int)) throws -> CAMResult {
+    let vit = model as! VisionTransformer
+    guard let grid = TokenGrid.of(model, height: size.0, width: size.1) else { preconditionFailure() }
+    let depth = vit.config.depth
+    var stats = BackwardStatistics()
+    var raws: [[Float]] = []
+    let logits: Tensor
+    let passes: [[Int]]
+    if method == .gradRollout {
+      let taps = Set((0..<depth).map { "blocks.\($0).attn.attn_drop" })
+      let context = ForwardContext(taps: taps, capturesAttention: true)
+      logits = model.forward(input, context: context)
+      passes = try target.classes(logits: logits.detached(), labels: labels)
+      let attentions = context.attentions
+      for classes in passes {
+        let g = try gradients(
+          of: targetScore(logits, classes: classes), wrt: attentions, allowUnused: true, statistics: &stats)
+        raws.append(AttentionRollout.rawMaps(
+          attentions: attentions, gradients: g, options: rollout, prefixTokens: grid.prefixTokens))
+      }
+    } else {
+      let context = ForwardContext(capturesAttention: true)
+      logits = withoutGradients { model.forward(input, context: context) }
+      passes = try target.classes(logits: logits, labels: labels)
+      let raw = AttentionRollout.rawMaps(
+        attentions: context.attentions, gradients: nil, options: rollout, prefixTokens: grid.prefixTokens)
+      raws = passes.map { _ in raw }
+    }
+    return assemble(raws: raws, passes: passes, h: grid.rows, w: grid.columns, size: size, logits: logits.detached(), stats: stats)
+  }
+
+  /// A captured activation or gradient as channels-first maps.
+  private func features(_ t: Tensor, grid: TokenGrid?, layer: String) throws -> FeatureMaps {
+    if t.rank == 4 { return FeatureMaps(t.detached().converted(to: .float32)) }
+    if let grid { return try grid.featureMaps(t, layer: layer) }
+    throw CAMError.invalidInput("layer '\(layer)' outputs shape \(t.shape); CAM methods need [B, C, h, w] feature maps")
+  }
+
+  /// Interleaves passes image-major, normalises, and packs the result.
+  private func assemble(
+    raws: [[Float]], passes: [[Int]], h: Int, w: Int, size: (Int, Int), logits: Tensor, stats: BackwardStatistics
+  ) -> CAMResult {
+    let b = passes[0].count, k = passes.count, n = h * w
+    var raw: [Float] = []
+    raw.reserveCapacity(b * k * n)
+    var images: [Int] = [], classes: [Int] = []
+    for i in 0..<b {
+      for r in 0..<k {
+        raw += raws[r][(i * n)..<((i + 1) * n)]
+        images.append(i)
+        classes.append(passes[r][i])
+      }
+    }
+    let maps = CAMScaling.normalise(raw: raw, batch: b * k, height: h, width: w, to: size)
+    return CAMResult(
+      method: method, layer: layer, maps: maps, rawMaps: Tensor(shape: [b * k, h, w], scalars: raw),
+      imageIndices: images, targetClasses: classes, logits: logits,
+      probabilities: withoutGradients { softmax(logits, axis: 1) }, backward: stats)
+  }
+}

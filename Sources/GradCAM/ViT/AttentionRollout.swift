@@ -1,0 +1,117 @@
+import Autodiff
+
+/// Attention rollout over a Vision Transformer's blocks (see ``RolloutOptions`` for the exact
+/// steps). Computed in Double; only the class-token row of the product is formed, by
+/// multiplying a row vector through the blocks from the last to the first
+/// (`e₀ᵀ Â_L ⋯ Â_1`), which equals row 0 of the full product.
+enum AttentionRollout {
+  /// Raw maps `[B, rows * columns]` (flat): the class-token row of the rollout over the patches.
+  ///
+  /// - Parameters:
+  ///   - attentions: per block in forward order, `[B, heads, N, N]`.
+  ///   - gradients: for gradient rollout, `∂y/∂A` per block in forward order (same shapes).
+  static func rawMaps(
+    attentions: [Tensor], gradients: [Tensor]?, options: RolloutOptions, prefixTokens: Int
+  ) -> [Float] {
+    precondition(!attentions.isEmpty, "rollout: no attention captured")
+    let shape = attentions[0].shape
+    let (b, heads, n) = (shape[0], shape[1], shape[2])
+    let att = attentions.map { $0.detached().converted(to: .float32).scalars }
+    let grads = gradients?.map { $0.detached().converted(to: .float32).scalars }
+    let layers = attentions.count
+    var out: [Float] = []
+    out.reserveCapacity(b * (n - prefixTokens))
+    for img in 0..<b {
+      let offset = img * heads * n * n
+      var fusedPerLayer: [[Double]] = []
+      for l in 0..<layers {
+        var fused: [Double]
+        if let grads {
+          // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
+          let gl = options.vitExplainCompatible ? layers - 1 - l : l
+          fused = [Double](repeating: 0, count: n * n)
+          for h in 0..<heads {
+            let o = offset + h * n * n
+            for i in 0..<(n * n) { fused[i] += Double(att[l][o + i]) * Double(grads[gl][o + i]) }
+          }
+          for i in 0..<(n * n) { fused[i] = Swift.max(fused[i] / Double(heads), 0) }
+        } else {
+          fused = fuse(att[l], offset: offset, heads: heads, n: n, fusion: options.headFusion)
+        }
+        if options.discardRatio > 0 {
+          discard(&fused, n: n, options: options, protectCLS: gradients == nil || !options.vitExplainCompatible)
+        }
+        // Residual identity and normalisation.
+        for i in 0..<n { fused[i * n + i] += 1 }
+        for i in 0..<(n * n) { fused[i] /= 2 }
+        if options.vitExplainCompatible {
+          let rowSums = (0..<n).map { i in (0..<n).reduce(0.0) { $0 + fused[i * n + $1] } }
+          for i in 0..<n { for j in 0..<n { fused[i * n + j] /= rowSums[j] } }
+        } else {
+          for i in 0..<n {
+            let s = (0..<n).reduce(0.0) { $0 + fused[i * n + $1] }
+            for j in 0..<n { fused[i * n + j] /= s }
+          }
+        }
+        fusedPerLayer.append(fused)
+      }
+      // Row 0 of Â_L ⋯ Â_1.
+      var row = [Double](repeating: 0, count: n)
+      row[0] = 1
+      for l in stride(from: layers - 1, through: 0, by: -1) {
+        let m = fusedPerLayer[l]
+        var next = [Double](repeating: 0, count: n)
+        for k in 0..<n where row[k] != 0 {
+          let r = row[k]
+          for j in 0..<n { next[j] += r * m[k * n + j] }
+        }
+        row = next
+      }
+      var mask = Array(row[prefixTokens...])
+      if options.vitExplainCompatible, let top = mask.max(), top != 0 { mask = mask.map { $0 / top } }
+      out += mask.map { Float($0) }
+    }
+    return out
+  }
+
+  /// Heads of one image fused to `N×N`.
+  static func fuse(_ a: [Float], offset: Int, heads: Int, n: Int, fusion: RolloutOptions.HeadFusion) -> [Double] {
+    var fused = (0..<(n * n)).map { Double(a[offset + $0]) }
+    for h in 1..<Swift.max(heads, 1) {
+      let o = offset + h * n * n
+      for i in 0..<(n * n) {
+        let v = Double(a[o + i])
+        switch fusion {
+        case .mean: fused[i] += v
+        case .max: fused[i] = Swift.max(fused[i], v)
+        case .min: fused[i] = Swift.min(fused[i], v)
+        }
+      }
+    }
+    if fusion == .mean { for i in 0..<(n * n) { fused[i] /= Double(heads) } }
+    return fused
+  }
+
+  /// Zeroes the lowest entries (ties broken by lower flat index first).
+  static func discard(_ m: inout [Double], n: Int, options: RolloutOptions, protectCLS: Bool) {
+    if options.discardScope == .row && !options.vitExplainCompatible {
+      let k = Int(Double(n) * options.discardRatio)
+      guard k > 0 else { return }
+      for i in 0..<n {
+        let order = (0..<n).sorted { m[i * n + $0] != m[i * n + $1] ? m[i * n + $0] < m[i * n + $1] : $0 < $1 }
+        for j in order.prefix(k) { m[i * n + j] = 0 }
+      }
+      return
+    }
+    let k = Int(Double(n * n) * options.discardRatio)
+    guard k > 0 else { return }
+    if options.vitExplainCompatible {
+      // topk(k, largest=False) over all entries, then index 0 dropped from the list (rollout).
+      let order = (0..<(n * n)).sorted { m[$0] != m[$1] ? m[$0] < m[$1] : $0 < $1 }
+      for i in order.prefix(k) where !(protectCLS && i == 0) { m[i] = 0 }
+    } else {
+      let order = (1..<(n * n)).sorted { m[$0] != m[$1] ? m[$0] < m[$1] : $0 < $1 }
+      for i in order.prefix(k) { m[i] = 0 }
+    }
+  }
+}

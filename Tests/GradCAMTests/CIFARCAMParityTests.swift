@@ -1,0 +1,57 @@
+import Autodiff
+import AutodiffTestSupport
+import GradCAM
+import Networks
+import XCTest
+
+/// Every CNN method on the real CIFAR-10 ResNet-56 (layer3, target = ground truth) against
+/// pytorch-grad-cam 1.5.7 on the same 24 test images (Scripts/fixtures/make_cam_fixtures.py).
+/// Tolerance on the normalised maps: 1e-4 (Score-CAM 1e-3).
+final class CIFARCAMParityTests: XCTestCase {
+  func explain(_ method: CAMMethod) throws -> CAMResult {
+    let (batch, labels) = CAMFixtures.cifarBatch
+    let explainer = try CAMExplainer(model: CAMFixtures.cifarModel, method: method)
+    XCTAssertEqual(explainer.layer, "layer3")
+    let result = try explainer.explain(batch: batch, target: .groundTruth, labels: labels)
+    XCTAssertEqual(result.maps.shape, [24, 32, 32])
+    XCTAssertEqual(result.rawMaps.shape, [24, 8, 8])
+    XCTAssertEqual(result.targetClasses, labels)
+    return result
+  }
+
+  func check(_ method: CAMMethod, tolerance: Double = 1e-4) throws {
+    let result = try explain(method)
+    let expected = CAMFixtures.fixture("cifar_\(method.rawValue.replacingOccurrences(of: "++", with: "pp"))")
+    let diff = maxAbsDifference(result.maps, expected)
+    reportParity("cifar56 \(method)", diff)
+    XCTAssertLessThanOrEqual(diff, tolerance, "\(method)")
+  }
+
+  func testGradCAM() throws { try check(.gradCAM) }
+  func testGradCAMPlusPlus() throws { try check(.gradCAMPlusPlus) }
+  func testXGradCAM() throws { try check(.xGradCAM) }
+  func testHiResCAM() throws { try check(.hiResCAM) }
+  func testLayerCAM() throws { try check(.layerCAM) }
+  func testScoreCAM() throws { try check(.scoreCAM, tolerance: 1e-3) }
+
+  /// Eigen-CAM's SVD sign is arbitrary in numpy; we fix it (see PrincipalDirection). Where
+  /// numpy's sign agreed with the convention the map equals pytorch-grad-cam's literal output;
+  /// everywhere it equals pytorch-grad-cam's pipeline with the convention's sign.
+  func testEigenCAM() throws { try checkEigen(.eigenCAM) }
+  func testEigenGradCAM() throws { try checkEigen(.eigenGradCAM) }
+
+  func checkEigen(_ method: CAMMethod) throws {
+    let result = try explain(method)
+    let name = "cifar_\(method.rawValue)"
+    let agrees = CAMFixtures.ints("\(name)_sign_agrees")
+    let same = agrees.indices.filter { agrees[$0] == 1 }
+    XCTAssertFalse(same.isEmpty)
+    XCTAssertLessThan(same.count, agrees.count, "the fixture should exercise both signs")
+    let literal = maxAbsDifference(rows(result.maps, same), rows(CAMFixtures.fixture(name), same))
+    let convention = maxAbsDifference(result.maps, CAMFixtures.fixture("\(name)_convention"))
+    reportParity("cifar56 \(method) (numpy sign agrees, \(same.count)/24)", literal)
+    reportParity("cifar56 \(method) (sign convention, 24/24)", convention)
+    XCTAssertLessThanOrEqual(literal, 1e-4)
+    XCTAssertLessThanOrEqual(convention, 1e-4)
+  }
+}
