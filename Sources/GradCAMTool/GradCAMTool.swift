@@ -12,8 +12,10 @@ struct GradCAMTool: ParsableCommand {
       64 usage error.
       """,
     version: GradCAMVersion.string,
-    subcommands: [DemoCommand.self, PredictCommand.self, ConvertCommand.self, BenchCommand.self],
-    defaultSubcommand: DemoCommand.self)
+    subcommands: [
+      ExplainCommand.self, PredictCommand.self, ConvertCommand.self, DemoCommand.self, BenchCommand.self,
+    ],
+    defaultSubcommand: ExplainCommand.self)
 }
 
 /// The toolkit's version, written into reports.
