@@ -1,0 +1,97 @@
+import Foundation
+
+/// OpenCV-compatible filters used by defocus blur and spatter (BORDER_REFLECT_101 unless noted).
+enum CVFilters {
+  /// BORDER_REFLECT_101 index (c b | a b c | b a).
+  @inline(__always) static func reflect101(_ i: Int, _ n: Int) -> Int {
+    if n == 1 { return 0 }
+    var i = i
+    while i < 0 || i >= n {
+      if i < 0 { i = -i }
+      if i >= n { i = 2 * n - 2 - i }
+    }
+    return i
+  }
+
+  /// `cv2.getGaussianKernel(n, sigma, CV_32F)` (σ > 0).
+  static func gaussianKernel32(_ n: Int, sigma: Double) -> [Float] {
+    let scale2X = -0.5 / (sigma * sigma)
+    var cf = [Float](repeating: 0, count: n)
+    var sum = 0.0
+    for i in 0..<n {
+      let x = Double(i) - Double(n - 1) * 0.5
+      cf[i] = Float(Foundation.exp(scale2X * x * x))
+      sum += Double(cf[i])
+    }
+    sum = 1.0 / sum
+    for i in 0..<n { cf[i] = Float(Double(cf[i]) * sum) }
+    return cf
+  }
+
+  /// `cv2.GaussianBlur(img32, (n, n), sigma)` on a single-channel float32 image (separable,
+  /// symmetric small-kernel arithmetic order).
+  static func gaussianBlur32(_ src: [Float], height h: Int, width w: Int, ksize n: Int, sigma: Double) -> [Float] {
+    let k = gaussianKernel32(n, sigma: sigma)
+    let r = n / 2
+    var tmp = [Float](repeating: 0, count: h * w)
+    for y in 0..<h {
+      for x in 0..<w {
+        var s = src[y * w + x] * k[r]
+        for j in 1...r {
+          s += (src[y * w + reflect101(x - j, w)] + src[y * w + reflect101(x + j, w)]) * k[r - j]
+        }
+        tmp[y * w + x] = s
+      }
+    }
+    var out = [Float](repeating: 0, count: h * w)
+    for y in 0..<h {
+      for x in 0..<w {
+        var s = tmp[y * w + x] * k[r]
+        for j in 1...r {
+          s += (tmp[reflect101(y - j, h) * w + x] + tmp[reflect101(y + j, h) * w + x]) * k[r - j]
+        }
+        out[y * w + x] = s
+      }
+    }
+    return out
+  }
+
+  /// `cv2.filter2D(plane, -1, kernel)` on float64 planes: correlation, anchor at the centre,
+  /// BORDER_REFLECT_101. Zero taps are skipped. Applied to each channel of an H×W×C array.
+  static func filter2D(
+    _ src: [Double], height h: Int, width w: Int, channels c: Int, kernel: [Double], ksize kn: Int
+  ) -> [Double] {
+    let r = kn / 2
+    var taps: [(Int, Int, Double)] = []
+    for ky in 0..<kn {
+      for kx in 0..<kn where kernel[ky * kn + kx] != 0 { taps.append((ky - r, kx - r, kernel[ky * kn + kx])) }
+    }
+    var out = [Double](repeating: 0, count: src.count)
+    // Padded copy per channel for branch-free inner loops.
+    let pw = w + 2 * r, ph = h + 2 * r
+    src.withUnsafeBufferPointer { s in
+      out.withUnsafeMutableBufferPointer { o in
+        let op = o.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: c) { ch in
+          var pad = [Double](repeating: 0, count: pw * ph)
+          for y in 0..<ph {
+            let sy = reflect101(y - r, h)
+            for x in 0..<pw { pad[y * pw + x] = s[(sy * w + reflect101(x - r, w)) * c + ch] }
+          }
+          pad.withUnsafeBufferPointer { p in
+            var acc = [Double](repeating: 0, count: w)
+            for y in 0..<h {
+              for x in 0..<w { acc[x] = 0 }
+              for (dy, dx, kv) in taps {
+                let base = (y + r + dy) * pw + r + dx
+                for x in 0..<w { acc[x] += p[base + x] * kv }
+              }
+              for x in 0..<w { op[(y * w + x) * c + ch] = acc[x] }
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+}
