@@ -41,7 +41,8 @@ let package = Package(
     .target(
       name: "Autodiff",
       dependencies: ["CBLAS", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
-    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
+    .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
+    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport"]),
     .target(
       name: "Checkpoints",
       dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),

@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reading and writing image files.
+public enum ImageFile {
+  /// Reads a PNG or JPEG file as RGB, choosing the decoder by the file's magic bytes (not its
+  /// extension). JPEG EXIF orientation is applied. Errors name the file.
+  /// - Throws: `ImageError` (unreadable file, unknown signature, or a decoder error).
+  public static func read(_ url: URL) throws -> RGBImage {
+    try read(url, maxPixels: ImageLimits.maxPixels)
+  }
+
+  /// Reads a PNG or JPEG file, refusing images with more than `maxPixels` pixels.
+  public static func read(_ url: URL, maxPixels: Int) throws -> RGBImage {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw ImageError.invalid("\(url.path): cannot read file (\(error.localizedDescription))")
+    }
+    do {
+      if data.isEmpty { throw ImageError.invalid("empty file (zero bytes)") }
+      switch ImageFormat(magic: data) {
+      case .png: return try PNGCodec.decode(data, maxPixels: maxPixels)
+      case .jpeg: return try JPEGCodec.decode(data, maxPixels: maxPixels)
+      case nil:
+        let head = data.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
+        throw ImageError.unsupported("unknown file signature (\(head)); expected PNG or JPEG")
+      }
+    } catch let error as ImageError {
+      throw error.prefixed(url.path)
+    }
+  }
+
+  /// Writes `image` as PNG or JPEG, chosen by the extension of `url` (`.png`, `.jpg`, `.jpeg`),
+  /// atomically: the bytes go to a temporary file in the same directory, which is then renamed
+  /// over `url`, so readers never see a partial file. `quality` (1-100) applies to JPEG only.
+  /// - Throws: `ImageError` for an unknown extension, an encoder error, or an I/O failure.
+  public static func write(_ image: RGBImage, to url: URL, quality: Int = 95) throws {
+    guard let format = ImageFormat(pathExtension: url.pathExtension) else {
+      throw ImageError.unsupported(
+        "\(url.path): unknown extension '\(url.pathExtension)'; use .png, .jpg or .jpeg")
+    }
+    let data: Data
+    do {
+      switch format {
+      case .png: data = try PNGCodec.encode(image)
+      case .jpeg: data = try JPEGCodec.encode(image, quality: quality)
+      }
+    } catch let error as ImageError {
+      throw error.prefixed(url.path)
+    }
+    try writeAtomically(data, to: url)
+  }
+
+  /// Writes `data` to a unique temporary file beside `url`, then renames it onto `url`.
+  static func writeAtomically(_ data: Data, to url: URL) throws {
+    let directory = url.deletingLastPathComponent()
+    let temporary = directory.appendingPathComponent(
+      ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    do {
+      try data.write(to: temporary, options: [.withoutOverwriting])
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw ImageError.invalid("\(url.path): cannot write (\(error.localizedDescription))")
+    }
+    if rename(temporary.path, url.path) != 0 {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temporary)
+      throw ImageError.invalid("\(url.path): cannot rename temporary file into place (\(reason))")
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import CImageSupport
+import Foundation
+
+/// PNG encoding and decoding (libpng).
+public enum PNGCodec {
+  /// Decodes PNG bytes to RGB (8/16-bit, grey, grey+alpha, palette incl. tRNS, RGB, RGBA).
+  ///
+  /// Matches Pillow's `Image.open(f).convert("RGB")`: palettes are looked up, grey is
+  /// replicated, alpha and tRNS transparency are dropped (not composited), 16-bit samples keep
+  /// their high byte, gamma chunks are ignored. Uses `ImageLimits.maxPixels`.
+  /// - Throws: `ImageError` for a bad signature, truncation, bad CRC (any chunk), an oversize
+  ///   header, or any other libpng error.
+  public static func decode(_ data: Data) throws -> RGBImage {
+    try decode(data, maxPixels: ImageLimits.maxPixels)
+  }
+
+  /// Decodes PNG bytes to RGB, refusing images with more than `maxPixels` pixels.
+  public static func decode(_ data: Data, maxPixels: Int) throws -> RGBImage {
+    try CodecBridge.decode(data, format: "PNG", maxPixels: maxPixels) {
+      cis_png_decode($0, $1, $2, $3)
+    }.image
+  }
+
+  /// Encodes an image as a non-interlaced 8-bit RGB PNG.
+  /// - Throws: `ImageError` for an empty image.
+  public static func encode(_ image: RGBImage) throws -> Data {
+    try image.pixels.withUnsafeBufferPointer { pixels in
+      try CodecBridge.encode(format: "PNG") {
+        cis_png_encode(pixels.baseAddress, Int32(clamping: image.width), Int32(clamping: image.height), $0)
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/// One pixel-space step of a preprocessing pipeline (before ToTensor).
+public enum PixelStep: Equatable, Sendable {
+  /// torchvision `Resize(size)`: shorter side to `size`, Pillow BILINEAR.
+  case resizeShorterSide(Int)
+  /// torchvision `Resize((height, width))`, Pillow BILINEAR.
+  case resize(height: Int, width: Int)
+  /// torchvision `CenterCrop((height, width))`.
+  case centerCrop(height: Int, width: Int)
+
+  /// Applies the step to `image`.
+  public func apply(_ image: RGBImage) -> RGBImage {
+    switch self {
+    case .resizeShorterSide(let size): return Transforms.resize(image, shorterSide: size)
+    case .resize(let h, let w): return Transforms.resize(image, height: h, width: w)
+    case .centerCrop(let h, let w): return Transforms.centerCrop(image, height: h, width: w)
+    }
+  }
+}
+
+/// A torchvision-style pipeline: pixel steps on 8-bit RGB, then ToTensor, then an optional
+/// Normalize(mean, std). Output is CHW float32 with shape `[3, height, width]`.
+public struct Preprocessing: Equatable, Sendable {
+  /// The profile name (e.g. "imagenet").
+  public var name: String
+  /// Resize/crop steps, in order, on uint8 pixels.
+  public var pixelSteps: [PixelStep]
+  /// Per-channel mean and std for Normalize, or nil for un-normalised [0, 1] output.
+  public var mean: [Double]?
+  public var std: [Double]?
+
+  /// Creates a pipeline; `mean` and `std` must both be given (3 values each) or both be nil.
+  public init(name: String, pixelSteps: [PixelStep], mean: [Double]? = nil, std: [Double]? = nil) {
+    precondition((mean == nil) == (std == nil), "Preprocessing: give both mean and std, or neither")
+    precondition(mean.map { $0.count == 3 } ?? true && std.map { $0.count == 3 } ?? true,
+      "Preprocessing: mean and std need 3 values")
+    self.name = name
+    self.pixelSteps = pixelSteps
+    self.mean = mean
+    self.std = std
+  }
+
+  /// The image after the resize/crop steps (what ToTensor would see).
+  public func pixels(_ image: RGBImage) -> RGBImage {
+    pixelSteps.reduce(image) { $1.apply($0) }
+  }
+
+  /// Runs the pipeline: CHW float32 values and their shape `[3, height, width]`.
+  public func apply(_ image: RGBImage) -> (values: [Float], shape: [Int]) {
+    let (values, shape) = Transforms.toTensor(pixels(image))
+    guard let mean, let std else { return (values, shape) }
+    return (Transforms.normalize(values, shape: shape, mean: mean, std: std), shape)
+  }
+}

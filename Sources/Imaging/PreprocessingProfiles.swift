@@ -1,0 +1,63 @@
+/// An unknown preprocessing profile name.
+public struct PreprocessingError: Error, CustomStringConvertible, Equatable {
+  /// One line: the bad name, the closest known name if any, and the known names.
+  public let description: String
+}
+
+extension Preprocessing {
+  /// ImageNet mean (R, G, B), as torchvision's reference scripts.
+  public static let imagenetMean = [0.485, 0.456, 0.406]
+  /// ImageNet std (R, G, B).
+  public static let imagenetStd = [0.229, 0.224, 0.225]
+
+  /// `Resize(256)`, `CenterCrop(224)`, `ToTensor()`, `Normalize(imagenetMean, imagenetStd)`.
+  public static let imagenet = Preprocessing(
+    name: "imagenet", pixelSteps: [.resizeShorterSide(256), .centerCrop(height: 224, width: 224)],
+    mean: imagenetMean, std: imagenetStd)
+
+  /// `Resize((32, 32))` (a no-op on 32x32 input), `ToTensor()`, and `Normalize` with the
+  /// ImageNet statistics (0.485, 0.456, 0.406) / (0.229, 0.224, 0.225), which the shared CIFAR
+  /// models were trained with.
+  public static let cifar = Preprocessing(
+    name: "cifar", pixelSteps: [.resize(height: 32, width: 32)],
+    mean: imagenetMean, std: imagenetStd)
+
+  /// `Resize(256)`, `CenterCrop(224)`, `ToTensor()` and no normalisation: the input the paper's
+  /// ImageNet-C evaluation fed its models.
+  public static let none = Preprocessing(
+    name: "none", pixelSteps: [.resizeShorterSide(256), .centerCrop(height: 224, width: 224)])
+
+  /// All named profiles.
+  public static let profiles: [Preprocessing] = [imagenet, cifar, none]
+
+  /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none").
+  /// - Throws: `PreprocessingError` naming the closest known profile.
+  public static func profile(named name: String) throws -> Preprocessing {
+    let key = name.lowercased()
+    if let found = profiles.first(where: { $0.name == key }) { return found }
+    let known = profiles.map(\.name)
+    let closest = known.min { editDistance(key, $0) < editDistance(key, $1) }!
+    let hint = editDistance(key, closest) <= max(2, closest.count / 2)
+      ? " did you mean '\(closest)'?" : ""
+    throw PreprocessingError(
+      description: "unknown preprocessing profile '\(name)';\(hint) known profiles: "
+        + known.joined(separator: ", "))
+  }
+
+  /// Levenshtein distance between two strings.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    var row = Array(0...b.count)
+    for i in 1...a.count {
+      var previous = row[0]
+      row[0] = i
+      for j in stride(from: 1, through: b.count, by: 1) {
+        let saved = row[j]
+        row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+        previous = saved
+      }
+    }
+    return row[b.count]
+  }
+}
