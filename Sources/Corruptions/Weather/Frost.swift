@@ -1,9 +1,88 @@
 import Foundation
 import Imaging
 
+/// The frost textures shipped in `Resources/frost` (from imagecorruptions 1.1.2, Apache-2.0).
+enum FrostTextures {
+  static let files = ["frost1.png", "frost2.png", "frost3.png", "frost4.jpg", "frost5.jpg", "frost6.jpg"]
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var decoded: [Int: RGBImage] = [:]
+  nonisolated(unsafe) private static var rescaled: [String: RGBImage] = [:]
+
+  static func url(_ index: Int) -> URL? {
+    let name = files[index]
+    let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+    if let u = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources/frost") { return u }
+    if let u = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "frost") { return u }
+    let u = Bundle.module.bundleURL.appendingPathComponent("Resources/frost/\(name)")
+    return FileManager.default.fileExists(atPath: u.path) ? u : nil
+  }
+
+  /// The decoded texture (RGB).
+  static func texture(_ index: Int) throws -> RGBImage {
+    lock.lock()
+    defer { lock.unlock() }
+    if let t = decoded[index] { return t }
+    guard let u = url(index) else { throw CorruptionError.resourceMissing("frost texture \(files[index])") }
+    let img: RGBImage
+    do {
+      img = try ImageFile.read(u)
+    } catch {
+      throw CorruptionError.codec("frost texture \(files[index]): \(error)")
+    }
+    decoded[index] = img
+    return img
+  }
+
+  /// The texture rescaled with cv2 INTER_CUBIC to `width × height` (cached).
+  static func rescaledTexture(_ index: Int, width: Int, height: Int) throws -> RGBImage {
+    let key = "\(index):\(width)x\(height)"
+    lock.lock()
+    if let t = rescaled[key] {
+      lock.unlock()
+      return t
+    }
+    lock.unlock()
+    let src = try texture(index)
+    let r = CubicResize.resize(src, width: width, height: height)
+    lock.lock()
+    if rescaled.count > 64 { rescaled.removeAll() }
+    rescaled[key] = r
+    lock.unlock()
+    return r
+  }
+}
+
 extension Weather {
-  /// Frost: pending texture support.
+  /// imagecorruptions' frost: texture idx = randint(5); rescale by max(needed, 1)·1.1 (cubic);
+  /// random crop (row offset, then column offset); clip(a·x + b·frost, 0, 255) on 0..255 values.
   static func frost(_ img: RGBImage, _ p: (Double, Double), _ rng: inout NumpyRandomState) throws -> RGBImage {
-    throw CorruptionError.resourceMissing("frost textures")
+    let idx = rng.randint(5)
+    let tex = try FrostTextures.texture(idx)
+    let fh = tex.height, fw = tex.width, xh = img.height, xw = img.width
+    var scaling = 1.0
+    if fh >= xh && fw >= xw {
+      scaling = 1
+    } else if fh < xh && fw >= xw {
+      scaling = Double(xh) / Double(fh)
+    } else if fh >= xh && fw < xw {
+      scaling = Double(xw) / Double(fw)
+    } else {
+      scaling = max(Double(xh) / Double(fh), Double(xw) / Double(fw))
+    }
+    scaling *= 1.1
+    let nw = Int((Double(fw) * scaling).rounded(.up)), nh = Int((Double(fh) * scaling).rounded(.up))
+    let f = try FrostTextures.rescaledTexture(idx, width: nw, height: nh)
+    let r0 = rng.randint(0, nh - xh)
+    let c0 = rng.randint(0, nw - xw)
+    var out = [UInt8](repeating: 0, count: img.pixels.count)
+    for y in 0..<xh {
+      for x in 0..<xw {
+        for c in 0..<3 {
+          let v = p.0 * Double(img.pixels[(y * xw + x) * 3 + c]) + p.1 * Double(f.pixels[((r0 + y) * nw + c0 + x) * 3 + c])
+          out[(y * xw + x) * 3 + c] = Pixels.trunc8(min(max(v, 0), 255))
+        }
+      }
+    }
+    return RGBImage(width: xw, height: xh, pixels: out)
   }
 }
