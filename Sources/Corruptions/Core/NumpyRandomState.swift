@@ -22,12 +22,15 @@ public struct NumpyRandomState: Sendable {
   }
 
   private mutating func generate() {
-    let upper: UInt32 = 0x8000_0000, lower: UInt32 = 0x7fff_ffff, matrixA: UInt32 = 0x9908_b0df
-    for i in 0..<624 {
-      let y = (mt[i] & upper) | (mt[(i + 1) % 624] & lower)
-      var v = mt[(i + 397) % 624] ^ (y >> 1)
-      if y & 1 != 0 { v ^= matrixA }
-      mt[i] = v
+    let matrixA: UInt32 = 0x9908_b0df
+    mt.withUnsafeMutableBufferPointer { m in
+      @inline(__always) func twist(_ i: Int, _ next: Int, _ far: Int) {
+        let y = (m[i] & 0x8000_0000) | (m[next] & 0x7fff_ffff)
+        m[i] = m[far] ^ (y >> 1) ^ ((y & 1) &* matrixA)
+      }
+      for i in 0..<227 { twist(i, i + 1, i + 397) }
+      for i in 227..<623 { twist(i, i + 1, i - 227) }
+      twist(623, 0, 396)
     }
     index = 0
   }
@@ -35,7 +38,7 @@ public struct NumpyRandomState: Sendable {
   /// The next raw 32-bit output (tempered).
   public mutating func nextUInt32() -> UInt32 {
     if index >= 624 { generate() }
-    var y = mt[index]
+    var y = mt.withUnsafeBufferPointer { $0[index] }
     index += 1
     y ^= y >> 11
     y ^= (y << 7) & 0x9d2c_5680
@@ -114,25 +117,40 @@ public struct NumpyRandomState: Sendable {
   /// `randint(high)` = `randint(0, high)`.
   public mutating func randint(_ high: Int) -> Int { randint(0, high) }
 
+  /// Per-λ constants of the Poisson samplers (precompute once when λ repeats).
+  public struct PoissonParameters: Sendable {
+    let lam: Double, enlam: Double
+    let loglam: Double, a: Double, b: Double, logInvalpha: Double, vr: Double
+
+    public init(_ lam: Double) {
+      self.lam = lam
+      enlam = lam < 10 ? Foundation.exp(-lam) : 0
+      let slam = lam.squareRoot()
+      loglam = lam >= 10 ? Foundation.log(lam) : 0
+      b = 0.931 + 2.53 * slam
+      a = -0.059 + 0.02483 * b
+      logInvalpha = Foundation.log(1.1239 + 1.1328 / (b - 3.4))
+      vr = 0.9277 - 3.6224 / (b - 2)
+    }
+  }
+
   /// `poisson(lam)`: multiplication method for lam < 10, Hörmann's PTRS otherwise.
-  public mutating func poisson(_ lam: Double) -> Int {
-    if lam >= 10 { return poissonPTRS(lam) }
-    if lam == 0 { return 0 }
-    let enlam = Foundation.exp(-lam)
+  public mutating func poisson(_ lam: Double) -> Int { poisson(PoissonParameters(lam)) }
+
+  /// `poisson(lam)` with precomputed constants.
+  public mutating func poisson(_ p: PoissonParameters) -> Int {
+    if p.lam >= 10 { return poissonPTRS(p) }
+    if p.lam == 0 { return 0 }
     var x = 0
     var prod = 1.0
     while true {
       prod *= randomSample()
-      if prod > enlam { x += 1 } else { return x }
+      if prod > p.enlam { x += 1 } else { return x }
     }
   }
 
-  private mutating func poissonPTRS(_ lam: Double) -> Int {
-    let slam = lam.squareRoot(), loglam = Foundation.log(lam)
-    let b = 0.931 + 2.53 * slam
-    let a = -0.059 + 0.02483 * b
-    let invalpha = 1.1239 + 1.1328 / (b - 3.4)
-    let vr = 0.9277 - 3.6224 / (b - 2)
+  private mutating func poissonPTRS(_ p: PoissonParameters) -> Int {
+    let lam = p.lam, loglam = p.loglam, a = p.a, b = p.b, vr = p.vr
     while true {
       let u = randomSample() - 0.5
       let v = randomSample()
@@ -140,7 +158,7 @@ public struct NumpyRandomState: Sendable {
       let k = Int(((2 * a / us + b) * u + lam + 0.43).rounded(.down))
       if us >= 0.07 && v <= vr { return k }
       if k < 0 || (us < 0.013 && v > us) { continue }
-      if Foundation.log(v) + Foundation.log(invalpha) - Foundation.log(a / (us * us) + b)
+      if Foundation.log(v) + p.logInvalpha - Foundation.log(a / (us * us) + b)
         <= -lam + Double(k) * loglam - NumpyRandomState.loggam(Double(k + 1))
       {
         return k

@@ -62,10 +62,17 @@ enum CVFilters {
     _ src: [Double], height h: Int, width w: Int, channels c: Int, kernel: [Double], ksize kn: Int
   ) -> [Double] {
     let r = kn / 2
-    var taps: [(Int, Int, Double)] = []
+    // Taps grouped by identical weight (the disk kernels are symmetric): Σ pixels, then one multiply.
+    var groups: [Double: [(Int, Int)]] = [:]
+    var order: [Double] = []
     for ky in 0..<kn {
-      for kx in 0..<kn where kernel[ky * kn + kx] != 0 { taps.append((ky - r, kx - r, kernel[ky * kn + kx])) }
+      for kx in 0..<kn where kernel[ky * kn + kx] != 0 {
+        let v = kernel[ky * kn + kx]
+        if groups[v] == nil { order.append(v) }
+        groups[v, default: []].append((ky - r, kx - r))
+      }
     }
+    let grouped = order.map { ($0, groups[$0]!) }
     var out = [Double](repeating: 0, count: src.count)
     // Padded copy per channel for branch-free inner loops.
     let pw = w + 2 * r, ph = h + 2 * r
@@ -80,13 +87,22 @@ enum CVFilters {
           }
           pad.withUnsafeBufferPointer { p in
             var acc = [Double](repeating: 0, count: w)
-            for y in 0..<h {
-              for x in 0..<w { acc[x] = 0 }
-              for (dy, dx, kv) in taps {
-                let base = (y + r + dy) * pw + r + dx
-                for x in 0..<w { acc[x] += p[base + x] * kv }
+            var part = [Double](repeating: 0, count: w)
+            acc.withUnsafeMutableBufferPointer { a in
+              part.withUnsafeMutableBufferPointer { q in
+                for y in 0..<h {
+                  for x in 0..<w { a[x] = 0 }
+                  for (kv, offs) in grouped {
+                    for x in 0..<w { q[x] = 0 }
+                    for (dy, dx) in offs {
+                      let base = (y + r + dy) * pw + r + dx
+                      for x in 0..<w { q[x] += p[base + x] }
+                    }
+                    for x in 0..<w { a[x] += q[x] * kv }
+                  }
+                  for x in 0..<w { op[(y * w + x) * c + ch] = a[x] }
+                }
               }
-              for x in 0..<w { op[(y * w + x) * c + ch] = acc[x] }
             }
           }
         }
