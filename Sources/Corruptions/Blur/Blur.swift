@@ -73,9 +73,15 @@ enum Blur {
     return RGBImage(width: img.width, height: img.height, pixels: Pixels.clipUnitToBytes(y))
   }
 
-  /// imagecorruptions' numpy motion blur with angle U(−45, 45), on 0..255 values, truncated.
-  static func motion(_ img: RGBImage, _ p: (Int, Double), _ rng: inout NumpyRandomState) -> RGBImage {
+  /// Motion blur at angle U(−45, 45): imagecorruptions' numpy version (0..255 doubles, truncated),
+  /// or with `magick` ImageMagick's (hendrycks' generators).
+  static func motion(_ img: RGBImage, _ p: (Int, Double), magick: Bool, _ rng: inout NumpyRandomState) -> RGBImage {
     let angle = rng.uniform(-45, 45)
+    if magick {
+      let px = MagickMotionBlur.apply(
+        img.pixels, height: img.height, width: img.width, channels: 3, radius: Double(p.0), sigma: p.1, angle: angle)
+      return RGBImage(width: img.width, height: img.height, pixels: px)
+    }
     let y = MotionBlurKernel.apply(
       img.pixels.map { Double($0) }, height: img.height, width: img.width, channels: 3, radius: p.0, sigma: p.1,
       angle: angle)

@@ -4,10 +4,13 @@ import Foundation
 /// imagecorruptions at every size), `cifar` (32 px, CIFAR-10-C's `make_cifar_c.py`) and `tiny`
 /// (64 px, `make_tinyimagenet_c.py`).
 ///
-/// The algorithms are always imagecorruptions 1.1.2's size-generic ones (glass blur over the real
-/// size, fog map side = next power of two, top-left trimmed zoom, frost rescale ×1.1, numpy motion
-/// blur); only the numbers change. `elastic_transform` uses imagecorruptions' size-relative
-/// parameters in every profile (σ = 1% of the side, jitter 0.5%).
+/// Algorithms: `imagenet` follows imagecorruptions 1.1.2 exactly (its size-generic code: glass blur
+/// over the real size, fog map side = next power of two, frost texture rescale ×1.1 with cubic
+/// interpolation, numpy motion blur, size-relative elastic transform). `cifar` and `tiny` follow
+/// hendrycks' `make_cifar_c.py` / `make_tinyimagenet_c.py`: ImageMagick motion blur (closed form),
+/// snow quantised before the blur, frost textures resized ×0.2 / ×0.3 with cv2 INTER_LINEAR, the
+/// affine + elastic transform, float32 mud spatter. The 14 corruptions common to both are identical
+/// algorithms with different numbers.
 public enum Profile: String, CaseIterable, Sendable, Codable {
   case imagenet, cifar, tiny
 
@@ -27,6 +30,21 @@ public enum Profile: String, CaseIterable, Sendable, Codable {
     if t == "cifar10" || t == "cifar-10" { return .cifar }
     if t == "tiny-imagenet" || t == "tinyimagenet" { return .tiny }
     throw CorruptionError.unknownProfile(text)
+  }
+
+  /// Whether hendrycks' CIFAR/Tiny generator algorithms are used (see the type documentation).
+  var isHendrycks: Bool { self != .imagenet }
+
+  /// hendrycks' frost texture scale (cifar 0.2, tiny 0.3).
+  var frostTextureScale: Double { self == .tiny ? 0.3 : 0.2 }
+
+  /// hendrycks' elastic (alpha, sigma, affine jitter) = IMSIZE · factors.
+  func elasticHendrycks(_ s: Int) -> (Double, Double, Double) {
+    let n: Double = self == .tiny ? 64 : 32
+    let cf: [(Double, Double, Double)] = [(0, 0, 0.08), (0.05, 0.2, 0.07), (0.08, 0.06, 0.06), (0.1, 0.04, 0.05), (0.1, 0.03, 0.03)]
+    let tf: [(Double, Double, Double)] = [(0, 0, 0.08), (0.05, 0.3, 0.06), (0.1, 0.08, 0.06), (0.1, 0.03, 0.03), (0.16, 0.03, 0.02)]
+    let f = (self == .tiny ? tf : cf)[s - 1]
+    return (n * f.0, n * f.1, n * f.2)
   }
 
   private func pick<T>(_ i: [T], _ c: [T], _ t: [T], _ s: Int) -> T {

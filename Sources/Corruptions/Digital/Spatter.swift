@@ -6,7 +6,8 @@ extension Digital {
   /// Canny edges → chamfer distance → box/equalise/emboss/box → pale-turquoise highlights (float32);
   /// mud (mode 1): a smoothed binary mask (float32 filter) blending towards brown.
   static func spatter(
-    _ img: RGBImage, _ p: (Double, Double, Double, Double, Double, Int), _ rng: inout NumpyRandomState
+    _ img: RGBImage, _ p: (Double, Double, Double, Double, Double, Int), float32Mud: Bool,
+    _ rng: inout NumpyRandomState
   ) -> RGBImage {
     let h = img.height, w = img.width
     let field = rng.normal(loc: p.0, scale: p.1, count: h * w)
@@ -40,12 +41,18 @@ extension Digital {
       var mb = GaussianFilter.apply(mask, height: h, width: w, channels: 1, sigmaY: p.4, sigmaX: p.4, float32: true)
       for i in mb.indices where mb[i] < 0.8 { mb[i] = 0 }
       let mud: [Double] = [63 / 255.0, 42 / 255.0, 20 / 255.0]
+      let mud32 = mud.map { Float($0) }
       for i in 0..<(h * w) {
         let mf = Float(mb[i])
         for c in 0..<3 {
           let xv = x[i * 3 + c] * (1 - mf)
-          let v = Double(xv) + mud[c] * Double(mf)
-          out[i * 3 + c] = Pixels.trunc8(min(max(v, 0), 1) * 255)
+          if float32Mud {
+            // hendrycks: the colour array is float32 (ones_like of the float32 image).
+            out[i * 3 + c] = Pixels.trunc8(min(max(xv + mud32[c] * mf, 0), 1) * 255)
+          } else {
+            let v = Double(xv) + mud[c] * Double(mf)
+            out[i * 3 + c] = Pixels.trunc8(min(max(v, 0), 1) * 255)
+          }
         }
       }
     }

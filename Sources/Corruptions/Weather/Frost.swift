@@ -33,6 +33,22 @@ enum FrostTextures {
     return img
   }
 
+  /// The texture resized by `factor` with cv2 INTER_LINEAR (cached).
+  static func linearScaledTexture(_ index: Int, factor: Double) throws -> RGBImage {
+    let key = "\(index):x\(factor)"
+    lock.lock()
+    if let t = rescaled[key] {
+      lock.unlock()
+      return t
+    }
+    lock.unlock()
+    let r = LinearResize.scaled(try texture(index), factor: factor)
+    lock.lock()
+    rescaled[key] = r
+    lock.unlock()
+    return r
+  }
+
   /// The texture rescaled with cv2 INTER_CUBIC to `width × height` (cached).
   static func rescaledTexture(_ index: Int, width: Int, height: Int) throws -> RGBImage {
     let key = "\(index):\(width)x\(height)"
@@ -53,25 +69,35 @@ enum FrostTextures {
 }
 
 extension Weather {
-  /// imagecorruptions' frost: texture idx = randint(5); rescale by max(needed, 1)·1.1 (cubic);
-  /// random crop (row offset, then column offset); clip(a·x + b·frost, 0, 255) on 0..255 values.
-  static func frost(_ img: RGBImage, _ p: (Double, Double), _ rng: inout NumpyRandomState) throws -> RGBImage {
+  /// Frost: texture idx = randint(5); imagecorruptions rescales it by max(needed, 1)·1.1 (cubic),
+  /// hendrycks (`textureScale` 0.2 / 0.3) by cv2 INTER_LINEAR (falling back to imagecorruptions'
+  /// rescale when that is smaller than the image); random crop (row offset, then column offset);
+  /// clip(a·x + b·frost, 0, 255) on 0..255 values.
+  static func frost(
+    _ img: RGBImage, _ p: (Double, Double), textureScale: Double?, _ rng: inout NumpyRandomState
+  ) throws -> RGBImage {
     let idx = rng.randint(5)
     let tex = try FrostTextures.texture(idx)
     let fh = tex.height, fw = tex.width, xh = img.height, xw = img.width
-    var scaling = 1.0
-    if fh >= xh && fw >= xw {
-      scaling = 1
-    } else if fh < xh && fw >= xw {
-      scaling = Double(xh) / Double(fh)
-    } else if fh >= xh && fw < xw {
-      scaling = Double(xw) / Double(fw)
+    var f: RGBImage
+    if let ts = textureScale, Int((Double(fw) * ts).rounded()) > xw, Int((Double(fh) * ts).rounded()) > xh {
+      f = try FrostTextures.linearScaledTexture(idx, factor: ts)
     } else {
-      scaling = max(Double(xh) / Double(fh), Double(xw) / Double(fw))
+      var scaling = 1.0
+      if fh >= xh && fw >= xw {
+        scaling = 1
+      } else if fh < xh && fw >= xw {
+        scaling = Double(xh) / Double(fh)
+      } else if fh >= xh && fw < xw {
+        scaling = Double(xw) / Double(fw)
+      } else {
+        scaling = max(Double(xh) / Double(fh), Double(xw) / Double(fw))
+      }
+      scaling *= 1.1
+      let nw = Int((Double(fw) * scaling).rounded(.up)), nh = Int((Double(fh) * scaling).rounded(.up))
+      f = try FrostTextures.rescaledTexture(idx, width: nw, height: nh)
     }
-    scaling *= 1.1
-    let nw = Int((Double(fw) * scaling).rounded(.up)), nh = Int((Double(fh) * scaling).rounded(.up))
-    let f = try FrostTextures.rescaledTexture(idx, width: nw, height: nh)
+    let nw = f.width, nh = f.height
     let r0 = rng.randint(0, nh - xh)
     let c0 = rng.randint(0, nw - xw)
     var out = [UInt8](repeating: 0, count: img.pixels.count)
