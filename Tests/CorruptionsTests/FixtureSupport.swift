@@ -11,7 +11,7 @@ enum Fixtures {
     "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate", "jpeg_compression",
     "speckle_noise", "gaussian_blur", "spatter", "saturate",
   ]
-  static let images = ["cifar_cat", "cifar_ship", "tiny64", "imagenet224"]
+  static let images = ["cifar_cat", "cifar_ship", "tiny64", "nonsquare40x48", "imagenet224"]
 
   static func url(_ file: String) -> URL {
     Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(file)
