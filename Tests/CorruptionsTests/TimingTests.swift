@@ -2,21 +2,25 @@ import Corruptions
 import Foundation
 import XCTest
 
-/// Prints the time of all 19 corruptions × 5 severities on one 224×224 image (compare with
-/// imagecorruptions: see the module report). Run in release for meaningful numbers.
+/// Prints the time of all 19 corruptions × 5 severities on one 224×224 image: the first (cold) pass,
+/// which includes decoding and resizing frost textures, and the best of 3 further passes. Compare
+/// with imagecorruptions on the same machine (module report). Run in release for meaningful numbers.
 final class TimingTests: XCTestCase {
   func testTimeAll224() throws {
     let (img, _) = try Fixtures.load("imagenet224")
-    _ = try Corruptions.apply(img, .frost, severity: 1, seed: 0)  // texture decode, outside the timing
-    var total = 0.0
-    var lines: [String] = []
-    for c in Corruption.all {
-      let t0 = Date()
-      for s in 1...5 { _ = try Corruptions.apply(img, c, severity: s, seed: UInt32(s)) }
-      let dt = Date().timeIntervalSince(t0)
-      total += dt
-      lines.append(String(format: "%@ %.4f", c.name, dt))
+    var best = [Double](repeating: .infinity, count: Corruption.all.count)
+    var cold = 0.0
+    for pass in 0..<4 {
+      for (k, c) in Corruption.all.enumerated() {
+        let t0 = Date()
+        for s in 1...5 { _ = try Corruptions.apply(img, c, severity: s, seed: UInt32(s)) }
+        let dt = Date().timeIntervalSince(t0)
+        if pass == 0 { cold += dt } else { best[k] = min(best[k], dt) }
+      }
     }
-    print("TIMING total \(String(format: "%.3f", total)) s\n" + lines.joined(separator: "\n"))
+    let lines = zip(Corruption.all, best).map { String(format: "%@ %.4f", $0.name, $1) }
+    print(
+      String(format: "TIMING cold %.3f s, warm (best of 3) %.3f s\n", cold, best.reduce(0, +))
+        + lines.joined(separator: "\n"))
   }
 }

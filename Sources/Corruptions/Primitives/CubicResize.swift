@@ -30,20 +30,35 @@ enum CubicResize {
   static func resize(_ img: RGBImage, width ow: Int, height oh: Int) -> RGBImage {
     let w = img.width, h = img.height
     let xt = table(input: w, output: ow), yt = table(input: h, output: oh)
+    // Flattened horizontal taps: source pixel offsets (×3) and weights, 4 per output column.
+    var xIdx = [Int](repeating: 0, count: ow * 4), xW = [Float](repeating: 0, count: ow * 4)
+    for (d, (s, c)) in xt.enumerated() {
+      for j in 0..<4 {
+        xIdx[d * 4 + j] = min(max(s - 1 + j, 0), w - 1) * 3
+        xW[d * 4 + j] = c[j]
+      }
+    }
     var tmp = [Float](repeating: 0, count: h * ow * 3)
     img.pixels.withUnsafeBufferPointer { src in
       tmp.withUnsafeMutableBufferPointer { tp in
-        let t = tp.baseAddress!
-        DispatchQueue.concurrentPerform(iterations: 4) { chunk in
-          for y in (h * chunk / 4)..<(h * (chunk + 1) / 4) {
-            for (d, (s, c)) in xt.enumerated() {
-              for ch in 0..<3 {
-                var acc: Float = 0
-                for j in 0..<4 {
-                  let sx = min(max(s - 1 + j, 0), w - 1)
-                  acc += Float(src[(y * w + sx) * 3 + ch]) * c[j]
+        xIdx.withUnsafeBufferPointer { xi in
+          xW.withUnsafeBufferPointer { xw in
+            let t = tp.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: 4) { chunk in
+              for y in (h * chunk / 4)..<(h * (chunk + 1) / 4) {
+                let row = src.baseAddress! + y * w * 3
+                let orow = t + y * ow * 3
+                for d in 0..<ow {
+                  let k = d * 4
+                  for ch in 0..<3 {
+                    var acc: Float = 0
+                    acc += Float(row[xi[k] + ch]) * xw[k]
+                    acc += Float(row[xi[k + 1] + ch]) * xw[k + 1]
+                    acc += Float(row[xi[k + 2] + ch]) * xw[k + 2]
+                    acc += Float(row[xi[k + 3] + ch]) * xw[k + 3]
+                    orow[d * 3 + ch] = acc
+                  }
                 }
-                t[(y * ow + d) * 3 + ch] = acc
               }
             }
           }
@@ -57,12 +72,20 @@ enum CubicResize {
         DispatchQueue.concurrentPerform(iterations: 4) { chunk in
           for d in (oh * chunk / 4)..<(oh * (chunk + 1) / 4) {
             let (s, c) = yt[d]
-            let rows = (0..<4).map { min(max(s - 1 + $0, 0), h - 1) * ow * 3 }
+            let r0 = tp.baseAddress! + min(max(s - 1, 0), h - 1) * ow * 3
+            let r1 = tp.baseAddress! + min(max(s, 0), h - 1) * ow * 3
+            let r2 = tp.baseAddress! + min(max(s + 1, 0), h - 1) * ow * 3
+            let r3 = tp.baseAddress! + min(max(s + 2, 0), h - 1) * ow * 3
+            let c0 = Double(c[0]), c1 = Double(c[1]), c2 = Double(c[2]), c3 = Double(c[3])
+            let orow = o + d * ow * 3
             for i in 0..<(ow * 3) {
               var acc = 0.0
-              for j in 0..<4 { acc += Double(tp[rows[j] + i]) * Double(c[j]) }
+              acc += Double(r0[i]) * c0
+              acc += Double(r1[i]) * c1
+              acc += Double(r2[i]) * c2
+              acc += Double(r3[i]) * c3
               let v = acc.rounded(.toNearestOrEven)
-              o[d * ow * 3 + i] = v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))
+              orow[i] = v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))
             }
           }
         }

@@ -72,35 +72,52 @@ enum CVFilters {
         groups[v, default: []].append((ky - r, kx - r))
       }
     }
-    let grouped = order.map { ($0, groups[$0]!) }
-    var out = [Double](repeating: 0, count: src.count)
-    // Padded copy per channel for branch-free inner loops.
     let pw = w + 2 * r, ph = h + 2 * r
-    src.withUnsafeBufferPointer { s in
+    var weights: [Double] = [], groupEnd: [Int] = [], offsets: [Int] = []
+    for v in order {
+      weights.append(v)
+      for (dy, dx) in groups[v]! { offsets.append((dy + r) * pw + r + dx) }
+      groupEnd.append(offsets.count)
+    }
+    var out = [Double](repeating: 0, count: src.count)
+    // Padded planes (REFLECT_101) so the inner loops have no branches.
+    var pads = [Double](repeating: 0, count: pw * ph * c)
+    for ch in 0..<c {
+      for y in 0..<ph {
+        let sy = reflect101(y - r, h)
+        for x in 0..<pw { pads[ch * pw * ph + y * pw + x] = src[(sy * w + reflect101(x - r, w)) * c + ch] }
+      }
+    }
+    let chunks = 4
+    pads.withUnsafeBufferPointer { pp in
       out.withUnsafeMutableBufferPointer { o in
-        let op = o.baseAddress!
-        DispatchQueue.concurrentPerform(iterations: c) { ch in
-          var pad = [Double](repeating: 0, count: pw * ph)
-          for y in 0..<ph {
-            let sy = reflect101(y - r, h)
-            for x in 0..<pw { pad[y * pw + x] = s[(sy * w + reflect101(x - r, w)) * c + ch] }
-          }
-          pad.withUnsafeBufferPointer { p in
-            var acc = [Double](repeating: 0, count: w)
-            var part = [Double](repeating: 0, count: w)
-            acc.withUnsafeMutableBufferPointer { a in
-              part.withUnsafeMutableBufferPointer { q in
-                for y in 0..<h {
-                  for x in 0..<w { a[x] = 0 }
-                  for (kv, offs) in grouped {
+        weights.withUnsafeBufferPointer { wp in
+          groupEnd.withUnsafeBufferPointer { ge in
+            offsets.withUnsafeBufferPointer { op in
+              let outp = o.baseAddress!
+              DispatchQueue.concurrentPerform(iterations: c * chunks) { task in
+                let ch = task / chunks, part = task % chunks
+                let p = pp.baseAddress! + ch * pw * ph
+                let acc = UnsafeMutablePointer<Double>.allocate(capacity: w)
+                let q = UnsafeMutablePointer<Double>.allocate(capacity: w)
+                defer {
+                  acc.deallocate()
+                  q.deallocate()
+                }
+                for y in (h * part / chunks)..<(h * (part + 1) / chunks) {
+                  for x in 0..<w { acc[x] = 0 }
+                  var t = 0
+                  for g in 0..<wp.count {
                     for x in 0..<w { q[x] = 0 }
-                    for (dy, dx) in offs {
-                      let base = (y + r + dy) * pw + r + dx
-                      for x in 0..<w { q[x] += p[base + x] }
+                    while t < ge[g] {
+                      let base = p + y * pw + op[t]
+                      for x in 0..<w { q[x] += base[x] }
+                      t += 1
                     }
-                    for x in 0..<w { a[x] += q[x] * kv }
+                    let kv = wp[g]
+                    for x in 0..<w { acc[x] += q[x] * kv }
                   }
-                  for x in 0..<w { op[(y * w + x) * c + ch] = a[x] }
+                  for x in 0..<w { outp[(y * w + x) * c + ch] = acc[x] }
                 }
               }
             }

@@ -50,10 +50,11 @@ enum Weather {
         let grey = r * 0.299 + g * 0.587 + b * 0.114
         let haze = grey * 1.5 + 0.5
         let s = snowLayer[y * w + x], sr = snowLayer[(h - 1 - y) * w + (w - 1 - x)]
-        for (c, v) in [r, g, b].enumerated() {
-          let xv = blend * v + rest * max(v, haze)
-          out[i + c] = Pixels.trunc8(min(max(Double(xv) + s + sr, 0), 1) * 255)
-        }
+        let xr = blend * r + rest * max(r, haze), xg = blend * g + rest * max(g, haze)
+        let xb = blend * b + rest * max(b, haze)
+        out[i] = Pixels.trunc8(min(max(Double(xr) + s + sr, 0), 1) * 255)
+        out[i + 1] = Pixels.trunc8(min(max(Double(xg) + s + sr, 0), 1) * 255)
+        out[i + 2] = Pixels.trunc8(min(max(Double(xb) + s + sr, 0), 1) * 255)
       }
     }
     return RGBImage(width: w, height: h, pixels: out)
