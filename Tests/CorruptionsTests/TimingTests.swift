@@ -10,15 +10,23 @@ final class TimingTests: XCTestCase {
     let (img, _) = try Fixtures.load("imagenet224")
     var best = [Double](repeating: .infinity, count: Corruption.all.count)
     var cold = 0.0
+    var coldPer = [Double](repeating: 0, count: Corruption.all.count)
     for pass in 0..<4 {
       for (k, c) in Corruption.all.enumerated() {
         let t0 = Date()
         for s in 1...5 { _ = try Corruptions.apply(img, c, severity: s, seed: UInt32(s)) }
         let dt = Date().timeIntervalSince(t0)
-        if pass == 0 { cold += dt } else { best[k] = min(best[k], dt) }
+        if pass == 0 {
+          cold += dt
+          coldPer[k] = dt
+        } else {
+          best[k] = min(best[k], dt)
+        }
       }
     }
-    let lines = zip(Corruption.all, best).map { String(format: "%@ %.4f", $0.name, $1) }
+    let lines = Corruption.all.indices.map {
+      String(format: "%@ cold %.4f warm %.4f", Corruption.all[$0].name, coldPer[$0], best[$0])
+    }
     print(
       String(format: "TIMING cold %.3f s, warm (best of 3) %.3f s\n", cold, best.reduce(0, +))
         + lines.joined(separator: "\n"))

@@ -88,28 +88,28 @@ enum Blur {
     return RGBImage(width: img.width, height: img.height, pixels: y.map { Pixels.trunc8(min(max($0, 0), 255)) })
   }
 
-  /// Mean of the image and its centre zooms (float32 accumulation), clip, ·255.
+  /// Mean of the image and its centre zooms (float32 accumulation in factor order), clip, ·255.
   static func zoom(_ img: RGBImage, _ p: (Double, Double)) -> RGBImage {
     let h = img.height, w = img.width
     let factors = NumpyMath.arange(1, p.0, p.1)
     let x = Pixels.unitFloats(img.pixels)
-    let xd = x.map { Double($0) }
-    var out = [Float](repeating: 0, count: x.count)
-    let layers = [[Float]](unsafeUninitializedCapacity: factors.count) { buf, count in
-      DispatchQueue.concurrentPerform(iterations: factors.count) { i in
-        let z = Zoom.clippedZoom(xd, height: h, width: w, channels: 3, zoom: factors[i], float32: true)
-        var layer = [Float](repeating: 0, count: h * w * 3)
-        for yy in 0..<h {
-          for xx in 0..<w {
-            for c in 0..<3 { layer[(yy * w + xx) * 3 + c] = Float(z.data[(yy * z.width + xx) * 3 + c]) }
-          }
+    let n1 = h * w * 3
+    var layers = [Float](repeating: 0, count: factors.count * n1)
+    x.withUnsafeBufferPointer { xs in
+      layers.withUnsafeMutableBufferPointer { lp in
+        let base = lp.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: factors.count) { i in
+          Zoom.clippedZoomTopLeft(
+            xs.baseAddress!, height: h, width: w, channels: 3, zoom: factors[i], into: base + i * n1)
         }
-        (buf.baseAddress! + i).initialize(to: layer)
       }
-      count = factors.count
     }
-    for layer in layers {
-      for i in out.indices { out[i] += layer[i] }
+    var out = [Float](repeating: 0, count: n1)
+    layers.withUnsafeBufferPointer { lp in
+      for i in 0..<factors.count {
+        let l = lp.baseAddress! + i * n1
+        for j in 0..<n1 { out[j] += l[j] }
+      }
     }
     let n = Float(factors.count + 1)
     var res = [UInt8](repeating: 0, count: x.count)

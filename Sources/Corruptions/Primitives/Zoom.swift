@@ -66,4 +66,31 @@ enum Zoom {
     }
     return (out, oh, ow)
   }
+
+  /// `clipped_zoom(x, z)[:H, :W]` of a float32 H×W×C image written straight to `dst` as float32
+  /// (the top-left H×W of the zoomed crop only; same arithmetic as `clippedZoom`).
+  static func clippedZoomTopLeft(
+    _ s: UnsafePointer<Float>, height h: Int, width w: Int, channels c: Int, zoom z: Double,
+    into dst: UnsafeMutablePointer<Float>
+  ) {
+    let ch0 = Int((Double(h) / z).rounded(.up)), top0 = (h - ch0) / 2
+    let ch1 = Int((Double(w) / z).rounded(.up)), top1 = (w - ch1) / 2
+    let oh = NumpyMath.roundHalfEven(Double(ch0) * z), ow = NumpyMath.roundHalfEven(Double(ch1) * z)
+    let ay = Axis(input: ch0, output: oh), ax = Axis(input: ch1, output: ow)
+    for y in 0..<min(h, oh) {
+      let r0 = (ay.lo[y] + top0) * w * c, r1 = (ay.hi[y] + top0) * w * c
+      let a0 = ay.w0[y], a1 = ay.w1[y]
+      for x in 0..<min(w, ow) {
+        let c0 = (ax.lo[x] + top1) * c, c1 = (ax.hi[x] + top1) * c
+        let b0 = ax.w0[x], b1 = ax.w1[x]
+        for k in 0..<c {
+          var t = Double(s[r0 + c0 + k]) * a0 * b0
+          t += Double(s[r0 + c1 + k]) * a0 * b1
+          t += Double(s[r1 + c0 + k]) * a1 * b0
+          t += Double(s[r1 + c1 + k]) * a1 * b1
+          dst[(y * w + x) * c + k] = Float(t)
+        }
+      }
+    }
+  }
 }
