@@ -61,8 +61,7 @@ final class GoldenTests: XCTestCase {
   /// Full-image SHA-256 agreement with imagecorruptions on the synthetic 224 image, seed 0, all
   /// 19 × 5 (Fixtures/ic_synth224_sha.txt). Known, documented exceptions (1-grey-level differences on
   /// a few pixels): motion_blur and gaussian_blur σ = 2 (numpy's SVML exp differs from glibc's by
-  /// 1 ulp for some kernel weights), frost (cv2's float cubic texture resize agrees on all but
-  /// ~6e-5 of the texture values).
+  /// 1 ulp for some kernel weights; only σ = 2 shows on this image).
   func testImageCorruptionsFullImageHashes() throws {
     let text = try String(contentsOf: Fixtures.url("ic_synth224_sha.txt"), encoding: .utf8)
     let img = Self.synthetic224()

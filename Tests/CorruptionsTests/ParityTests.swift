@@ -35,7 +35,7 @@ final class ParityTests: XCTestCase {
 }
 
 extension ParityTests {
-  func testFrost() throws { try assertClose(.frost, maxAbs: 1, mean: 0.001, differing: 0.0005) }
+  func testFrost() throws { try assertExact(.frost) }
   func testSpatter() throws { try assertExact(.spatter) }
   func testJPEG() throws { try assertExact(.jpegCompression) }
 }

@@ -33,6 +33,30 @@ enum FrostTextures {
     return img
   }
 
+  nonisolated(unsafe) private static var fixupTable: [String: [(Int, UInt8)]]?
+
+  /// Corrections to `CubicResize` at the 1.1× sizes (Resources/frost/cubic_fixups.txt, written by
+  /// Scripts/fixtures/make_corruption_fixtures.py): the few values where it differs from cv2 by 1,
+  /// keyed "texture width height" → (flat RGB index, cv2 value).
+  static func fixups() -> [String: [(Int, UInt8)]] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let t = fixupTable { return t }
+    var table: [String: [(Int, UInt8)]] = [:]
+    let url =
+      Bundle.module.url(forResource: "cubic_fixups", withExtension: "txt", subdirectory: "Resources/frost")
+      ?? Bundle.module.bundleURL.appendingPathComponent("Resources/frost/cubic_fixups.txt")
+    if let text = try? String(contentsOf: url, encoding: .utf8) {
+      for line in text.split(separator: "\n") {
+        let f = line.split(separator: " ").compactMap { Int($0) }
+        guard f.count == 5 else { continue }
+        table["\(f[0]) \(f[1]) \(f[2])", default: []].append((f[3], UInt8(clamping: f[4])))
+      }
+    }
+    fixupTable = table
+    return table
+  }
+
   /// The texture resized by `factor` with cv2 INTER_LINEAR (cached).
   static func linearScaledTexture(_ index: Int, factor: Double) throws -> RGBImage {
     let key = "\(index):x\(factor)"
@@ -49,7 +73,8 @@ enum FrostTextures {
     return r
   }
 
-  /// The texture rescaled with cv2 INTER_CUBIC to `width × height` (cached).
+  /// The texture rescaled with cv2 INTER_CUBIC to `width × height` (cached); bit-exact at the
+  /// 1.1× sizes thanks to the fix-ups, within 1 on ~6e-5 of the values elsewhere.
   static func rescaledTexture(_ index: Int, width: Int, height: Int) throws -> RGBImage {
     let key = "\(index):\(width)x\(height)"
     lock.lock()
@@ -59,7 +84,8 @@ enum FrostTextures {
     }
     lock.unlock()
     let src = try texture(index)
-    let r = CubicResize.resize(src, width: width, height: height)
+    var r = CubicResize.resize(src, width: width, height: height)
+    for (i, v) in fixups()["\(index) \(width) \(height)"] ?? [] where i < r.pixels.count { r.pixels[i] = v }
     lock.lock()
     if rescaled.count > 64 { rescaled.removeAll() }
     rescaled[key] = r
