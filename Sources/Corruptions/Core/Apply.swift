@@ -1,0 +1,56 @@
+import Foundation
+import Imaging
+
+/// Applying corruptions to images.
+public enum Corruptions {
+  /// Corrupts `image` with `corruption` at `severity` (1...5).
+  ///
+  /// - Parameters:
+  ///   - seed: seeds the numpy-legacy RNG emulation; with the ImageNet profile the result equals
+  ///     `np.random.seed(seed); np.uint8(imagecorruptions.corrupt(img, severity, name))` (impulse noise
+  ///     with scikit-image ≤ 0.18 semantics) up to the agreement documented per corruption.
+  ///   - profile: parameter table; `nil` chooses by size (`Profile.automatic`).
+  /// - Throws: `CorruptionError` for a bad severity, an image under 32×32, a codec failure
+  ///   (jpeg_compression) or missing frost textures.
+  public static func apply(
+    _ image: RGBImage, _ corruption: Corruption, severity: Int, seed: UInt32, profile: Profile? = nil
+  ) throws -> RGBImage {
+    _ = try Severity.validate(severity)
+    guard image.width >= 32 && image.height >= 32 else {
+      throw CorruptionError.imageTooSmall(width: image.width, height: image.height)
+    }
+    let p = profile ?? Profile.automatic(width: image.width, height: image.height)
+    var rng = NumpyRandomState(seed: seed)
+    let s = severity
+    switch corruption {
+    case .gaussianNoise: return Noise.gaussian(image, p.gaussianNoise(s), &rng)
+    case .shotNoise: return Noise.shot(image, p.shotNoise(s), &rng)
+    case .impulseNoise: return Noise.impulse(image, p.impulseNoise(s), &rng)
+    case .speckleNoise: return Noise.speckle(image, p.speckleNoise(s), &rng)
+    case .gaussianBlur: return Blur.gaussian(image, sigma: p.gaussianBlur(s))
+    case .glassBlur: return Blur.glass(image, p.glassBlur(s), &rng)
+    case .defocusBlur: return Blur.defocus(image, p.defocusBlur(s))
+    case .motionBlur: return Blur.motion(image, p.motionBlur(s), magick: p.isHendrycks, &rng)
+    case .zoomBlur: return Blur.zoom(image, p.zoomBlur(s))
+    case .snow: return Weather.snow(image, p.snow(s), hendrycks: p.isHendrycks, &rng)
+    case .frost: return try Weather.frost(image, p.frost(s), textureScale: p.isHendrycks ? p.frostTextureScale : nil, &rng)
+    case .fog: return Weather.fog(image, p.fog(s), &rng)
+    case .brightness: return Weather.brightness(image, p.brightness(s))
+    case .contrast: return Digital.contrast(image, p.contrast(s))
+    case .elasticTransform: return p.isHendrycks
+      ? Digital.elasticHendrycks(image, p.elasticHendrycks(s), &rng)
+      : Digital.elastic(image, alpha: p.elasticAlpha(s), &rng)
+    case .pixelate: return Digital.pixelate(image, p.pixelate(s))
+    case .jpegCompression: return try Digital.jpeg(image, quality: p.jpegQuality(s))
+    case .spatter: return Digital.spatter(image, p.spatter(s), float32Mud: p.isHendrycks, &rng)
+    case .saturate: return Digital.saturate(image, p.saturate(s))
+    }
+  }
+
+  /// Applies by canonical name (see `Corruption(parsing:)`).
+  public static func apply(
+    _ image: RGBImage, named name: String, severity: Int, seed: UInt32, profile: Profile? = nil
+  ) throws -> RGBImage {
+    try apply(image, try Corruption(parsing: name), severity: severity, seed: seed, profile: profile)
+  }
+}

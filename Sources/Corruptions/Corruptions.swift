@@ -1,1 +1,0 @@
-// Corruptions: see the issues for scope.

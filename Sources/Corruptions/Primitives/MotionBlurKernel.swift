@@ -1,0 +1,115 @@
+import Foundation
+
+/// imagecorruptions' numpy motion blur (`_motion_blur`): a one-sided Gaussian line kernel of width
+/// 2r+1 applied by shifting the image with edge replication, accumulated in float64.
+enum MotionBlurKernel {
+  /// Normalised weights exp(−i²/2σ²)/(√(2π)σ), i = 0..<2r+1, divided by their numpy sum.
+  static func weights(radius: Int, sigma: Double) -> [Double] {
+    let width = radius * 2 + 1
+    let s2 = 2 * (sigma * sigma)
+    let norm = (2 * Double.pi).squareRoot() * sigma
+    var k = (0..<width).map { i -> Double in Foundation.exp(Double(-(i * i)) / s2) / norm }
+    let z = NumpyMath.pairwiseSum(k)
+    for i in k.indices { k[i] /= z }
+    return k
+  }
+
+  /// Pixel offsets (dx, dy) of the taps, stopping where imagecorruptions stops (|offset| ≥ size).
+  static func offsets(radius: Int, angle: Double, height: Int, width: Int) -> [(Int, Int)] {
+    let w = radius * 2 + 1
+    let rad = angle * (Double.pi / 180.0)
+    let p0 = Double(w) * Foundation.sin(rad), p1 = Double(w) * Foundation.cos(rad)
+    let hyp = Foundation.hypot(p0, p1)
+    var out: [(Int, Int)] = []
+    for i in 0..<w {
+      let dy = -Int((Double(i) * p0 / hyp - 0.5).rounded(.up))
+      let dx = -Int((Double(i) * p1 / hyp - 0.5).rounded(.up))
+      if Swift.abs(dy) >= height || Swift.abs(dx) >= width { break }
+      out.append((dx, dy))
+    }
+    return out
+  }
+
+  /// Blurs an H×W×C array of doubles: out[y,x] = Σ_i k_i · in[clamp(y − dy_i), clamp(x − dx_i)].
+  static func apply(
+    _ src: [Double], height h: Int, width w: Int, channels c: Int, radius: Int, sigma: Double, angle: Double
+  ) -> [Double] {
+    let k = weights(radius: radius, sigma: sigma)
+    let offs = offsets(radius: radius, angle: angle, height: h, width: w)
+    var out = [Double](repeating: 0, count: src.count)
+    src.withUnsafeBufferPointer { s in
+      out.withUnsafeMutableBufferPointer { o in
+        let op = o.baseAddress!
+        let chunks = min(h, 8)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+          for y in (h * chunk / chunks)..<(h * (chunk + 1) / chunks) {
+            for (i, (dx, dy)) in offs.enumerated() {
+              let sy = min(max(y - dy, 0), h - 1)
+              let ki = k[i]
+              let row = sy * w * c
+              for x in 0..<w {
+                let sx = min(max(x - dx, 0), w - 1)
+                for ch in 0..<c {
+                  let idx = (y * w + x) * c + ch
+                  op[idx] = op[idx] + ki * s[row + sx * c + ch]
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// The plasma fractal (diamond-square on a torus) of imagecorruptions' fog, float64, in [0, 1].
+enum Plasma {
+  static func fractal(mapSize n: Int, wibbleDecay: Double, rng: inout NumpyRandomState) -> [Double] {
+    precondition(n > 0 && n & (n - 1) == 0, "plasma map size must be a power of two")
+    var m = [Double](repeating: 0, count: n * n)
+    var step = n
+    var wibble = 100.0
+    while step >= 2 {
+      let k = n / step, half = step / 2
+      // squares
+      var sq = [Double](repeating: 0, count: k * k)
+      for i in 0..<k {
+        for j in 0..<k {
+          let a = m[(i * step) * n + j * step] + m[(((i + 1) % k) * step) * n + j * step]
+          let b = m[(i * step) * n + ((j + 1) % k) * step] + m[(((i + 1) % k) * step) * n + ((j + 1) % k) * step]
+          sq[i * k + j] = a + b
+        }
+      }
+      for i in 0..<k {
+        for j in 0..<k {
+          m[(i * step + half) * n + j * step + half] = sq[i * k + j] / 4 + wibble * rng.uniform(-wibble, wibble)
+        }
+      }
+      // diamonds
+      func dr(_ i: Int, _ j: Int) -> Double { m[(((i % k) + k) % k * step + half) * n + (((j % k) + k) % k) * step + half] }
+      func ul(_ i: Int, _ j: Int) -> Double { m[(((i % k) + k) % k * step) * n + (((j % k) + k) % k) * step] }
+      var lt = [Double](repeating: 0, count: k * k)
+      for i in 0..<k {
+        for j in 0..<k { lt[i * k + j] = (dr(i, j) + dr(i - 1, j)) + (ul(i, j) + ul(i, j + 1)) }
+      }
+      for i in 0..<k {
+        for j in 0..<k { m[(i * step) * n + j * step + half] = lt[i * k + j] / 4 + wibble * rng.uniform(-wibble, wibble) }
+      }
+      var tt = [Double](repeating: 0, count: k * k)
+      for i in 0..<k {
+        for j in 0..<k { tt[i * k + j] = (dr(i, j) + dr(i, j - 1)) + (ul(i, j) + ul(i + 1, j)) }
+      }
+      for i in 0..<k {
+        for j in 0..<k { m[(i * step + half) * n + j * step] = tt[i * k + j] / 4 + wibble * rng.uniform(-wibble, wibble) }
+      }
+      step /= 2
+      wibble /= wibbleDecay
+    }
+    let mn = m.min()!
+    for i in m.indices { m[i] -= mn }
+    let mx = m.max()!
+    for i in m.indices { m[i] /= mx }
+    return m
+  }
+}
