@@ -72,7 +72,7 @@ extension ImageClassifier {
 }
 
 /// Levenshtein distance, for did-you-mean suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
   let x = Array(a), y = Array(b)
   if x.isEmpty { return y.count }
   var prev = Array(0...y.count)
