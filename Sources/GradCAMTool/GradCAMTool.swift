@@ -13,7 +13,8 @@ struct GradCAMTool: ParsableCommand {
       """,
     version: GradCAMVersion.string,
     subcommands: [
-      ExplainCommand.self, PredictCommand.self, ConvertCommand.self, DemoCommand.self, BenchCommand.self,
+      ExplainCommand.self, CAMCommand.self, CorruptCommand.self, PredictCommand.self, ConvertCommand.self,
+      DemoCommand.self, BenchCommand.self,
     ],
     defaultSubcommand: ExplainCommand.self)
 }

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Corruptions
+import Foundation
+import Imaging
+
+/// `gradcam corrupt`: ImageNet-C corruptions of one image, of every combination, or of a dataset.
+struct CorruptCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "corrupt",
+    abstract: "Apply ImageNet-C corruptions to an image, or build an ImageNet-C-style dataset.",
+    discussion: """
+      One image and one corruption/severity: --out is the image file. Several corruptions or \
+      severities: --out is a folder of <corruption>-s<severity>.png. --data FOLDER (an ImageFolder \
+      of class subfolders): --out gets corruption/severity/class/file, JPEG quality 85 as \
+      ImageNet-C (or --png), built in parallel, resumable (existing files are kept), each file \
+      written atomically. Parameters follow imagecorruptions: the ImageNet (224), CIFAR (32) or \
+      Tiny-ImageNet (64) profile is chosen by image size unless --profile is given.
+      """)
+
+  @Option(help: ArgumentHelp("Input image.", valueName: "file"))
+  var image: String?
+
+  @Option(help: ArgumentHelp("ImageFolder to corrupt into an ImageNet-C-style dataset.", valueName: "folder"))
+  var data: String?
+
+  @Option(help: ArgumentHelp("Corruption name, a comma list, benchmark (15) or all (19).", valueName: "name"))
+  var corruption: String = "all"
+
+  @Option(help: ArgumentHelp("One severity (1-5).", valueName: "N"))
+  var severity: Int?
+
+  @Option(help: ArgumentHelp("Severities: 1-5, 1,3,5 or all.", valueName: "list"))
+  var severities: String = "1-5"
+
+  @Option(help: "Seed (numpy RandomState semantics; datasets derive one seed per file).")
+  var seed: UInt32 = 0
+
+  @Option(help: ArgumentHelp("Parameter profile: imagenet, cifar or tiny (default: by image size).", valueName: "name"))
+  var profile: String?
+
+  @Flag(help: "Datasets: write PNG instead of JPEG quality 85.")
+  var png = false
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Output image (one combination) or folder.", valueName: "path"))
+  var out: String
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    guard (image == nil) != (data == nil) else { throw ValidationError("give exactly one of --image and --data") }
+  }
+
+  func run() throws {
+    let list = try Corruption.parseList(corruption)
+    let levels = try severity.map { [try Severity.validate($0)] } ?? Severity.parseList(severities)
+    let chosen = try profile.map { name -> Profile in
+      guard let p = try Profile.parse(name) else { throw CLIError("unknown profile '\(name)'; known: imagenet, cifar, tiny") }
+      return p
+    }
+    if let data {
+      try buildDataset(URL(fileURLWithPath: data), list, levels, chosen)
+      return
+    }
+    let source = try ImageFile.read(URL(fileURLWithPath: image!))
+    let outURL = URL(fileURLWithPath: out)
+    if list.count == 1 && levels.count == 1 {
+      let result = try Corruptions.apply(source, list[0], severity: levels[0], seed: seed, profile: chosen)
+      try ImageFile.write(result, to: outURL)
+      return
+    }
+    try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+    let jobs = list.flatMap { c in levels.map { (c, $0) } }
+    var failures = [String?](repeating: nil, count: jobs.count)
+    failures.withUnsafeMutableBufferPointer { out in
+      DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+        let (c, s) = jobs[i]
+        do {
+          let result = try Corruptions.apply(source, c, severity: s, seed: seed, profile: chosen)
+          try ImageFile.write(result, to: outURL.appendingPathComponent("\(c.rawValue)-s\(s).png"))
+        } catch {
+          out[i] = "\(c.rawValue) s\(s): \(error)"
+        }
+      }
+    }
+    if let first = failures.compactMap({ $0 }).first { throw CLIError(first) }
+    if !quiet { FileHandle.standardError.write("wrote \(jobs.count) images to \(outURL.path)\n") }
+  }
+
+  private func buildDataset(_ input: URL, _ list: [Corruption], _ levels: [Int], _ profile: Profile?) throws {
+    let options = DatasetBuilder.Options(
+      corruptions: list, severities: levels, baseSeed: seed, profile: profile, format: png ? .png : .imagenetC)
+    let bar = ProgressBox(quiet: quiet)
+    let summary = try DatasetBuilder.build(input: input, output: URL(fileURLWithPath: out), options: options) { p in
+      bar.update(p.filesDone, total: p.filesTotal)
+    }
+    if !quiet {
+      FileHandle.standardError.write("\(summary.written) written, \(summary.skipped) already present, \(summary.failures.count) failed\n")
+    }
+    if let first = summary.failures.first { throw CLIError("\(summary.failures.count) file(s) failed; first: \(first)") }
+  }
+}
+
+/// A thread-safe wrapper of the progress line for callbacks from worker threads.
+final class ProgressBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var progress: Progress?
+  private let quiet: Bool
+
+  init(quiet: Bool) { self.quiet = quiet }
+
+  func update(_ done: Int, total: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    if progress == nil { progress = Progress("corrupt", total: total, quiet: quiet) }
+    progress!.update(done)
+  }
+}
