@@ -82,7 +82,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
-    .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool"]),
+    .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,90 @@
+import Foundation
+import NPY
+import XCTest
+
+/// The main job, `gradcam --image ... --severities ...`, and `cam` / `corrupt`, run as a user would.
+final class ExplainCommandTests: XCTestCase {
+  var dog: String { Tool.packageRoot.appendingPathComponent("examples/dog.png").path }
+
+  func testMainJobWritesFigureMapsAndReport() throws {
+    let dir = try Tool.temporaryDirectory()
+    let r = try Tool.run(
+      ["--image", dog, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
+       "--report", "r.json", "--quiet"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    // Default figure name, a real PNG.
+    let figure = try Data(contentsOf: dir.appendingPathComponent("gradcam-dog.png"))
+    XCTAssertEqual(Array(figure.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    // Every raw map, readable as numpy would.
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("maps/dog").path).sorted()
+    XCTAssertEqual(names, ["clean.npy", "glass_blur-s1.npy", "glass_blur-s2.npy", "saturate-s1.npy", "saturate-s2.npy", "snow-s1.npy", "snow-s2.npy"])
+    let clean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/dog/clean.npy"))
+    XCTAssertEqual(clean.shape, [8, 8])  // CIFAR ResNet-56 layer3 at 32x32 input
+    // The report: what ran, and per cell prediction and attention shift.
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
+    XCTAssertEqual(json["method"] as? String, "gradcam")
+    XCTAssertEqual(json["layer"] as? String, "layer3")
+    XCTAssertEqual(json["correctnessReference"] as? String, "clean prediction")
+    let image = (json["images"] as! [[String: Any]])[0]
+    XCTAssertEqual(image["explainedClass"] as? String, "dog")
+    let cells = image["cells"] as! [[String: Any]]
+    XCTAssertEqual(cells.count, 1 + 3 * 2)
+    XCTAssertEqual(cells[0]["correct"] as? Bool, true)
+    let shift = try XCTUnwrap(cells[1]["attentionShift"] as? [String: Double])
+    XCTAssertEqual(Set(shift.keys), ["rankCorrelation", "topIoU", "centerShift", "entropyChange"])
+  }
+
+  func testVectorOutputAndLabel() throws {
+    let dir = try Tool.temporaryDirectory()
+    let r = try Tool.run(["--image", dog, "--severities", "3", "--corruptions", "fog", "--label", "cat", "-o", "fig.pdf", "--quiet"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let pdf = try Data(contentsOf: dir.appendingPathComponent("fig.pdf"))
+    XCTAssertEqual(String(decoding: pdf.prefix(5), as: UTF8.self), "%PDF-")
+  }
+
+  func testBadInputWritesNothing() throws {
+    let dir = try Tool.temporaryDirectory()
+    let cases: [([String], String)] = [
+      (["--image", dog, "--corruptions", "glas_blur"], "did you mean 'glass_blur'"),
+      (["--image", dog, "--severities", "0-3"], "severit"),
+      (["--image", dir.appendingPathComponent("missing.png").path], "missing.png"),
+      (["--image", dog, "--layer", "layer9"], "unknown layer 'layer9'"),
+      (["--image", dog, "--label", "giraffe"], "not a class name"),
+      (["--image", dog, "--method", "gradkam"], "gradcam"),
+    ]
+    for (args, expected) in cases {
+      let r = try Tool.run(args + ["--quiet"], in: dir)
+      XCTAssertNotEqual(r.status, 0, "\(args)")
+      XCTAssertTrue(r.stderr.contains(expected), "\(args): \(r.stderr)")
+      XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)")
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+  }
+
+  func testCamWritesANumpyMapAndOverlay() throws {
+    let dir = try Tool.temporaryDirectory()
+    let r = try Tool.run(["cam", "--image", dog, "--out", "m.npy", "--overlay", "o.png", "--target", "5"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let map = try NPYArray(contentsOf: dir.appendingPathComponent("m.npy"))
+    XCTAssertEqual(map.shape, [32, 32])
+    XCTAssertEqual(map.elementType, .float32)
+    XCTAssertEqual(Double(map.floats.max()!), 1, accuracy: 1e-6)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.png").path))
+    let bad = try Tool.run(["cam", "--image", dog, "--out", "x.npy", "--target", "label"], in: dir)
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("--label"), bad.stderr)
+  }
+
+  func testCorruptOneAndAllCombinations() throws {
+    let dir = try Tool.temporaryDirectory()
+    let one = try Tool.run(["corrupt", "--image", dog, "--corruption", "glass_blur", "--severity", "3", "--out", "g.png"], in: dir)
+    XCTAssertEqual(one.status, 0, one.stderr)
+    let all = try Tool.run(["corrupt", "--image", dog, "--corruption", "all", "--severities", "1-5", "--out", "all", "--quiet"], in: dir)
+    XCTAssertEqual(all.status, 0, all.stderr)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("all").path).count, 95)
+    // Same seed, same bytes.
+    let again = try Tool.run(["corrupt", "--image", dog, "--corruption", "glass_blur", "--severity", "3", "--out", "g2.png"], in: dir)
+    XCTAssertEqual(again.status, 0)
+    XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("g.png")), try Data(contentsOf: dir.appendingPathComponent("g2.png")))
+  }
+}
