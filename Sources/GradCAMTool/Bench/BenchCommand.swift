@@ -9,8 +9,8 @@ struct BenchCommand: ParsableCommand {
     abstract: "Measure matmul/conv2d GFLOPS vs sgemm peak, graph overhead and pipeline times.",
     discussion: "Run a release build (swift build -c release). Results go to stdout as a table, or JSON with --json.")
 
-  @Option(help: "Comma-separated suites: core (matmul, conv2d, graph overhead). Default: all.")
-  var suites: String = "core"
+  @Option(help: "Comma-separated suites: core (matmul, conv2d, graph overhead), forward, cam, corruptions, sweep, or all.")
+  var suites: String = "all"
 
   @Option(help: "Timed repetitions per case (the best is reported).")
   var repeats: Int = 5
@@ -21,7 +21,13 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     var results: [BenchResult] = []
     let wanted = Set(suites.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-    if wanted.contains("core") || wanted.contains("all") { results += CoreBench(repeats: repeats).run() }
+    let all = wanted.contains("all")
+    let models = ModelBench(repeats: repeats)
+    if all || wanted.contains("core") { results += CoreBench(repeats: repeats).run() }
+    if all || wanted.contains("forward") { results += try models.forward() }
+    if all || wanted.contains("cam") { results += try models.cam() }
+    if all || wanted.contains("corruptions") { results += try models.corruptions() }
+    if all || wanted.contains("sweep") { results += try SweepBench().run() }
     if let json {
       let data = try JSONEncoder.pretty.encode(results)
       try data.write(to: URL(fileURLWithPath: json), options: .atomic)
@@ -37,6 +43,7 @@ struct BenchResult: Codable {
   var gflops: Double?
   var ratio: Double?
   var ratioTo: String?
+  var peakRSSMB: Double?
 }
 
 extension JSONEncoder {

@@ -61,7 +61,7 @@ struct CoreBench {
   }
 
   private func report(_ name: String, _ t: Double, _ gf: Double, _ peak: Double) -> BenchResult {
-    print(String(format: "%-48@ %9.3f ms %8.1f GFLOPS %6.1f%% of sgemm peak", name as NSString, t * 1e3, gf, gf / peak * 100))
+    print(String(format: "%@ %9.3f ms %8.1f GFLOPS %6.1f%% of sgemm peak", pad(name, 48), t * 1e3, gf, gf / peak * 100))
     return BenchResult(suite: "core", name: name, seconds: t, gflops: gf, ratio: gf / peak, ratioTo: "sgemm peak")
   }
 }

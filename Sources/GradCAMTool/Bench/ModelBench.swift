@@ -1,0 +1,86 @@
+import Autodiff
+import Corruptions
+import Foundation
+import GradCAM
+import Imaging
+import Networks
+
+/// Forward passes, CAMs and corruptions at the sizes the issues measure, with deterministic
+/// weights (WeightFormula), so they run offline.
+struct ModelBench {
+  let repeats: Int
+
+  func forward() throws -> [BenchResult] {
+    var out: [BenchResult] = []
+    let models: [(String, () throws -> ImageClassifier, Int)] = [
+      ("resnet18", { try ResNet("resnet18", weights: WeightFormula.source) }, 224),
+      ("resnet50", { try ResNet("resnet50", weights: WeightFormula.source) }, 224),
+      ("vit_small_patch16", { try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source) }, 224),
+    ]
+    for (name, make, size) in models {
+      let model = try make()
+      for batch in [1, 8] {
+        let x = WeightFormula.tensor("input", [batch, 3, size, size])
+        let t = bestTime(repeats: repeats) { _ = model.logits(x) }
+        out.append(row("forward", "\(name) b\(batch)", t, perImage: batch))
+      }
+    }
+    return out
+  }
+
+  func cam() throws -> [BenchResult] {
+    var out: [BenchResult] = []
+    let resnet = try ResNet("resnet50", weights: WeightFormula.source)
+    let gradcam = try CAMExplainer(model: resnet, method: .gradCAM)
+    for batch in [1, 8] {
+      let x = WeightFormula.tensor("input", [batch, 3, 224, 224])
+      let t = bestTime(repeats: repeats) { _ = try! gradcam.explain(batch: x, target: .predicted) }
+      out.append(row("cam", "gradcam resnet50 layer4 b\(batch)", t, perImage: batch))
+    }
+    let vit = try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source)
+    let rollout = try CAMExplainer(model: vit, method: .rollout)
+    let x = WeightFormula.tensor("input", [1, 3, 224, 224])
+    let t = bestTime(repeats: repeats) { _ = try! rollout.explain(batch: x, target: .predicted) }
+    out.append(row("cam", "rollout vit_small_patch16 b1 (forward + rollout)", t, perImage: 1))
+    return out
+  }
+
+  func corruptions() throws -> [BenchResult] {
+    var pixels = [UInt8](repeating: 0, count: 224 * 224 * 3)
+    var rng = SplitMix64(seed: 1)
+    for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: rng.next()) }
+    // A smooth image: random pixels would make blur/JPEG timings unrepresentative.
+    let image = RGBImage(width: 224, height: 224, pixels: pixels.enumerated().map { i, v in
+      UInt8((Int(v) / 4 + (i / 3 % 224) / 2 + (i / 672) / 2) % 256)
+    })
+    var out: [BenchResult] = []
+    var total = 0.0
+    for c in Corruption.all {
+      let t = bestTime(repeats: repeats) {
+        for s in 1...5 { _ = try! Corruptions.apply(image, c, severity: s, seed: 0) }
+      }
+      total += t
+      out.append(row("corruptions", "\(c.rawValue) x5 (224x224)", t, perImage: 5))
+    }
+    out.append(row("corruptions", "all 19 x 5 (224x224, sequential)", total, perImage: 95))
+    return out
+  }
+
+  private func row(_ suite: String, _ name: String, _ t: Double, perImage n: Int) -> BenchResult {
+    let rss = peakResidentMegabytes()
+    print(String(format: "%@  %9.1f ms  (%7.1f ms/image)  peak RSS so far %6.0f MB", pad(name, 52), t * 1e3, t * 1e3 / Double(n), rss))
+    return BenchResult(suite: suite, name: name, seconds: t, gflops: nil, ratio: nil, ratioTo: nil, peakRSSMB: rss)
+  }
+}
+
+/// Pads a label to a column width.
+func pad(_ s: String, _ width: Int) -> String {
+  s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// The process's peak resident set size, in MB.
+func peakResidentMegabytes() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_maxrss) / 1024
+}
