@@ -30,6 +30,12 @@ public struct Conv2dOptions: Equatable, Sendable {
   }
 }
 
+/// An activation applied in the same pass as a convolution's bias (saves a pass over memory).
+public enum FusedActivation: Sendable {
+  case none
+  case relu
+}
+
 /// 2-D convolution (cross-correlation, as PyTorch).
 ///
 /// - Parameters:
@@ -37,9 +43,11 @@ public struct Conv2dOptions: Equatable, Sendable {
 ///   - weight: `[O, C / groups, kH, kW]` (PyTorch OIHW layout).
 ///   - bias: `[O]` or nil.
 ///   - options: stride, padding, dilation and groups.
+///   - activation: applied after the bias, in the same pass (`relu(conv2d(...))` fused).
 /// - Returns: `[N, O, outH, outW]`.
 public func conv2d(
-  _ x: Tensor, weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions()
+  _ x: Tensor, weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions(),
+  activation: FusedActivation = .none
 ) -> Tensor {
   precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
   precondition(weight.rank == 4, "conv2d: weight must be [O, C/groups, kH, kW], got \(weight.shape)")
@@ -50,6 +58,10 @@ public func conv2d(
   precondition(
     groups >= 1 && c % groups == 0 && o % groups == 0 && cg == c / groups,
     "conv2d: input has \(c) channels, weight \(weight.shape) expects \(cg * groups) with \(groups) group(s)")
+  if let bias {
+    precondition(bias.shape == [o], "conv2d: bias must be [\(o)], got \(bias.shape)")
+    precondition(bias.dtype == x.dtype, "conv2d: bias is \(bias.dtype) but input is \(x.dtype)")
+  }
   let geometry = ConvGeometry(
     inH: x.shape[2], inW: x.shape[3], kH: weight.shape[2], kW: weight.shape[3],
     strideH: options.stride.0, strideW: options.stride.1, padH: options.padding.0,
@@ -58,13 +70,15 @@ public func conv2d(
     geometry.outH > 0 && geometry.outW > 0,
     "conv2d: a \(geometry.kH)x\(geometry.kW) kernel does not fit input \(x.shape) with padding \(options.padding)")
   let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
-  let value = conv.forward(x, weight)
-  let y = Tensor.recorded(value, op: "conv2d", inputs: [x, weight]) { g, needs in
-    [needs[0] ? conv.inputGradient(g, weight) : nil, needs[1] ? conv.weightGradient(g, x) : nil]
+  let relu = activation == .relu
+  let value = conv.forward(x, weight, bias: bias, relu: relu)
+  let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+  return Tensor.recorded(value, op: relu ? "conv2d+relu" : "conv2d", inputs: inputs) { g, needs in
+    // Through the fused ReLU first: the gradient passes where the output is positive.
+    let gz = relu ? g * value.mapped(StepKernel()) : g
+    return [needs[0] ? conv.inputGradient(gz, weight) : nil, needs[1] ? conv.weightGradient(gz, x) : nil]
+      + (bias == nil ? [] : [needs[2] ? gz.sum(alongAxes: [0, 2, 3]) : nil])
   }
-  guard let bias else { return y }
-  precondition(bias.shape == [o], "conv2d: bias must be [\(o)], got \(bias.shape)")
-  return y + bias.reshaped([1, o, 1, 1])
 }
 
 /// The sizes of one convolution call, shared by its forward and backward kernels.
@@ -85,10 +99,36 @@ struct ConvPlan {
       && geometry.padH == 0 && geometry.padW == 0
   }
 
-  func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
+  func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
     switch x.dtype {
-    case .float32: return Tensor(shape: outShape, array: forward(x.array(Float.self), w.array(Float.self)))
-    case .float64: return Tensor(shape: outShape, array: forward(x.array(Double.self), w.array(Double.self)))
+    case .float32:
+      var out = forward(x.array(Float.self), w.array(Float.self))
+      epilogue(&out, bias?.array(Float.self), relu: relu)
+      return Tensor(shape: outShape, array: out)
+    case .float64:
+      var out = forward(x.array(Double.self), w.array(Double.self))
+      epilogue(&out, bias?.array(Double.self), relu: relu)
+      return Tensor(shape: outShape, array: out)
+    }
+  }
+
+  /// Adds the bias of each output channel and applies the activation, in one pass.
+  private func epilogue<T: TensorScalar>(_ out: inout [T], _ bias: [T]?, relu: Bool) {
+    guard bias != nil || relu else { return }
+    let plane = outPlane, channels = o
+    out.withUnsafeMutableBufferPointer { ob in
+      let p = ob.baseAddress!
+      parallelChunks(n * channels, grain: max(1, 32_768 / max(plane, 1))) { r in
+        for q in r {
+          let b = bias?[q % channels] ?? 0
+          let base = q * plane
+          if relu {
+            for i in 0..<plane { let v = p[base + i] + b; p[base + i] = v > 0 ? v : 0 }
+          } else {
+            for i in 0..<plane { p[base + i] += b }
+          }
+        }
+      }
     }
   }
 

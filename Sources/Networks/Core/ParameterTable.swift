@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 
 /// A network's weights and buffers by PyTorch state_dict name, in registration order.
 ///
@@ -11,6 +12,10 @@ public final class ParameterTable {
   public private(set) var names: [String] = []
   /// Names of trainable parameters (buffers such as running statistics excluded).
   public private(set) var trainable: [String] = []
+  /// Bumped on every change, so values derived from the parameters know when to recompute.
+  public private(set) var version = 0
+  private var derivedValues: [String: (version: Int, tensors: [Tensor])] = [:]
+  private let lock = NSLock()
 
   /// Creates an empty table.
   public init() {}
@@ -34,7 +39,19 @@ public final class ParameterTable {
       precondition(values[name] != nil, "ParameterTable: no parameter '\(name)'")
       precondition(values[name]!.shape == newValue.shape, "ParameterTable: '\(name)' must keep shape \(values[name]!.shape)")
       values[name] = newValue
+      version += 1
     }
+  }
+
+  /// Tensors computed from parameters (e.g. batch norm folded into a convolution), cached until
+  /// any parameter changes.
+  func derived(_ key: String, _ compute: () -> [Tensor]) -> [Tensor] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cached = derivedValues[key], cached.version == version { return cached.tensors }
+    let tensors = withoutGradients { compute().map { $0.detached() } }
+    derivedValues[key] = (version, tensors)
+    return tensors
   }
 
   /// Total number of scalars in trainable parameters.

@@ -80,3 +80,22 @@ public struct LayerNorm {
     ctx.tap(path, layerNorm(x, weight: table["\(path).weight"], bias: table["\(path).bias"], epsilon: epsilon))
   }
 }
+
+/// `conv -> batch norm (-> ReLU)`. At inference the batch norm is folded into the convolution's
+/// weight and bias (`W * s`, `beta - mean * s` with `s = gamma / sqrt(var + eps)`) and the ReLU
+/// runs in the convolution's output pass: one pass over memory instead of three. Training, or a
+/// tap on either module, runs the modules one by one so every intermediate output exists.
+func convBN(
+  _ conv: Conv2d, _ bn: BatchNorm2d, relu useRelu: Bool, _ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext
+) -> Tensor {
+  if ctx.training || conv.bias != nil || ctx.taps.contains(conv.path) || ctx.taps.contains(bn.path) {
+    let y = bn(conv(x, t, ctx), t, ctx)
+    return useRelu ? relu(y) : y
+  }
+  let folded = t.derived("fold:\(conv.path)") {
+    let scale = t["\(bn.path).weight"] / sqrt(t["\(bn.path).running_var"] + bn.epsilon)
+    let weight = t[conv.weight] * scale.reshaped([-1, 1, 1, 1])
+    return [weight, t["\(bn.path).bias"] - t["\(bn.path).running_mean"] * scale]
+  }
+  return conv2d(x, weight: folded[0], bias: folded[1], options: conv.options, activation: useRelu ? .relu : .none)
+}

@@ -55,7 +55,7 @@ public final class CIFARResNet: ImageClassifier {
 
   public func forward(_ x: Tensor, context ctx: ForwardContext) -> Tensor {
     let t = parameters
-    var h = relu(bn1(conv1(x, t, ctx), t, ctx))
+    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
     for (s, blocks) in stages.enumerated() {
       for block in blocks { h = block(h, t, ctx) }
       h = ctx.tap("layer\(s + 1)", h)
@@ -95,8 +95,8 @@ struct CIFARBlock {
   }
 
   func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    var h = relu(bn1(conv1(x, t, ctx), t, ctx))
-    h = bn2(conv2(h, t, ctx), t, ctx)
+    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
+    h = convBN(conv2, bn2, relu: false, h, t, ctx)
     let identity = shortcut.map { conv2d(x, weight: $0, options: Conv2dOptions(stride: 2)) } ?? x
     return ctx.tap(path, relu(h + ctx.tap("\(path).shortcut", identity)))
   }

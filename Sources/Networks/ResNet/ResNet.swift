@@ -63,7 +63,7 @@ public final class ResNet: ImageClassifier {
 
   public func forward(_ x: Tensor, context ctx: ForwardContext) -> Tensor {
     let t = parameters
-    var h = ctx.tap("relu", relu(bn1(conv1(x, t, ctx), t, ctx)))
+    var h = ctx.tap("relu", convBN(conv1, bn1, relu: true, x, t, ctx))
     h = ctx.tap("maxpool", maxPool2d(h, kernel: 3, stride: 2, padding: 1))
     for (s, blocks) in stages.enumerated() {
       for block in blocks { h = block(h, t, ctx) }

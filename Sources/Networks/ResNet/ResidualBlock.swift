@@ -33,9 +33,9 @@ struct BasicBlock: ResidualBlock {
   }
 
   func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    var h = relu(bn1(conv1(x, t, ctx), t, ctx))
-    h = bn2(conv2(h, t, ctx), t, ctx)
-    let identity = downsample.map { ctx.tap("\(path).downsample", $0.1($0.0(x, t, ctx), t, ctx)) } ?? x
+    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
+    h = convBN(conv2, bn2, relu: false, h, t, ctx)
+    let identity = downsample.map { ctx.tap("\(path).downsample", convBN($0.0, $0.1, relu: false, x, t, ctx)) } ?? x
     return ctx.tap(path, ctx.tap("\(path).relu", relu(h + identity)))
   }
 }
@@ -68,10 +68,10 @@ struct Bottleneck: ResidualBlock {
   }
 
   func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    var h = relu(bn1(conv1(x, t, ctx), t, ctx))
-    h = relu(bn2(conv2(h, t, ctx), t, ctx))
-    h = bn3(conv3(h, t, ctx), t, ctx)
-    let identity = downsample.map { ctx.tap("\(path).downsample", $0.1($0.0(x, t, ctx), t, ctx)) } ?? x
+    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
+    h = convBN(conv2, bn2, relu: true, h, t, ctx)
+    h = convBN(conv3, bn3, relu: false, h, t, ctx)
+    let identity = downsample.map { ctx.tap("\(path).downsample", convBN($0.0, $0.1, relu: false, x, t, ctx)) } ?? x
     return ctx.tap(path, ctx.tap("\(path).relu", relu(h + identity)))
   }
 }
