@@ -37,21 +37,31 @@ enum MotionBlurKernel {
     let k = weights(radius: radius, sigma: sigma)
     let offs = offsets(radius: radius, angle: angle, height: h, width: w)
     var out = [Double](repeating: 0, count: src.count)
+    // Per tap: the clamped source column (×c) of every output column.
+    let cols = offs.map { (dx, _) in (0..<w).map { x in min(max(x - dx, 0), w - 1) * c } }
     src.withUnsafeBufferPointer { s in
       out.withUnsafeMutableBufferPointer { o in
         let op = o.baseAddress!
         let chunks = min(h, 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
           for y in (h * chunk / chunks)..<(h * (chunk + 1) / chunks) {
-            for (i, (dx, dy)) in offs.enumerated() {
+            let orow = op + y * w * c
+            for (i, (_, dy)) in offs.enumerated() {
               let sy = min(max(y - dy, 0), h - 1)
               let ki = k[i]
-              let row = sy * w * c
-              for x in 0..<w {
-                let sx = min(max(x - dx, 0), w - 1)
-                for ch in 0..<c {
-                  let idx = (y * w + x) * c + ch
-                  op[idx] = op[idx] + ki * s[row + sx * c + ch]
+              let srow = s.baseAddress! + sy * w * c
+              cols[i].withUnsafeBufferPointer { cx in
+                if c == 3 {
+                  for x in 0..<w {
+                    let sp = srow + cx[x], o3 = orow + 3 * x
+                    o3[0] = o3[0] + ki * sp[0]
+                    o3[1] = o3[1] + ki * sp[1]
+                    o3[2] = o3[2] + ki * sp[2]
+                  }
+                } else {
+                  for x in 0..<w {
+                    for ch in 0..<c { orow[x * c + ch] = orow[x * c + ch] + ki * srow[cx[x] + ch] }
+                  }
                 }
               }
             }
