@@ -14,10 +14,11 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
   case rightMirrored = 7
   case left = 8
 
-  /// Reads the orientation from a JPEG's first APP1 "Exif" segment (IFD0, tag 0x0112).
-  /// Returns nil when the data has no such segment, the tag is absent, or it is malformed.
+  /// Reads the orientation from a JPEG's first APP1 "Exif" segment (IFD0, tag 0x0112, SHORT or
+  /// LONG), as Pillow's `getexif()` does. Returns nil when the data has no such segment before
+  /// the first scan, the tag is absent, or it is malformed or outside 1...8.
   public init?(jpeg data: Data) {
-    guard let tiff = ExifOrientation.exifPayload(jpeg: [UInt8](data.prefix(1 << 20))),
+    guard let tiff = ExifOrientation.exifPayload(jpeg: [UInt8](data)),
       let value = ExifOrientation.orientationTag(tiff: tiff),
       let orientation = ExifOrientation(rawValue: value)
     else { return nil }
@@ -82,8 +83,11 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
       let at = ifd + 2 + 12 * entry
       guard let tag = u16(at), let type = u16(at + 2) else { return nil }
       if tag == 0x0112 {
-        guard type == 3, let value = u16(at + 8) else { return nil }
-        return value
+        switch type {
+        case 3: return u16(at + 8)  // SHORT
+        case 4: return u32(at + 8)  // LONG
+        default: return nil
+        }
       }
     }
     return nil

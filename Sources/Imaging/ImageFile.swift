@@ -16,7 +16,12 @@ public enum ImageFile {
   }
 
   /// Reads a PNG or JPEG file, refusing images with more than `maxPixels` pixels.
-  public static func read(_ url: URL, maxPixels: Int) throws -> RGBImage {
+  ///
+  /// Pass `applyOrientation: false` to get JPEG pixels as stored, which is what torchvision's
+  /// default loader (`Image.open(f).convert("RGB")`, no `exif_transpose`) sees.
+  public static func read(_ url: URL, maxPixels: Int, applyOrientation: Bool = true) throws
+    -> RGBImage
+  {
     let data: Data
     do {
       data = try Data(contentsOf: url)
@@ -27,7 +32,9 @@ public enum ImageFile {
       if data.isEmpty { throw ImageError.invalid("empty file (zero bytes)") }
       switch ImageFormat(magic: data) {
       case .png: return try PNGCodec.decode(data, maxPixels: maxPixels)
-      case .jpeg: return try JPEGCodec.decode(data, maxPixels: maxPixels)
+      case .jpeg:
+        return try JPEGCodec.decode(
+          data, applyOrientation: applyOrientation, maxPixels: maxPixels)
       case nil:
         let head = data.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
         throw ImageError.unsupported("unknown file signature (\(head)); expected PNG or JPEG")
