@@ -6,13 +6,15 @@ extension Noise {
   /// `choice` over all values; flipped values become 1 (salt) or 0 (pepper).
   static func impulse(_ img: RGBImage, _ c: Double, _ rng: inout NumpyRandomState) -> RGBImage {
     let n = img.pixels.count
-    let flipped = rng.choice(probabilities: [c, 1 - c], count: n)
-    let salted = rng.choice(probabilities: [0.5, 0.5], count: n)
+    // choice([True, False], p=[c, 1 − c]): True where u < cdf[0] (searchsorted right), C order.
+    let flipCut = NumpyMath.cumsumNormalised([c, 1 - c])[0]
+    let saltCut = NumpyMath.cumsumNormalised([0.5, 0.5])[0]
+    var flipped = [Bool](repeating: false, count: n)
+    for i in 0..<n { flipped[i] = rng.randomSample() < flipCut }
     var out = img.pixels
     for i in 0..<n {
-      var x = Double(img.pixels[i]) / 255.0
-      if flipped[i] == 0 { x = salted[i] == 0 ? 1 : 0 }
-      out[i] = Pixels.trunc8(min(max(x, 0), 1) * 255)
+      let salted = rng.randomSample() < saltCut
+      if flipped[i] { out[i] = salted ? 255 : 0 }
     }
     return RGBImage(width: img.width, height: img.height, pixels: out)
   }
