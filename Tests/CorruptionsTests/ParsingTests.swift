@@ -55,6 +55,7 @@ final class ParsingTests: XCTestCase {
     XCTAssertEqual(Profile.automatic(width: 300, height: 200), .imagenet)
     XCTAssertEqual(try Profile.parse("auto"), nil)
     XCTAssertEqual(try Profile.parse("CIFAR"), .cifar)
+    XCTAssertEqual(try Profile.parse("imagenet-c"), .imagenetC)
     XCTAssertThrowsError(try Profile.parse("mnist"))
   }
 }

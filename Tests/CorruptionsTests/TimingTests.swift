@@ -31,4 +31,17 @@ final class TimingTests: XCTestCase {
       String(format: "TIMING cold %.3f s, warm (best of 3) %.3f s\n", cold, best.reduce(0, +))
         + lines.joined(separator: "\n"))
   }
+
+  /// The same 95 outputs through `applyMany` (parallel over jobs); checks equality with `apply`.
+  func testApplyManyMatchesAndTimes() throws {
+    let (img, _) = try Fixtures.load("imagenet224")
+    let jobs = Corruption.all.flatMap { c in (1...5).map { Corruptions.Job(c, severity: $0, seed: UInt32($0)) } }
+    _ = try Corruptions.applyMany(img, jobs)
+    let t0 = Date()
+    let many = try Corruptions.applyMany(img, jobs)
+    print(String(format: "TIMING applyMany 95 outputs %.3f s", Date().timeIntervalSince(t0)))
+    for (j, out) in zip(jobs, many) {
+      XCTAssertEqual(out, try Corruptions.apply(img, j.corruption, severity: j.severity, seed: j.seed), "\(j)")
+    }
+  }
 }

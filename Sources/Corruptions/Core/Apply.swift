@@ -54,3 +54,43 @@ public enum Corruptions {
     try apply(image, try Corruption(parsing: name), severity: severity, seed: seed, profile: profile)
   }
 }
+
+extension Corruptions {
+  /// One (corruption, severity) request for `applyMany`.
+  public struct Job: Sendable, Hashable {
+    public var corruption: Corruption
+    public var severity: Int
+    public var seed: UInt32
+    public init(_ corruption: Corruption, severity: Int, seed: UInt32) {
+      self.corruption = corruption
+      self.severity = severity
+      self.seed = seed
+    }
+  }
+
+  /// Applies several corruptions to one image in parallel (results in `jobs` order); each result
+  /// equals `apply(image, job.corruption, severity: job.severity, seed: job.seed, profile:)`.
+  /// - Throws: the first error in `jobs` order.
+  public static func applyMany(_ image: RGBImage, _ jobs: [Job], profile: Profile? = nil) throws -> [RGBImage] {
+    var results = [Result<RGBImage, Error>?](repeating: nil, count: jobs.count)
+    let lock = NSLock()
+    var next = 0
+    let workers = max(1, min(jobs.count, ProcessInfo.processInfo.activeProcessorCount))
+    // Longest jobs first would be ideal; `jobs` order is kept for simplicity and determinism of results.
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while true {
+        lock.lock()
+        let i = next
+        next += 1
+        lock.unlock()
+        if i >= jobs.count { return }
+        let j = jobs[i]
+        let r = Result { try apply(image, j.corruption, severity: j.severity, seed: j.seed, profile: profile) }
+        lock.lock()
+        results[i] = r
+        lock.unlock()
+      }
+    }
+    return try results.map { try $0!.get() }
+  }
+}

@@ -179,7 +179,7 @@ public enum CorruptionError: Error, CustomStringConvertible, Equatable {
     case .emptyList(let t): return "no corruption named in '\(t)'"
     case .invalidSeverity(let t): return "invalid severity '\(t)': severities are integers 1 to 5 (e.g. 3, 1,2,5, 1-5 or all)"
     case .imageTooSmall(let w, let h): return "image \(w)x\(h) is too small: corruptions need at least 32x32 pixels"
-    case .unknownProfile(let p): return "unknown profile '\(p)': use auto, imagenet, cifar or tiny"
+    case .unknownProfile(let p): return "unknown profile '\(p)': use auto, imagenet, cifar, tiny or imagenet-c"
     case .resourceMissing(let r): return "missing corruption resource: \(r)"
     case .codec(let m): return "image codec failed: \(m)"
     case .io(let m): return "I/O error: \(m)"

@@ -4,6 +4,9 @@ import Foundation
 /// imagecorruptions at every size), `cifar` (32 px, CIFAR-10-C's `make_cifar_c.py`) and `tiny`
 /// (64 px, `make_tinyimagenet_c.py`).
 ///
+/// `imagenetC` uses the ImageNet numbers with hendrycks' `make_imagenet_c.py` algorithms (what
+/// ImageNet-C was generated with, before its JPEG q85 storage).
+///
 /// Algorithms: `imagenet` follows imagecorruptions 1.1.2 exactly (its size-generic code: glass blur
 /// over the real size, fog map side = next power of two, frost texture rescale ×1.1 with cubic
 /// interpolation, numpy motion blur, size-relative elastic transform). `cifar` and `tiny` follow
@@ -12,7 +15,15 @@ import Foundation
 /// affine + elastic transform, float32 mud spatter. The 14 corruptions common to both are identical
 /// algorithms with different numbers.
 public enum Profile: String, CaseIterable, Sendable, Codable {
-  case imagenet, cifar, tiny
+  /// imagecorruptions 1.1.2 (ImageNet table, any size).
+  case imagenet
+  /// CIFAR-10-C: hendrycks' `make_cifar_c.py`.
+  case cifar
+  /// Tiny-ImageNet-C: hendrycks' `make_tinyimagenet_c.py`.
+  case tiny
+  /// ImageNet-C itself: hendrycks' `make_imagenet_c.py` (ImageNet table with ImageMagick motion
+  /// blur, hendrycks snow, uncropped-scale frost, the "244" affine + elastic transform, float32 mud).
+  case imagenetC = "imagenet-c"
 
   /// The profile chosen for an image size: 32×32 → cifar, 64×64 → tiny, anything else → imagenet
   /// (imagecorruptions' table, generalised to the size).
@@ -29,17 +40,30 @@ public enum Profile: String, CaseIterable, Sendable, Codable {
     if let p = Profile(rawValue: t) { return p }
     if t == "cifar10" || t == "cifar-10" { return .cifar }
     if t == "tiny-imagenet" || t == "tinyimagenet" { return .tiny }
+    if t == "imagenetc" || t == "imagenet_c" || t == "hendrycks" { return .imagenetC }
     throw CorruptionError.unknownProfile(text)
   }
 
   /// Whether hendrycks' CIFAR/Tiny generator algorithms are used (see the type documentation).
   var isHendrycks: Bool { self != .imagenet }
 
-  /// hendrycks' frost texture scale (cifar 0.2, tiny 0.3).
-  var frostTextureScale: Double { self == .tiny ? 0.3 : 0.2 }
+  /// hendrycks' frost texture scale (cifar 0.2, tiny 0.3, ImageNet-C 1 = the texture as is).
+  var frostTextureScale: Double {
+    switch self {
+    case .tiny: return 0.3
+    case .cifar: return 0.2
+    default: return 1
+    }
+  }
 
   /// hendrycks' elastic (alpha, sigma, affine jitter) = IMSIZE · factors.
   func elasticHendrycks(_ s: Int) -> (Double, Double, Double) {
+    if self == .imagenetC {
+      // "244 should have been 224, but ultimately nothing is incorrect" (make_imagenet_c.py).
+      let f: [(Double, Double, Double)] = [(2, 0.7, 0.1), (2, 0.08, 0.2), (0.05, 0.01, 0.02), (0.07, 0.01, 0.02), (0.12, 0.01, 0.02)]
+      let n: Double = 244
+      return (n * f[s - 1].0, n * f[s - 1].1, n * f[s - 1].2)
+    }
     let n: Double = self == .tiny ? 64 : 32
     let cf: [(Double, Double, Double)] = [(0, 0, 0.08), (0.05, 0.2, 0.07), (0.08, 0.06, 0.06), (0.1, 0.04, 0.05), (0.1, 0.03, 0.03)]
     let tf: [(Double, Double, Double)] = [(0, 0, 0.08), (0.05, 0.3, 0.06), (0.1, 0.08, 0.06), (0.1, 0.03, 0.03), (0.16, 0.03, 0.02)]
@@ -49,7 +73,7 @@ public enum Profile: String, CaseIterable, Sendable, Codable {
 
   private func pick<T>(_ i: [T], _ c: [T], _ t: [T], _ s: Int) -> T {
     switch self {
-    case .imagenet: return i[s - 1]
+    case .imagenet, .imagenetC: return i[s - 1]
     case .cifar: return c[s - 1]
     case .tiny: return t[s - 1]
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Imaging
 
 /// scikit-image `rgb2hsv` / `hsv2rgb` on float64 pixels (same algorithm in 0.13 and 0.26).
 enum HSV {
@@ -34,100 +33,5 @@ enum HSV {
     case 4: return (t, p, v)
     default: return (v, p, q)
     }
-  }
-}
-
-/// Pillow's `Image.resize` with BOX (fixed point, horizontal pass first) and NEAREST.
-enum PILResize {
-  private static let precisionBits = 22
-
-  /// Fixed-point coefficients for one axis: (xmin, weights) per output index.
-  private static func coefficients(input n: Int, output m: Int) -> [(Int, [Int32])] {
-    let scale = Double(n) / Double(m)
-    let filterscale = max(scale, 1.0)
-    let support = 0.5 * filterscale
-    var out: [(Int, [Int32])] = []
-    for xx in 0..<m {
-      let center = (Double(xx) + 0.5) * scale
-      let ss = 1.0 / filterscale
-      var xmin = Int(center - support + 0.5)
-      if xmin < 0 { xmin = 0 }
-      var xmax = Int(center + support + 0.5)
-      if xmax > n { xmax = n }
-      xmax -= xmin
-      var k = [Double](repeating: 0, count: max(xmax, 0))
-      var ww = 0.0
-      for x in 0..<max(xmax, 0) {
-        let arg = (Double(x + xmin) - center + 0.5) * ss
-        let w: Double = (arg > -0.5 && arg <= 0.5) ? 1.0 : 0.0
-        k[x] = w
-        ww += w
-      }
-      var fixed = [Int32]()
-      for x in 0..<k.count {
-        let v = ww != 0 ? k[x] / ww : k[x]
-        fixed.append(Int32(v < 0 ? -0.5 + v * Double(1 << precisionBits) : 0.5 + v * Double(1 << precisionBits)))
-      }
-      out.append((xmin, fixed))
-    }
-    return out
-  }
-
-  @inline(__always) private static func clip8(_ v: Int) -> UInt8 {
-    let s = v >> precisionBits
-    return s < 0 ? 0 : (s > 255 ? 255 : UInt8(s))
-  }
-
-  /// BOX resize of an RGB image.
-  static func box(_ img: RGBImage, width ow: Int, height oh: Int) -> RGBImage {
-    let w = img.width, h = img.height
-    var cur = img.pixels
-    var cw = w
-    if ow != w {
-      let co = coefficients(input: w, output: ow)
-      var tmp = [UInt8](repeating: 0, count: h * ow * 3)
-      for y in 0..<h {
-        for x in 0..<ow {
-          let (xmin, k) = co[x]
-          for c in 0..<3 {
-            var ss = 1 << (precisionBits - 1)
-            for i in 0..<k.count { ss += Int(cur[(y * w + xmin + i) * 3 + c]) * Int(k[i]) }
-            tmp[(y * ow + x) * 3 + c] = clip8(ss)
-          }
-        }
-      }
-      cur = tmp
-      cw = ow
-    }
-    if oh != h {
-      let co = coefficients(input: h, output: oh)
-      var tmp = [UInt8](repeating: 0, count: oh * cw * 3)
-      for y in 0..<oh {
-        let (ymin, k) = co[y]
-        for x in 0..<cw {
-          for c in 0..<3 {
-            var ss = 1 << (precisionBits - 1)
-            for i in 0..<k.count { ss += Int(cur[((ymin + i) * cw + x) * 3 + c]) * Int(k[i]) }
-            tmp[(y * cw + x) * 3 + c] = clip8(ss)
-          }
-        }
-      }
-      cur = tmp
-    }
-    return RGBImage(width: ow, height: oh, pixels: cur)
-  }
-
-  /// NEAREST resize: source index ⌊(o + 0.5)·n_in/n_out⌋.
-  static func nearest(_ img: RGBImage, width ow: Int, height oh: Int) -> RGBImage {
-    let sx = Double(img.width) / Double(ow), sy = Double(img.height) / Double(oh)
-    var out = [UInt8](repeating: 0, count: ow * oh * 3)
-    for y in 0..<oh {
-      let iy = min(Int((Double(y) + 0.5) * sy), img.height - 1)
-      for x in 0..<ow {
-        let ix = min(Int((Double(x) + 0.5) * sx), img.width - 1)
-        for c in 0..<3 { out[(y * ow + x) * 3 + c] = img.pixels[(iy * img.width + ix) * 3 + c] }
-      }
-    }
-    return RGBImage(width: ow, height: oh, pixels: out)
   }
 }

@@ -37,21 +37,31 @@ enum MotionBlurKernel {
     let k = weights(radius: radius, sigma: sigma)
     let offs = offsets(radius: radius, angle: angle, height: h, width: w)
     var out = [Double](repeating: 0, count: src.count)
+    // Per tap: the clamped source column (×c) of every output column.
+    let cols = offs.map { (dx, _) in (0..<w).map { x in min(max(x - dx, 0), w - 1) * c } }
     src.withUnsafeBufferPointer { s in
       out.withUnsafeMutableBufferPointer { o in
         let op = o.baseAddress!
         let chunks = min(h, 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
           for y in (h * chunk / chunks)..<(h * (chunk + 1) / chunks) {
-            for (i, (dx, dy)) in offs.enumerated() {
+            let orow = op + y * w * c
+            for (i, (_, dy)) in offs.enumerated() {
               let sy = min(max(y - dy, 0), h - 1)
               let ki = k[i]
-              let row = sy * w * c
-              for x in 0..<w {
-                let sx = min(max(x - dx, 0), w - 1)
-                for ch in 0..<c {
-                  let idx = (y * w + x) * c + ch
-                  op[idx] = op[idx] + ki * s[row + sx * c + ch]
+              let srow = s.baseAddress! + sy * w * c
+              cols[i].withUnsafeBufferPointer { cx in
+                if c == 3 {
+                  for x in 0..<w {
+                    let sp = srow + cx[x], o3 = orow + 3 * x
+                    o3[0] = o3[0] + ki * sp[0]
+                    o3[1] = o3[1] + ki * sp[1]
+                    o3[2] = o3[2] + ki * sp[2]
+                  }
+                } else {
+                  for x in 0..<w {
+                    for ch in 0..<c { orow[x * c + ch] = orow[x * c + ch] + ki * srow[cx[x] + ch] }
+                  }
                 }
               }
             }
@@ -60,56 +70,5 @@ enum MotionBlurKernel {
       }
     }
     return out
-  }
-}
-
-/// The plasma fractal (diamond-square on a torus) of imagecorruptions' fog, float64, in [0, 1].
-enum Plasma {
-  static func fractal(mapSize n: Int, wibbleDecay: Double, rng: inout NumpyRandomState) -> [Double] {
-    precondition(n > 0 && n & (n - 1) == 0, "plasma map size must be a power of two")
-    var m = [Double](repeating: 0, count: n * n)
-    var step = n
-    var wibble = 100.0
-    while step >= 2 {
-      let k = n / step, half = step / 2
-      // squares
-      var sq = [Double](repeating: 0, count: k * k)
-      for i in 0..<k {
-        for j in 0..<k {
-          let a = m[(i * step) * n + j * step] + m[(((i + 1) % k) * step) * n + j * step]
-          let b = m[(i * step) * n + ((j + 1) % k) * step] + m[(((i + 1) % k) * step) * n + ((j + 1) % k) * step]
-          sq[i * k + j] = a + b
-        }
-      }
-      for i in 0..<k {
-        for j in 0..<k {
-          m[(i * step + half) * n + j * step + half] = sq[i * k + j] / 4 + wibble * rng.uniform(-wibble, wibble)
-        }
-      }
-      // diamonds
-      func dr(_ i: Int, _ j: Int) -> Double { m[(((i % k) + k) % k * step + half) * n + (((j % k) + k) % k) * step + half] }
-      func ul(_ i: Int, _ j: Int) -> Double { m[(((i % k) + k) % k * step) * n + (((j % k) + k) % k) * step] }
-      var lt = [Double](repeating: 0, count: k * k)
-      for i in 0..<k {
-        for j in 0..<k { lt[i * k + j] = (dr(i, j) + dr(i - 1, j)) + (ul(i, j) + ul(i, j + 1)) }
-      }
-      for i in 0..<k {
-        for j in 0..<k { m[(i * step) * n + j * step + half] = lt[i * k + j] / 4 + wibble * rng.uniform(-wibble, wibble) }
-      }
-      var tt = [Double](repeating: 0, count: k * k)
-      for i in 0..<k {
-        for j in 0..<k { tt[i * k + j] = (dr(i, j) + dr(i, j - 1)) + (ul(i, j) + ul(i + 1, j)) }
-      }
-      for i in 0..<k {
-        for j in 0..<k { m[(i * step + half) * n + j * step] = tt[i * k + j] / 4 + wibble * rng.uniform(-wibble, wibble) }
-      }
-      step /= 2
-      wibble /= wibbleDecay
-    }
-    let mn = m.min()!
-    for i in m.indices { m[i] -= mn }
-    let mx = m.max()!
-    for i in m.indices { m[i] /= mx }
-    return m
   }
 }

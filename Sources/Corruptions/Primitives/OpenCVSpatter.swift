@@ -7,7 +7,12 @@ enum CVSpatter {
   /// non-maximum suppression with the tan 22.5° fixed-point test, 8-connected hysteresis).
   static func canny(_ src: [UInt8], height h: Int, width w: Int, low lowT: Double, high highT: Double) -> [UInt8] {
     let low = Int(lowT.rounded(.down)), high = Int(highT.rounded(.down))
-    func px(_ y: Int, _ x: Int) -> Int { Int(src[min(max(y, 0), h - 1) * w + min(max(x, 0), w - 1)]) }
+    let pw = w + 2
+    var pad = [Int](repeating: 0, count: (h + 2) * pw)
+    for y in 0..<(h + 2) {
+      for x in 0..<pw { pad[y * pw + x] = Int(src[min(max(y - 1, 0), h - 1) * w + min(max(x - 1, 0), w - 1)]) }
+    }
+    @inline(__always) func px(_ y: Int, _ x: Int) -> Int { pad[(y + 1) * pw + x + 1] }
     var dx = [Int](repeating: 0, count: h * w), dy = dx
     var mag = [Int](repeating: 0, count: (h + 2) * (w + 2))
     let mw = w + 2
@@ -131,13 +136,13 @@ enum CVSpatter {
   /// `cv2.blur(src, (3, 3))` on float32 (double sums, ·1/9), REFLECT_101.
   static func box3(_ src: [Float], height h: Int, width w: Int) -> [Float] {
     var out = [Float](repeating: 0, count: h * w)
+    let ry = (-1...h).map { CVFilters.reflect101($0, h) * w }, rx = (-1...w).map { CVFilters.reflect101($0, w) }
     for y in 0..<h {
       for x in 0..<w {
         var s = 0.0
-        for dy in -1...1 {
-          for dx in -1...1 {
-            s += Double(src[CVFilters.reflect101(y + dy, h) * w + CVFilters.reflect101(x + dx, w)])
-          }
+        for dy in 0...2 {
+          let row = ry[y + dy]
+          for dx in 0...2 { s += Double(src[row + rx[x + dx]]) }
         }
         out[y * w + x] = Float(s * (1.0 / 9.0))
       }
@@ -148,11 +153,13 @@ enum CVSpatter {
   /// `cv2.blur(src, (3, 3))` on uint8 (rounded), REFLECT_101.
   static func box3(_ src: [UInt8], height h: Int, width w: Int) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: h * w)
+    let ry = (-1...h).map { CVFilters.reflect101($0, h) * w }, rx = (-1...w).map { CVFilters.reflect101($0, w) }
     for y in 0..<h {
       for x in 0..<w {
         var s = 0
-        for dy in -1...1 {
-          for dx in -1...1 { s += Int(src[CVFilters.reflect101(y + dy, h) * w + CVFilters.reflect101(x + dx, w)]) }
+        for dy in 0...2 {
+          let row = ry[y + dy]
+          for dx in 0...2 { s += Int(src[row + rx[x + dx]]) }
         }
         out[y * w + x] = UInt8((Double(s) / 9.0).rounded(.toNearestOrEven))
       }
@@ -186,13 +193,13 @@ enum CVSpatter {
   /// `cv2.filter2D(u8, CV_8U, k3x3)` with an integer kernel (correlation, saturated), REFLECT_101.
   static func filter2D8u(_ src: [UInt8], height h: Int, width w: Int, kernel k: [Int]) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: h * w)
+    let ry = (-1...h).map { CVFilters.reflect101($0, h) * w }, rx = (-1...w).map { CVFilters.reflect101($0, w) }
     for y in 0..<h {
       for x in 0..<w {
         var s = 0
-        for dy in -1...1 {
-          for dx in -1...1 {
-            s += k[(dy + 1) * 3 + dx + 1] * Int(src[CVFilters.reflect101(y + dy, h) * w + CVFilters.reflect101(x + dx, w)])
-          }
+        for dy in 0...2 {
+          let row = ry[y + dy]
+          for dx in 0...2 { s += k[dy * 3 + dx] * Int(src[row + rx[x + dx]]) }
         }
         out[y * w + x] = UInt8(min(max(s, 0), 255))
       }

@@ -59,6 +59,7 @@ enum FrostTextures {
 
   /// The texture resized by `factor` with cv2 INTER_LINEAR (cached).
   static func linearScaledTexture(_ index: Int, factor: Double) throws -> RGBImage {
+    if factor == 1 { return try texture(index) }
     let key = "\(index):x\(factor)"
     lock.lock()
     if let t = rescaled[key] {

@@ -1,0 +1,18 @@
+import Foundation
+import Imaging
+
+extension Weather {
+  /// HSV value + c (clipped to 1), back to RGB.
+  static func brightness(_ img: RGBImage, _ c: Double) -> RGBImage {
+    var out = img.pixels
+    for i in stride(from: 0, to: out.count, by: 3) {
+      let (hh, s, v) = HSV.rgb2hsv(
+        Double(img.pixels[i]) / 255.0, Double(img.pixels[i + 1]) / 255.0, Double(img.pixels[i + 2]) / 255.0)
+      let (r, g, b) = HSV.hsv2rgb(hh, s, min(max(v + c, 0), 1))
+      out[i] = Pixels.trunc8(min(max(r, 0), 1) * 255)
+      out[i + 1] = Pixels.trunc8(min(max(g, 0), 1) * 255)
+      out[i + 2] = Pixels.trunc8(min(max(b, 0), 1) * 255)
+    }
+    return RGBImage(width: img.width, height: img.height, pixels: out)
+  }
+}
