@@ -42,3 +42,16 @@ final class FormulaParityTests: XCTestCase {
     XCTAssertLessThanOrEqual(maxRelativeDifference(logits, expected), 1e-3, "\(name) at \(size)")
   }
 }
+
+/// Batch norm folded into convolutions (the inference fast path) equals running the modules one
+/// by one (forced by tapping every batch-norm layer): max |difference| of logits ≤ 1e-4.
+final class FoldedBatchNormTests: XCTestCase {
+  func testFoldedAndUnfoldedResNet18Agree() throws {
+    let model = try ResNet("resnet18", weights: WeightFormula.source)
+    let x = WeightFormula.tensor("input", [1, 3, 64, 64])
+    let folded = model.logits(x)
+    let everyBN = Set(model.modulePaths.filter { $0.hasSuffix("bn1") || $0.hasSuffix("bn2") || $0.hasSuffix("downsample.1") })
+    let unfolded = withoutGradients { model.forward(x, context: ForwardContext(taps: everyBN)) }
+    XCTAssertLessThanOrEqual(maxAbsDifference(folded, unfolded.detached()), 1e-4)
+  }
+}
