@@ -55,3 +55,24 @@ final class FoldedBatchNormTests: XCTestCase {
     XCTAssertLessThanOrEqual(maxAbsDifference(folded, unfolded.detached()), 1e-4)
   }
 }
+
+/// DINO's linear-evaluation heads on a WeightFormula ViT-S/16 against the same computation in
+/// PyTorch on timm's blocks (Scripts/fixtures/make_network_fixtures.py dino_heads): the last four
+/// normalised class tokens (1536-d), and the class token interleaved with the mean patch token.
+/// Tolerance: relative 1e-3 of the logits.
+final class DINOHeadTests: XCTestCase {
+  func testLastFourClassTokensHead() throws {
+    try check(.dinoLinear(classes: 1000, blocks: 4, averagePatches: false), "vit_small_patch16_dino_last4_formula_logits")
+  }
+
+  func testAveragePoolHead() throws {
+    try check(.dinoLinear(classes: 1000, blocks: 1, averagePatches: true), "vit_small_patch16_dino_avgpool_formula_logits")
+  }
+
+  private func check(_ head: VisionTransformer.Head, _ fixture: String) throws {
+    let config = try XCTUnwrap(VisionTransformer.Config.named("vit_small_patch16", head: head))
+    let model = try VisionTransformer("vit_small_patch16", config: config, weights: WeightFormula.source)
+    let logits = model.logits(WeightFormula.tensor("input", [1, 3, 224, 224]))
+    XCTAssertLessThanOrEqual(maxRelativeDifference(logits, try loadFixture(fixture, bundle: .module)), 1e-3)
+  }
+}

@@ -1,0 +1,138 @@
+"""Runs the Python peers and `gradcam bench` on this machine in one run, and prints ratios.
+
+Usage (dev-time only; the tool and its tests never need Python):
+    python3 -m venv /tmp/benchenv && /tmp/benchenv/bin/pip install torch torchvision timm grad-cam \
+        imagecorruptions opencv-python-headless scikit-image scipy
+    /tmp/benchenv/bin/python Scripts/bench/compare.py [--gradcam .build/release/gradcam] [--repeats 5]
+
+Peers, on the same inputs as `gradcam bench` (deterministic weights from weight_formula.py):
+torchvision ResNet-18/50 forward at batch 1 and 8; timm ViT-S/16 forward; pytorch-grad-cam 1.5.7
+GradCAM on ResNet-50 layer4 at batch 1 and 8; timm ViT-S/16 forward + attention rollout as
+vit-explain computes it (unfused attention so its hooks fire); imagecorruptions 1.1.2 on one
+224x224 image for all 19 corruptions x 5 severities (through ../shared/tools/icshim.py).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "Scripts", "fixtures"))
+sys.path.insert(0, os.path.join(ROOT, "..", "shared", "tools"))
+import weight_formula  # noqa: E402
+
+
+def best(fn, repeats):
+    fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def peers(repeats):
+    import timm
+    import torchvision
+    from pytorch_grad_cam import GradCAM
+    from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+
+    torch.set_num_threads(os.cpu_count())
+    out = {}
+    for name in ("resnet18", "resnet50"):
+        model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
+        for b in (1, 8):
+            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+            with torch.no_grad():
+                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
+    vit = weight_formula.fill(timm.create_model("vit_small_patch16_224", pretrained=False)).eval()
+    for b in (1, 8):
+        x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+        with torch.no_grad():
+            out[f"forward vit_small_patch16 b{b}"] = best(lambda: vit(x), repeats)
+
+    resnet = weight_formula.fill(torchvision.models.resnet50()).eval()
+    cam = GradCAM(model=resnet, target_layers=[resnet.layer4])
+    for b in (1, 8):
+        x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+        with torch.no_grad():
+            pred = resnet(x).argmax(1).tolist()
+        targets = [ClassifierOutputTarget(c) for c in pred]
+        out[f"gradcam resnet50 layer4 b{b}"] = best(lambda: cam(input_tensor=x, targets=targets), repeats)
+
+    # timm forward + vit-explain's rollout (mean fusion, no discard): hooks need unfused attention.
+    for blk in vit.blocks:
+        blk.attn.fused_attn = False
+    attentions = []
+    for blk in vit.blocks:
+        blk.attn.attn_drop.register_forward_hook(lambda m, i, o: attentions.append(o.detach()))
+    x = torch.from_numpy(weight_formula.value("input", (1, 3, 224, 224)))
+
+    def rollout():
+        attentions.clear()
+        with torch.no_grad():
+            vit(x)
+            result = torch.eye(attentions[0].size(-1))
+            for a in attentions:
+                fused = a.mean(axis=1)
+                a_hat = (fused + torch.eye(fused.size(-1))) / 2
+                a_hat = a_hat / a_hat.sum(dim=-1, keepdim=True)
+                result = torch.matmul(a_hat, result)
+            mask = result[0, 0, 1:]
+            return (mask / mask.max()).reshape(14, 14)
+    out["rollout vit_small_patch16 b1 (forward + rollout)"] = best(rollout, repeats)
+
+    try:
+        import icshim
+        rng = np.random.default_rng(1)
+        image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
+        names = ["gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur", "glass_blur", "motion_blur",
+                 "zoom_blur", "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate",
+                 "jpeg_compression", "speckle_noise", "gaussian_blur", "spatter", "saturate"]
+        out["corruptions all 19 x 5 (224x224, sequential)"] = best(
+            lambda: [icshim.corrupt(image, s, n) for n in names for s in range(1, 6)], max(1, repeats // 3))
+    except Exception as e:  # imagecorruptions missing: report and go on
+        print(f"imagecorruptions skipped: {e}", file=sys.stderr)
+    return out
+
+
+def ours(binary, repeats):
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run([binary, "bench", "--repeats", str(repeats), "--json", f.name], check=True)
+        return {r["name"]: r for r in json.load(open(f.name))}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gradcam", default=os.path.join(ROOT, ".build", "release", "gradcam"))
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    mine = ours(args.gradcam, args.repeats)
+    theirs = peers(args.repeats)
+    print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")
+    keys = {"forward resnet18 b1": "resnet18 b1", "forward resnet18 b8": "resnet18 b8",
+            "forward resnet50 b1": "resnet50 b1", "forward resnet50 b8": "resnet50 b8",
+            "forward vit_small_patch16 b1": "vit_small_patch16 b1", "forward vit_small_patch16 b8": "vit_small_patch16 b8"}
+    for peer_name, t in theirs.items():
+        own = mine.get(keys.get(peer_name, peer_name))
+        if own is None:
+            continue
+        print(f"{peer_name:60} {own['seconds'] * 1e3:9.1f}ms {t * 1e3:9.1f}ms {own['seconds'] / t:7.2f}")
+    sgemm = mine.get("sgemm 2048^3")
+    if sgemm:
+        print(f"\nOpenBLAS sgemm peak: {sgemm['gflops']:.1f} GFLOPS")
+    for name, r in mine.items():
+        if r.get("ratioTo") == "sgemm peak" and "total" in name or name.startswith("matmul"):
+            print(f"{name:60} {r['gflops']:8.1f} GFLOPS  {r['ratio'] * 100:5.1f}% of sgemm peak")
+
+
+if __name__ == "__main__":
+    main()
