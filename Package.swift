@@ -63,6 +63,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // MARK: - Examples (compiled with the package, so CI keeps them working)
+    .executableTarget(
+      name: "library-api", dependencies: ["Corruptions", "GradCAM", "Imaging", "Networks", "Render"],
+      path: "examples/library-api"),
+
     // MARK: - Tests
     .target(name: "AutodiffTestSupport", dependencies: ["Autodiff", "NPY"]),
     .testTarget(
