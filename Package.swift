@@ -38,28 +38,29 @@ let package = Package(
 
     // MARK: - Public modules
     .target(name: "NPY"),
+    .target(name: "Suggestions"),
     .target(
       name: "Autodiff",
       dependencies: ["CBLAS", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
-    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport"]),
+    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions"]),
     .target(
       name: "Checkpoints",
       dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .target(
-      name: "Networks", dependencies: ["Autodiff", "Checkpoints"], resources: [.copy("Resources")]),
+      name: "Networks", dependencies: ["Autodiff", "Checkpoints", "Suggestions"], resources: [.copy("Resources")]),
     .target(
       name: "Corruptions",
-      dependencies: ["Imaging", .product(name: "Numerics", package: "swift-numerics")],
+      dependencies: ["Imaging", "Suggestions", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
-    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging"]),
+    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Suggestions"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

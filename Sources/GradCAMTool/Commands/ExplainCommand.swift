@@ -7,6 +7,7 @@ import Imaging
 import NPY
 import Networks
 import Render
+import Suggestions
 
 /// `gradcam explain` (the default command): a corruption-by-severity grid of CAM overlays.
 struct ExplainCommand: ParsableCommand {
@@ -134,8 +135,8 @@ struct ExplainCommand: ParsableCommand {
       return n
     }
     if let i = names.firstIndex(where: { $0.lowercased() == text.lowercased() }) { return i }
-    let close = names.min { editDistance($0.lowercased(), text.lowercased()) < editDistance($1.lowercased(), text.lowercased()) }!
-    throw CLIError("--label '\(text)' is not a class name of this model; did you mean '\(close)'?")
+    let hint = closestMatches(to: text, in: names).first.map { "; did you mean '\($0)'?" } ?? ""
+    throw CLIError("--label '\(text)' is not a class name of this model\(hint)")
   }
 
   private func gridOptions() -> HeatmapGridOptions {
