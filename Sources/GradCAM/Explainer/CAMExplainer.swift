@@ -61,9 +61,13 @@ public final class CAMExplainer {
   ///   - batch: the preprocessed input `[B, 3, H, W]` (float32).
   ///   - target: which class each map explains.
   ///   - labels: one label per image (needed for ``CAMTarget/groundTruth``).
+  /// - Note: gradient methods must not be called inside `withoutGradients { }`.
   public func explain(batch: Tensor, target: CAMTarget, labels: [Int]? = nil) throws -> CAMResult {
     guard batch.rank == 4, batch.shape[0] > 0 else {
       throw CAMError.invalidInput("the batch must be [B, 3, H, W] with B > 0, got \(batch.shape)")
+    }
+    guard GradientMode.isEnabled || !method.usesGradients else {
+      throw CAMError.invalidInput("\(method) needs gradients; do not call explain inside withoutGradients { }")
     }
     let input = batch.detached().converted(to: .float32)
     let size = (input.shape[2], input.shape[3])
