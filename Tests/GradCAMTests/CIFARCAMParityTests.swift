@@ -28,6 +28,20 @@ final class CIFARCAMParityTests: XCTestCase {
   }
 
   func testGradCAM() throws { try check(.gradCAM) }
+
+  /// Chunked explanation (batch size 7 over 20 images) gives the same maps and layout.
+  func testChunkedBatchesGiveTheSameMaps() throws {
+    let (batch, labels) = CAMFixtures.cifarBatch
+    let explainer = try CAMExplainer(model: CAMFixtures.cifarModel, method: .layerCAM)
+    explainer.batchSize = 7
+    let r = try explainer.explain(batch: batch, target: .groundTruth, labels: labels)
+    XCTAssertEqual(r.imageIndices, Array(0..<20))
+    XCTAssertEqual(r.targetClasses, labels)
+    XCTAssertEqual(r.logits.shape, [20, 10])
+    XCTAssertLessThanOrEqual(maxAbsDifference(r.maps, CAMFixtures.fixture("cifar_layercam")), 1e-4)
+    let top = try explainer.explain(batch: batch, target: .topK(2))
+    XCTAssertEqual(top.imageIndices, (0..<20).flatMap { [$0, $0] })
+  }
   func testGradCAMPlusPlus() throws { try check(.gradCAMPlusPlus) }
   func testXGradCAM() throws { try check(.xGradCAM) }
   func testHiResCAM() throws { try check(.hiResCAM) }
