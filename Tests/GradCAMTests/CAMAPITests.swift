@@ -84,3 +84,20 @@ final class CAMAPITests: XCTestCase {
     XCTAssertEqual(m[3], 4 / (4 + 1e-7), accuracy: 1e-7)
   }
 }
+
+/// Shared scales for comparing maps across images (e.g. a corruption sweep).
+final class SharedScaleTests: XCTestCase {
+  func testUpsampledRawMapsKeepTheirMagnitudeAndShareOneRange() {
+    let raw: [Float] = [0, 2, 4, -1, 1, 1, 1, 1]  // two 2×2 maps
+    let up = CAMScaling.upsampled(raw: raw, batch: 2, height: 2, width: 2, to: (4, 4))
+    XCTAssertEqual(up.shape, [2, 4, 4])
+    XCTAssertEqual(Double(up.scalars.max()!), 4, accuracy: 1e-6)
+    XCTAssertEqual(up.scalars[16..<32].allSatisfy { abs($0 - 1) < 1e-6 }, true, "a flat map stays flat, not 0")
+    let shared = CAMScaling.normalise(up, range: 0...4)
+    XCTAssertEqual(Double(shared.scalars[16]), 0.25, accuracy: 1e-6)
+    XCTAssertEqual(Double(shared.scalars.max()!), 1, accuracy: 1e-6)
+    // Per-image normalisation would make the second map all zero and lose the comparison.
+    let perImage = CAMScaling.normalise(raw: raw, batch: 2, height: 2, width: 2, to: (4, 4))
+    XCTAssertEqual(perImage.scalars[16..<32].max(), 0)
+  }
+}
