@@ -24,6 +24,14 @@ final class BenchmarkTests: XCTestCase {
       }
       times.sort()
       print(String(format: "BENCH swift gradcam resnet50 batch %d: median %.3f s (min %.3f, max %.3f)", batch, times[1], times[0], times[2]))
+      var forward: [Double] = []
+      for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = CAMFixtures.resnet50.logits(x)
+        forward.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      }
+      forward.sort()
+      print(String(format: "BENCH swift forward only resnet50 batch %d: median %.3f s", batch, forward[1]))
     }
   }
 }

@@ -101,3 +101,20 @@ final class SharedScaleTests: XCTestCase {
     XCTAssertEqual(perImage.scalars[16..<32].max(), 0)
   }
 }
+
+final class TargetParsingTests: XCTestCase {
+  func testTargetsParseAsUsersTypeThem() throws {
+    XCTAssertEqual(try CAMTarget(parsing: "label"), .groundTruth)
+    XCTAssertEqual(try CAMTarget(parsing: "Ground-Truth"), .groundTruth)
+    XCTAssertEqual(try CAMTarget(parsing: "pred"), .predicted)
+    XCTAssertEqual(try CAMTarget(parsing: "281"), .classIndex(281))
+    XCTAssertEqual(try CAMTarget(parsing: "class:7"), .classIndex(7))
+    XCTAssertEqual(try CAMTarget(parsing: "top-3"), .topK(3))
+    XCTAssertEqual(try CAMTarget(parsing: "topk:5"), .topK(5))
+    XCTAssertEqual(try CAMTarget(parsing: "top1"), .predicted)
+    XCTAssertThrowsError(try CAMTarget(parsing: "best")) { error in
+      XCTAssertTrue("\(error)".contains("unknown target 'best'"), "\(error)")
+    }
+    XCTAssertThrowsError(try CAMTarget(parsing: "top0"))
+  }
+}
