@@ -220,7 +220,12 @@ struct ZipArchive {
       guard o + 30 <= limit, try u32(o) == 0x0403_4B50 else {
         throw CheckpointError.invalidZip("bad local header for '\(entries[i].name)' at offset \(o)")
       }
-      let start = o + 30 + (try u16(o + 26)) + (try u16(o + 28))
+      let localNameLength = try u16(o + 26)
+      let start = o + 30 + localNameLength + (try u16(o + 28))
+      guard o + 30 + localNameLength <= limit,
+            data[(o + 30)..<(o + 30 + localNameLength)].elementsEqual(entries[i].name.utf8) else {
+        throw CheckpointError.invalidZip("local header name differs from central directory entry '\(entries[i].name)'")
+      }
       guard start + entries[i].compressedSize <= limit else {
         throw CheckpointError.invalidZip("data of '\(entries[i].name)' runs past the end of the archive data (truncated?)")
       }

@@ -21,7 +21,7 @@ struct ValueConverter {
     case .float(let d): return .double(d)
     case .string(let s): return .string(s)
     case .bytes(let b): return .bytes(b)
-    case .tuple(let items): return .list(try items.map { try convert($0, depth: depth + 1) })
+    case .tuple(let items, _): return .list(try items.map { try convert($0, depth: depth + 1) })
     case .list(let l): return .list(try l.items.map { try convert($0, depth: depth + 1) })
     case .dict(let d):
       var entries: [(key: String, value: CheckpointValue)] = []
