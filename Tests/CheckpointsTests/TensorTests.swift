@@ -107,3 +107,13 @@ final class PickleGraphTests: XCTestCase {
     assertRefused(p, "deeper than")
   }
 }
+
+final class ErrorFormattingTests: XCTestCase {
+  func testControlCharactersAreEscapedAndLengthIsCapped() {
+    let e = CheckpointError.inFile("a.pth", .invalidZip("entry path 'x\ny\r\u{1}' is unsafe"))
+    XCTAssertEqual(e.description, "a.pth: invalid zip archive: entry path 'x\\ny\\r\\u{1}' is unsafe")
+    let long = CheckpointError.invalidZip(String(repeating: "n", count: 5000))
+    XCTAssertLessThanOrEqual(long.description.count, 1001)
+    XCTAssertTrue(long.description.hasSuffix("…"))
+  }
+}
