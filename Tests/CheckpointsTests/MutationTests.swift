@@ -62,4 +62,26 @@ final class MutationTests: XCTestCase {
     XCTAssertGreaterThan(refused, files.count * rounds / 3)
     print("mutation fuzzing: \(loaded) variants loaded, \(refused) refused")
   }
+
+  /// Random opcode soup (protocol-2..5 opcodes mixed with random operand bytes).
+  func testRandomPicklesFailCleanly() {
+    let rounds = Int(ProcessInfo.processInfo.environment["CHECKPOINT_FUZZ_ROUNDS"] ?? "") ?? 150
+    let opcodes: [UInt8] = Array("().0123NKMJGXUTCBQRbcqrhj)t]la}dsueI".utf8) + [0x80, 0x85, 0x86, 0x87, 0x88, 0x89,
+      0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96]
+    var rng = Rng(state: 42)
+    for _ in 0..<(rounds * 20) {
+      var bytes: [UInt8] = [0x80, UInt8(2 + rng.below(4))]
+      for _ in 0..<(1 + rng.below(120)) {
+        bytes.append(rng.below(3) == 0 ? UInt8(rng.below(256)) : opcodes[rng.below(opcodes.count)])
+      }
+      if rng.below(2) == 0 { bytes.append(0x2E) }
+      do {
+        _ = try Checkpoint.load(data: Data(bytes), name: "soup.pkl")
+      } catch let error as CheckpointError {
+        XCTAssertFalse(error.description.contains("\n"))
+      } catch {
+        XCTFail("non-CheckpointError \(error)")
+      }
+    }
+  }
 }
