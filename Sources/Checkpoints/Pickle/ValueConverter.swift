@@ -31,7 +31,7 @@ struct ValueConverter {
       }
       return .dict(entries)
     case .global(let g): return .opaque(g.qualifiedName)
-    case .stub(let s): return .opaque(s.global.qualifiedName)
+    case .stub(let s): return NumpyScalar.decode(s) ?? .opaque(s.global.qualifiedName)
     case .storage(let s): return .opaque("storage \(s.key)")
     case .dtype(let dt): return .string(dt.rawValue)
     case .tensor(let t): return .tensor(try Self.materialize(t, limits: limits))
