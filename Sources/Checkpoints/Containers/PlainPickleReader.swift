@@ -10,7 +10,7 @@ enum PlainPickleReader {
     let data = input.startIndex == 0 ? input : Data(input)
     let arena = PickleArena()
     defer { arena.teardown() }
-    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
+    let calls = options.pickleCalls { blob in
       try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1, arena: arena)
     }
     let value: PickleValue = try data.withUnsafeBytes { bytes in

@@ -42,7 +42,7 @@ enum TorchLegacyReader {
   {
     let data = input.startIndex == 0 ? input : Data(input)
     let table = StorageTable(limits: options.limits)
-    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
+    let calls = options.pickleCalls { blob in
       try readEmbedded(blob, options: options, depth: depth + 1, arena: arena)
     }
     let noPersistentIds: PickleMachine.PersistentLoad = { _ in

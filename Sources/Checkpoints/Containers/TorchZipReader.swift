@@ -26,7 +26,7 @@ enum TorchZipReader {
     let table = StorageTable(limits: options.limits)
     let arena = PickleArena()
     defer { arena.teardown() }
-    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
+    let calls = options.pickleCalls { blob in
       try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1, arena: arena)
     }
     let value: PickleValue = try pickle.withUnsafeBytes { bytes in

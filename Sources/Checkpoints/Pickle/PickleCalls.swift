@@ -8,11 +8,13 @@ import Foundation
 struct PickleCalls {
   /// Extra `module.name` classes to accept as opaque stubs.
   let extraOpaque: Set<String>
+  /// Accept any other non-forbidden plain class as an opaque stub.
+  var opaqueUnknown = false
   /// Parses an embedded legacy torch.save blob (`torch.storage._load_from_bytes`).
   let loadFromBytes: (Data) throws -> PickleValue
 
   func global(module: String, name: String) throws -> PickleValue {
-    _ = try GlobalAllowList.resolve(module: module, name: name, extraOpaque: extraOpaque)
+    _ = try GlobalAllowList.resolve(module: module, name: name, extraOpaque: extraOpaque, opaqueUnknown: opaqueUnknown)
     return .global(PickleGlobal(module: module, name: name))
   }
 
@@ -20,7 +22,8 @@ struct PickleCalls {
     guard case .global(let g) = callable else {
       throw CheckpointError.malformedPickle("\(opcode) target is not callable (\(callable.kind))")
     }
-    let kind = try GlobalAllowList.resolve(module: g.module, name: g.name, extraOpaque: extraOpaque)
+    let kind = try GlobalAllowList.resolve(
+      module: g.module, name: g.name, extraOpaque: extraOpaque, opaqueUnknown: opaqueUnknown)
     let a = try tupleItems(args, g)
     switch kind {
     case .orderedDict:
