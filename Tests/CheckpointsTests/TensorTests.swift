@@ -35,6 +35,11 @@ final class TensorTests: XCTestCase {
     XCTAssertEqual(CheckpointFormat.detect(Data([0x80, 0x02, 0x7D, 0x2E])), .pickle)
     XCTAssertEqual(CheckpointFormat.detect(Data([8, 0, 0, 0, 0, 0, 0, 0]) + Data("{}      ".utf8)), .safeTensors)
     XCTAssertNil(CheckpointFormat.detect(Data("hello".utf8)))
+    // A 640-byte safetensors header starts with 80 02, like a pickle PROTO 2.
+    let st = try! SafeTensors.encode([(String(repeating: "k", count: 584), CheckpointTensor(shape: [1], floats: [1]))])
+    XCTAssertEqual(Array(st.prefix(2)), [0x80, 0x02])
+    XCTAssertEqual(CheckpointFormat.detect(st), .safeTensors)
+    XCTAssertEqual(try! Checkpoint.load(data: st, name: "st").keys, [String(repeating: "k", count: 584)])
     XCTAssertNil(CheckpointFormat.detect(Data()))
   }
 
