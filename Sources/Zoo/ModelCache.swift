@@ -108,4 +108,9 @@ public enum ByteCount {
     if b >= kib { return String(format: "%.0f KiB", b / kib) }
     return "\(bytes) B"
   }
+
+  /// `≈98 MiB`: an estimate, rounded to whole MiB.
+  public static func approximate(_ bytes: Int64) -> String {
+    String(format: "≈%.0f MiB", Double(bytes) / (1024.0 * 1024.0))
+  }
 }

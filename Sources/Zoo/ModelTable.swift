@@ -24,7 +24,7 @@ public enum ModelTable {
     let zoo = ZooCatalog.models.map { m in
       let hashes = Set(m.files.map(\.checksum.summary))
       return Row(
-        name: m.name, architecture: m.architecture, size: "≈" + ByteCount.format(m.approximateBytes),
+        name: m.name, architecture: m.architecture, size: ByteCount.approximate(m.approximateBytes),
         licence: m.licence, hash: hashes.count == 1 ? hashes.first! : hashes.sorted().joined(separator: "/"),
         cached: cache.state(of: m), sources: m.files.map(\.url.absoluteString))
     }
@@ -46,7 +46,14 @@ public enum ModelTable {
       out += cells.joined(separator: "  ") + "  " + (row.sources.first ?? "") + "\n"
       for extra in row.sources.dropFirst() { out += String(repeating: " ", count: indent) + "+ " + extra + "\n" }
     }
-    out += "Zoo files download on first use; \"unverified\": the publisher gives no hash to check against.\n"
+    out += """
+      Zoo files download on first use (SIZE ≈: estimated from parameter counts). HASH "prefix": the \
+      publisher's file name carries the first 8 hex digits of the SHA-256, and only those are \
+      checked; "none published": the download cannot be verified (its SHA-256 is recorded).
+      * torchvision's code is BSD-3-Clause; it notes that pretrained weights may carry the terms \
+      of their training data (ImageNet: non-commercial research).
+
+      """
     return out
   }
 }

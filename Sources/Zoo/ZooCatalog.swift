@@ -18,7 +18,7 @@ public enum ZooCatalog {
   /// Every zoo name.
   public static var names: [String] { models.map(\.name) }
 
-  static let torchvisionLicence = "BSD-3-Clause (torchvision; ImageNet terms may apply)"
+  static let torchvisionLicence = "BSD-3-Clause*"
 
   static let torchvision: [ZooModel] = [
     ZooModel(
@@ -43,7 +43,7 @@ public enum ZooCatalog {
         ZooFile("\(dinoBase)\(folder)/\(stem)_pretrain.pth", checksum: .unpublished, approximateBytes: backbone),
         ZooFile("\(dinoBase)\(folder)/\(stem)_linearweights.pth", checksum: .unpublished, approximateBytes: head),
       ],
-      licence: "Apache-2.0 (facebookresearch/dino)", summary: "DINO backbone + its linear head, top-1 \(top1)",
+      licence: "Apache-2.0", summary: "DINO backbone + its linear head, top-1 \(top1)",
       renames: arch == "resnet50" ? [("linear.", "fc.")] : [])
   }
 
@@ -64,7 +64,7 @@ public enum ZooCatalog {
   static func mm(_ name: String, _ path: String, top1: String, method: String) -> ZooModel {
     ZooModel(
       name: name, architecture: "resnet50", files: [.hashNamed(mmBase + path, approximateBytes: 98 * mib)],
-      licence: "Apache-2.0 (open-mmlab/mmselfsup)", summary: "\(method), mmselfsup linear eval, top-1 \(top1)")
+      licence: "Apache-2.0", summary: "\(method), mmselfsup linear eval, top-1 \(top1)")
   }
 
   static let mmselfsup: [ZooModel] = [

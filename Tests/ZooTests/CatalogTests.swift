@@ -90,3 +90,25 @@ final class CatalogTests: XCTestCase {
     XCTAssertTrue(text.contains("+ https://dl.fbaipublicfiles.com/dino/dino_deitsmall8_pretrain/dino_deitsmall8_linearweights.pth"), text)
   }
 }
+
+/// The progress bar's text when stderr is not a terminal: one line per 10%.
+final class ProgressBarTests: XCTestCase {
+  func testNonTerminalProgressPrintsTenthsOnly() {
+    var lines: [String] = []
+    let bar = ProgressBar(label: "f.pth", terminal: false) { lines.append($0) }
+    for received in stride(from: Int64(0), through: 1000, by: 50) { bar.update(received, total: 1000) }
+    bar.finish()
+    XCTAssertEqual(lines.count, 11)
+    XCTAssertEqual(lines.first, "f.pth: 0% of 1000 B\n")
+    XCTAssertEqual(lines.last, "f.pth: 100% of 1000 B\n")
+  }
+
+  func testTerminalProgressRedrawsOneLine() {
+    var text = ""
+    let bar = ProgressBar(label: "f.pth", terminal: true) { text += $0 }
+    bar.update(512 << 10, total: 1 << 20)
+    bar.finish()
+    XCTAssertTrue(text.hasPrefix("\rf.pth [############------------]  50% 512 KiB / 1.0 MiB"), text)
+    XCTAssertTrue(text.hasSuffix("\n"))
+  }
+}

@@ -37,10 +37,11 @@ final class LocalHTTPServer: @unchecked Sendable {
     self.body = body
     self.replies = replies
     self.idleTimeout = idleTimeout
-    listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard listener >= 0 else { throw ServerError("socket failed") }
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw ServerError("socket failed") }
+    listener = fd
     var yes: Int32 = 1
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -48,11 +49,11 @@ final class LocalHTTPServer: @unchecked Sendable {
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
-        bind(listener, p, length) == 0 && listen(listener, 8) == 0 && getsockname(listener, p, &length) == 0
+        bind(fd, p, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, p, &length) == 0
       }
     }
     guard bound else {
-      close(listener)
+      close(fd)
       throw ServerError("bind/listen on 127.0.0.1 failed")
     }
     port = UInt16(bigEndian: address.sin_port)
