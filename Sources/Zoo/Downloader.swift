@@ -45,8 +45,19 @@ public struct Downloader {
     } catch {
       throw ZooError.io("cannot create the cache folder \(cache.directory.path): \(error.localizedDescription)")
     }
-    try download(file)
     let part = cache.partPath(for: file)
+    let lock = try lockPart(part, file: file)
+    defer { close(lock) }
+    if fm.fileExists(atPath: final.path) { return try fetch(file) }  // another process finished it
+    do {
+      try download(file)
+    } catch {
+      // Leave no empty `.part` behind when nothing arrived (offline, HTTP error).
+      if let size = (try? fm.attributesOfItem(atPath: part.path)[.size] as? NSNumber)?.int64Value, size == 0 {
+        try? fm.removeItem(at: part)
+      }
+      throw error
+    }
     let digest = try FileHash.sha256(of: part)
     guard let verification = file.checksum.verify(digest) else {
       try? fm.removeItem(at: part)
@@ -86,6 +97,17 @@ public struct Downloader {
         warn("\(file.fileName): \(reason) after \(received) bytes; resuming")
       }
     }
+  }
+
+  /// Takes an exclusive `flock` on the `.part` file so two processes never append to it at once.
+  private func lockPart(_ part: URL, file: ZooFile) throws -> Int32 {
+    let fd = open(part.path, O_RDWR | O_CREAT, 0o644)
+    guard fd >= 0 else { throw ZooError.io("cannot write \(part.path): \(String(cString: strerror(errno)))") }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      close(fd)
+      throw ZooError.io("another gradcam process is downloading \(file.fileName) into \(part.path); wait for it to finish")
+    }
+    return fd
   }
 
   private func recordedVerification(_ file: ZooFile) -> Verification? {

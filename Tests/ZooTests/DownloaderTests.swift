@@ -1,4 +1,7 @@
 import Checkpoints
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Foundation
 import XCTest
 import Zoo
@@ -166,6 +169,8 @@ final class DownloaderTests: XCTestCase {
       XCTAssertTrue(message.contains("file name must stay dino_deitsmall8_pretrain.pth"), message)
     }
     XCTAssertFalse(exists(cache.path(for: file)))
+    XCTAssertFalse(exists(cache.partPath(for: file)), "no empty .part is left behind")
+    XCTAssertEqual(cache.state(of: file), .absent)
   }
 
   func testHTTPErrorStatusIsReported() throws {
@@ -201,6 +206,20 @@ final class DownloaderTests: XCTestCase {
     try Self.checkpoint.write(to: cache.path(for: bad))
     XCTAssertThrowsError(try downloader().fetch(bad)) { error in
       XCTAssertTrue("\(error)".contains("delete or replace this file"), "\(error)")
+    }
+  }
+}
+
+extension DownloaderTests {
+  func testConcurrentDownloadOfTheSameFileIsRefused() throws {
+    try FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
+    let url = "http://127.0.0.1:\(LocalHTTPServer.closedPort())/model.safetensors"
+    let file = ZooFile(url, checksum: .sha256(Self.digest), approximateBytes: 0)
+    let fd = open(cache.partPath(for: file).path, O_RDWR | O_CREAT, 0o644)
+    XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+    defer { close(fd) }
+    XCTAssertThrowsError(try downloader().fetch(file)) { error in
+      XCTAssertTrue("\(error)".contains("another gradcam process is downloading model.safetensors"), "\(error)")
     }
   }
 }
