@@ -10,10 +10,11 @@ final class ToolTests: XCTestCase {
     return Bundle.main.bundleURL.appendingPathComponent("gradcam")
   }
 
-  func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = Self.executable
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -49,5 +50,24 @@ final class ToolTests: XCTestCase {
     let result = try run(["predict", "--model", "dino-vits9", "x.png"])
     XCTAssertNotEqual(result.status, 0)
     XCTAssertTrue(result.stderr.contains("did you mean 'dino-vits8'"), result.stderr)
+  }
+
+  /// A zoo name resolves to the cache; a file placed there by hand is checked before use (here a
+  /// wrong one, so nothing is downloaded and the error says what to do). `GRADCAM_CACHE` is honoured.
+  func testZooNameUsesTheCacheFromTheEnvironmentAndChecksHandPlacedFiles() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradcam-env-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let placed = dir.appendingPathComponent("resnet50-0676ba61.pth")
+    try Data("not the real checkpoint".utf8).write(to: placed)
+
+    let result = try run(["predict", "--model", "resnet50", "x.png"], environment: ["GRADCAM_CACHE": dir.path])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+    XCTAssertTrue(result.stderr.contains("\(placed.path): SHA-256"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("published 0676ba61… (prefix); delete or replace this file"), result.stderr)
+
+    let listed = try run(["models"], environment: ["GRADCAM_CACHE": dir.path])
+    XCTAssertTrue(listed.stdout.hasPrefix("cache: \(dir.path)\n"), listed.stdout)
   }
 }
