@@ -68,4 +68,26 @@ final class LoadTests: XCTestCase {
     XCTAssertEqual(warnings.count, 1, "the head has no published hash: \(warnings)")
     XCTAssertEqual(downloader.cache.state(of: model), "yes + yes (unverified)")
   }
+
+  /// DINO ViT-S/16's layout: a flat backbone file and a head file with `module.linear.*`
+  /// (1000 x 1536: four class tokens) merge into a ViT with DINO's linear head.
+  func testDinoViTBackboneAndLinearHeadFilesGiveTheDinoHead() throws {
+    let config = VisionTransformer.Config.named("vit_small_patch16", head: .dinoLinear(classes: 1000, blocks: 4, averagePatches: false))!
+    let reference = try VisionTransformer("vit_small_patch16", config: config, weights: WeightFormula.source)
+    let tensors = reference.parameters.names.map { name -> (String, CheckpointTensor) in
+      let t = reference.parameters[name]
+      return (name, CheckpointTensor(shape: t.shape, floats: t.scalars))
+    }
+    let b = dir.appendingPathComponent("dino_deitsmall16_pretrain.safetensors")
+    let h = dir.appendingPathComponent("dino_deitsmall16_linearweights.safetensors")
+    try SafeTensors.encode(tensors.filter { !$0.0.hasPrefix("linear.") }).write(to: b)
+    try SafeTensors.encode(tensors.filter { $0.0.hasPrefix("linear.") }.map { ("module." + $0.0, $0.1) }).write(to: h)
+
+    let dino = ZooCatalog.model(named: "dino-vits16")!
+    let loaded = try Architectures.load(dino.architecture, weights: [b, h], normalization: dino.normalization, strict: true)
+    let vit = try XCTUnwrap(loaded.model as? VisionTransformer)
+    XCTAssertEqual(vit.config.head, .dinoLinear(classes: 1000, blocks: 4, averagePatches: false))
+    let x = Tensor(shape: [1, 3, 224, 224], scalars: (0..<150_528).map { Float(($0 * 13) % 97) / 97 - 0.5 })
+    XCTAssertEqual(vit.logits(x).scalars, reference.logits(x).scalars)
+  }
 }
