@@ -94,7 +94,14 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
       restart()  // The server ignored the Range header: start over.
       expected = length
     case 416:
-      failure = .rangeNotSatisfiable
+      // Complete only if the server's size (Content-Range: bytes */TOTAL) is what we hold.
+      let range = http?.value(forHTTPHeaderField: "Content-Range") ?? ""
+      if let total = range.split(separator: "/").last.flatMap({ Int64($0) }), total == offset {
+        failure = .rangeNotSatisfiable
+      } else {
+        restart()
+        failure = .interrupted("the partial file does not fit the server's ('\(range)'); starting over", expected: nil)
+      }
       completionHandler(.cancel)
       return
     default:

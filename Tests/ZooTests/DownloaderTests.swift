@@ -222,4 +222,14 @@ extension DownloaderTests {
       XCTAssertTrue("\(error)".contains("another gradcam process is downloading model.safetensors"), "\(error)")
     }
   }
+
+  func testPartFileLongerThanTheServersFileStartsOver() throws {
+    try FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
+    let server = try LocalHTTPServer(body: Self.checkpoint, replies: [.honourRange, .honourRange])
+    let file = ZooFile(server.url("model.safetensors"), checksum: .unpublished, approximateBytes: 0)
+    try (Self.checkpoint + Data(repeating: 1, count: 10)).write(to: cache.partPath(for: file))
+    XCTAssertEqual(try downloader().fetch(file).verification, .unverified)
+    XCTAssertEqual(try Data(contentsOf: cache.path(for: file)), Self.checkpoint)
+    XCTAssertEqual(server.requests.count, 2)
+  }
 }
