@@ -87,7 +87,7 @@ let package = Package(
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool"]),
-    .testTarget(name: "ZooTests", dependencies: ["Zoo", "Checkpoints", "GradCAMTool"]),
+    .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool"]),
   ],
   swiftLanguageModes: [.v5]
 )
