@@ -15,11 +15,13 @@ let package = Package(
     .library(name: "Corruptions", targets: ["Corruptions"]),
     .library(name: "GradCAM", targets: ["GradCAM"]),
     .library(name: "Render", targets: ["Render"]),
+    .library(name: "Zoo", targets: ["Zoo"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: - C libraries (system libraries found through pkg-config)
@@ -55,12 +57,14 @@ let package = Package(
       resources: [.copy("Resources")]),
     .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Suggestions"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+    .target(
+      name: "Zoo", dependencies: ["Networks", "Checkpoints", .product(name: "Crypto", package: "swift-crypto")]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -89,6 +93,7 @@ let package = Package(
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY"]),
+    .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool"]),
   ],
   swiftLanguageModes: [.v5]
 )

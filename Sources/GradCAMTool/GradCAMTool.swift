@@ -14,7 +14,7 @@ struct GradCAMTool: ParsableCommand {
     version: GradCAMVersion.string,
     subcommands: [
       ExplainCommand.self, CAMCommand.self, CorruptCommand.self, PredictCommand.self, ConvertCommand.self,
-      DemoCommand.self, BenchCommand.self,
+      ModelsCommand.self, DemoCommand.self, BenchCommand.self,
     ],
     defaultSubcommand: ExplainCommand.self)
 }
