@@ -54,12 +54,13 @@ let package = Package(
       resources: [.copy("Resources")]),
     .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+    .target(name: "Evaluation", dependencies: ["Corruptions"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Evaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -83,6 +84,8 @@ let package = Package(
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Imaging
+import Render
+
+/// `gradcam plot`: error vs severity from results.csv files (the ImageNet-C paper's Fig. 1).
+struct PlotCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plot",
+    abstract: "Plot top-1 error against severity, one line per model, from results.csv files.",
+    discussion: """
+      Severity 0 is the clean error. --layout panels (PNG only) draws one small panel per corruption \
+      plus the average over corruptions; --layout mean draws the average alone and --corruption NAME \
+      one corruption (both as PNG, PDF or SVG). Default: panels for .png, mean otherwise.
+      """)
+
+  @Argument(help: "results.csv files; the model column names the lines.")
+  var results: [String]
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg).", valueName: "file"))
+  var out: String
+
+  @Option(help: ArgumentHelp("panels or mean.", valueName: "name"))
+  var layout: String?
+
+  @Option(help: ArgumentHelp("Plot this corruption only.", valueName: "name"))
+  var corruption: String?
+
+  @Option(help: "Panels per row with --layout panels.")
+  var columns: Int = 4
+
+  func run() throws {
+    let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
+    let url = URL(fileURLWithPath: out)
+    let isPNG = url.pathExtension.lowercased() == "png"
+    let mode = corruption != nil ? "one" : (layout ?? (isPNG ? "panels" : "mean"))
+    var corruptions: [String] = []
+    for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
+    switch mode {
+    case "one":
+      try plot(models, corruption: corruption!).write(to: url)
+    case "mean":
+      try plot(models, corruption: nil).write(to: url)
+    case "panels":
+      guard isPNG else { throw CLIError("--layout panels writes PNG only; use --layout mean or --corruption NAME for PDF/SVG") }
+      var panels = try corruptions.map { try plot(models, corruption: $0, compact: true).renderImage() }
+      panels.append(try plot(models, corruption: nil, compact: true).renderImage())
+      try ImageFile.write(compose(panels, columns: max(1, columns)), to: url)
+    default:
+      throw CLIError("--layout must be panels or mean")
+    }
+  }
+
+  /// Error (%) against severity 0...5 for one corruption, or averaged over corruptions per severity.
+  private func plot(_ models: [ModelResults], corruption: String?, compact: Bool = false) -> LinePlot {
+    let series = models.map { m -> LinePlot.Series in
+      var x: [Double] = [], y: [Double] = []
+      if let clean = m.cells.first(where: { $0.corruption == EvalRow.clean }) {
+        x.append(0)
+        y.append(clean.error * 100)
+      }
+      for s in 1...5 {
+        let cells = m.cells.filter { $0.severity == s && $0.corruption != EvalRow.clean && (corruption == nil || $0.corruption == corruption) }
+        guard !cells.isEmpty else { continue }
+        x.append(Double(s))
+        y.append(cells.map(\.error).reduce(0, +) / Double(cells.count) * 100)
+      }
+      return LinePlot.Series(name: m.model, x: x, y: y)
+    }
+    var p = LinePlot(
+      title: corruption ?? "average over corruptions", yLabel: "top-1 error (%)", series: compact && corruption != nil ? series.map { LinePlot.Series(name: "", x: $0.x, y: $0.y) } : series,
+      xTicks: [0, 1, 2, 3, 4, 5], xTickLabels: ["clean", "1", "2", "3", "4", "5"])
+    if compact && corruption != nil { p.series = series.map { var s = $0; s.name = ""; return s } }
+    return p
+  }
+
+  /// Panels in a grid, row-major, white background.
+  private func compose(_ panels: [RGBImage], columns: Int) -> RGBImage {
+    let w = panels.map(\.width).max()!, h = panels.map(\.height).max()!
+    let rows = (panels.count + columns - 1) / columns
+    let cols = min(columns, panels.count)
+    var out = RGBImage(width: w * cols, height: h * rows, fill: (255, 255, 255))
+    for (k, p) in panels.enumerated() {
+      let (r, c) = (k / columns, k % columns)
+      for y in 0..<p.height {
+        for x in 0..<p.width {
+          let src = (y * p.width + x) * 3, dst = ((r * h + y) * out.width + c * w + x) * 3
+          out.pixels[dst] = p.pixels[src]
+          out.pixels[dst + 1] = p.pixels[src + 1]
+          out.pixels[dst + 2] = p.pixels[src + 2]
+        }
+      }
+    }
+    return out
+  }
+}
