@@ -23,7 +23,7 @@ public enum Merge {
     var seenShards = Set<Int>()
     for (dir, m) in zip(dirs, metas) {
       guard m.unsharded == base else {
-        throw EvaluationError.mismatch("\(dir.path) is a different run from \(dirs[0].path) (model, data, corruptions, severities, seed, CAM or baseline differ)")
+        throw EvaluationError.mismatch("\(dir.path) is a different run from \(dirs[0].path) (model, data, corruptions, severities, seed, CAM, baseline or batch size differ)")
       }
       guard m.shardCount == metas[0].shardCount else {
         throw EvaluationError.mismatch("\(dir.path) is shard \(m.shardIndex)/\(m.shardCount) but \(dirs[0].path) has \(metas[0].shardCount) shards")

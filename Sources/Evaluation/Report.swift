@@ -82,7 +82,8 @@ public enum Report {
   /// The summary of `rows` (only rows of `meta`'s shard count).
   public static func summary(meta: RunMeta, rows: [EvalRow]) -> (EvalSummary, Scores) {
     let expected = Set(meta.expectedKeys())
-    let mine = rows.filter { expected.contains($0.key) }
+    // Summaries use the values as written in rows.csv, so in-memory and re-read rows agree.
+    let mine = rows.filter { expected.contains($0.key) }.map(\.canonical)
     let scores = Scores(cells: Scores.cells(from: mine), order: meta.corruptions, baseline: meta.baseline)
     var steps: [NonMonotonicStep] = []
     for c in scores.corruptions {

@@ -5,6 +5,11 @@ public struct ModelResults: Sendable {
   public var model: String
   public var cells: [CellCounts]
 
+  public init(model: String, cells: [CellCounts]) {
+    self.model = model
+    self.cells = cells
+  }
+
   /// Scores of these cells (corruption order: ImageNet-C's).
   public func scores(baseline: Baseline?) -> Scores { Scores(cells: cells, baseline: baseline) }
 }

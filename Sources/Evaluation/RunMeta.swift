@@ -24,13 +24,16 @@ public struct RunMeta: Codable, Equatable, Sendable {
   /// CAM method and layer when attention shift is measured.
   public var cam: String?
   public var baseline: Baseline?
+  /// Images per forward pass. Rows are bitwise reproducible for one batch size (BLAS kernels can
+  /// depend on the matrix shape), so resumes and shards must use the same one.
+  public var batchSize: Int
   public var shardIndex: Int
   public var shardCount: Int
 
   public init(
     model: String, classes: Int, sourceKind: String, source: String, images: Int, corruptions: [String],
     severities: [Int], clean: Bool, seed: UInt32, profile: String?, cam: String?, baseline: Baseline?,
-    shardIndex: Int = 0, shardCount: Int = 1
+    batchSize: Int = 64, shardIndex: Int = 0, shardCount: Int = 1
   ) {
     self.model = model
     self.classes = classes
@@ -44,6 +47,7 @@ public struct RunMeta: Codable, Equatable, Sendable {
     self.profile = profile
     self.cam = cam
     self.baseline = baseline
+    self.batchSize = batchSize
     self.shardIndex = shardIndex
     self.shardCount = shardCount
   }

@@ -62,14 +62,16 @@ public struct Scores: Equatable, Sendable {
   public init(cells all: [CellCounts], order: [String] = Corruption.all.map(\.name), baseline: Baseline?) {
     clean = all.first { $0.corruption == EvalRow.clean }
     let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
-    func position(_ c: String) -> (Int, String) { (rank[c] ?? Int.max, c) }
-    cells = all.filter { $0.corruption != EvalRow.clean }.sorted {
-      (position($0.corruption), $0.severity) < (position($1.corruption), $1.severity)
+    let cells = all.filter { $0.corruption != EvalRow.clean }.sorted {
+      let a = rank[$0.corruption] ?? Int.max, b = rank[$1.corruption] ?? Int.max
+      return (a, $0.corruption, $0.severity) < (b, $1.corruption, $1.severity)
     }
+    self.cells = cells
+    let clean = self.clean
     cleanError = clean.map(\.error)
     var names: [String] = []
     for c in cells where names.last != c.corruption { names.append(c.corruption) }
-    corruptions = names.map { name in
+    let corruptions = names.map { name -> CorruptionScore in
       let mine = cells.filter { $0.corruption == name }
       let errors = mine.map(\.error)
       var score = CorruptionScore(
@@ -89,6 +91,7 @@ public struct Scores: Equatable, Sendable {
       }
       return score
     }
+    self.corruptions = corruptions
     let benchmark = Set(Corruption.benchmark.map(\.name))
     let bench = corruptions.filter { benchmark.contains($0.corruption) }
     let pool = bench.isEmpty ? corruptions : bench

@@ -61,18 +61,18 @@ final class EvaluateCommandTests: XCTestCase {
     }
   }
 
-  private let smallRun = ["--limit", "60", "--corruptions", "gaussian_noise,snow,elastic_transform", "--severities", "1-3"]
+  private let smallRun = ["--limit", "40", "--corruptions", "gaussian_noise,snow,elastic_transform", "--severities", "1-3"]
 
   /// 4 shards merged equal one run byte for byte; a run killed at a random point (plus a torn
   /// final line) and resumed equals an uninterrupted one.
   func testShardsMergeAndKilledRunResumes() throws {
-    let base = ["evaluate", "--data", EvalTool.cifar.path] + smallRun
+    let base = ["evaluate", "--data", EvalTool.cifar.path, "--batch-size", "16"] + smallRun
     let single = tmp.appendingPathComponent("single")
     try EvalTool.run(base + ["--out", single.path, "--quiet"])
     var shards: [String] = []
     for i in 0..<4 {
       let d = tmp.appendingPathComponent("shard\(i)")
-      try EvalTool.run(base + ["--shard", "\(i)/4", "--batch-size", "7", "--out", d.path, "--quiet"])
+      try EvalTool.run(base + ["--shard", "\(i)/4", "--out", d.path, "--quiet"])
       shards.append(d.path)
     }
     let merged = tmp.appendingPathComponent("merged")
@@ -86,9 +86,9 @@ final class EvaluateCommandTests: XCTestCase {
     let killed = tmp.appendingPathComponent("killed")
     let process = Process()
     process.executableURL = EvalTool.executable
-    process.arguments = base + ["--batch-size", "4", "--out", killed.path, "--quiet"]
+    process.arguments = base + ["--out", killed.path, "--quiet"]
     try process.run()
-    let target = Int.random(in: 20...400)
+    let target = Int.random(in: 20...300)
     let rowsURL = killed.appendingPathComponent("rows.csv")
     let deadline = Date().addingTimeInterval(60)
     while Date() < deadline {
@@ -111,8 +111,8 @@ final class EvaluateCommandTests: XCTestCase {
     }
     let rows = try RowLog.read(rowsURL)
     XCTAssertEqual(rows.dropped, 0)
-    XCTAssertEqual(rows.rows.count, 60 * 10)
-    XCTAssertEqual(Set(rows.rows.map(\.key)).count, 60 * 10)
+    XCTAssertEqual(rows.rows.count, 40 * 10)
+    XCTAssertEqual(Set(rows.rows.map(\.key)).count, 40 * 10)
 
     // Plot and table from the results.
     let csv = single.appendingPathComponent("results.csv").path
@@ -152,7 +152,7 @@ final class EvaluateCommandTests: XCTestCase {
     XCTAssertNotNil(cells[0]["cam"])
     let shards = try (0..<2).map { i -> String in
       let d = tmp.appendingPathComponent("cam\(i)")
-      try EvalTool.run(base + ["--shard", "\(i)/2", "--batch-size", "5", "--out", d.path, "--quiet"])
+      try EvalTool.run(base + ["--shard", "\(i)/2", "--out", d.path, "--quiet"])
       return d.path
     }
     let merged = tmp.appendingPathComponent("cam-merged")
@@ -165,7 +165,7 @@ final class EvaluateCommandTests: XCTestCase {
   /// A CIFAR-10-C style .npy folder and an ImageNet-C style tree holding the same corrupted images
   /// give the same results as corrupting on the fly.
   func testNPYAndTreeLayouts() throws {
-    let n = 20
+    let n = 12
     let corruptions: [Corruption] = [.shotNoise, .pixelate]
     let items = Array(try DatasetBuilder.scan(EvalTool.cifar).prefix(n))
     let classes = Array(Set(try DatasetBuilder.scan(EvalTool.cifar).map(\.className))).sorted()

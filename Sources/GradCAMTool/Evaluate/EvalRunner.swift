@@ -4,9 +4,14 @@ import Foundation
 import GradCAM
 import Imaging
 
-/// Evaluates the pending rows of one shard: images read and corrupted in parallel, a chunk at a
-/// time, then classified (and explained, with CAM) in batches; rows appended to the log after
-/// every batch.
+/// Evaluates the pending rows of one shard: images read and corrupted in parallel, several images
+/// at a time, then classified (and explained, with CAM) and their rows appended to the log.
+///
+/// Reproducibility: a row's float results can depend on the batch it was computed in (its size,
+/// and the image's position in it). So each dataset image is evaluated in its own fixed batches:
+/// its job list (clean, then every corruption and severity) split into ceil(J / batch size) equal
+/// slices, the last padded by repeating its last image. An image's rows are then bitwise the same
+/// in any shard and after any resume (an image with some rows missing is recomputed whole).
 struct EvalRunner {
   let loaded: LoadedModel
   let source: EvalSource
@@ -19,88 +24,103 @@ struct EvalRunner {
     let image: Int
     let corruption: String
     let severity: Int
-    /// False for a clean image computed only as the CAM reference of its corrupted images.
+    /// False for rows already in the log (or a clean image needed only as the CAM reference).
     let write: Bool
   }
 
-  /// Runs everything not in the log yet; returns the number of images classified.
+  /// Runs everything not in the log yet; returns the number of rows written.
   func run(progress makeProgress: (Int) -> Progress) throws -> Int {
-    let jobs = pendingJobs()
-    let progress = makeProgress(jobs.filter(\.write).count)
+    var pending: [[Job]] = []
+    for i in meta.shardImages() {
+      let jobs = jobList(i)
+      if jobs.contains(where: \.write) { pending.append(jobs) }
+    }
+    let progress = makeProgress(pending.reduce(0) { $0 + $1.filter(\.write).count })
     let input = ModelInput(preprocessing: loaded.preprocessing)
-    let chunkSize = max(batchSize * 2, 64)
-    var start = 0
     var done = 0
-    var references: [Int: [Float]] = [:]  // clean maps of the chunk's images
-    while start < jobs.count {
-      // Whole images per chunk so CAM references stay in the chunk.
-      var end = min(jobs.count, start + chunkSize)
-      while end < jobs.count && jobs[end].image == jobs[end - 1].image { end += 1 }
-      let chunk = Array(jobs[start..<end])
+    var next = 0
+    while next < pending.count {
+      // Several images per chunk, so reading and corrupting keeps every core busy.
+      var end = next
+      var count = 0
+      while end < pending.count && count < batchSize * 4 {
+        count += pending[end].count
+        end += 1
+      }
+      let chunk = Array(pending[next..<end].joined())
       let images = try produce(chunk)
-      references.removeAll(keepingCapacity: true)
-      for b in stride(from: 0, to: chunk.count, by: batchSize) {
-        let range = b..<min(chunk.count, b + batchSize)
-        let batch = input.batch(range.map { images[$0] })
-        let labels = range.map { source.label(chunk[$0].image) }
-        var rows: [EvalRow] = []
-        if let explainer {
-          let result = try explainer.explain(batch: batch, target: .groundTruth, labels: labels)
-          let (h, w) = (result.maps.shape[1], result.maps.shape[2])
-          let maps = result.maps.scalars
-          let (best, confidence) = Self.argmax(result.probabilities)
-          let scale = Double(images[range.lowerBound].width) / Double(max(w, 1))
-          for (j, k) in range.enumerated() {
-            let job = chunk[k]
-            let map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
-            var shift: CAMShift?
-            if job.corruption == EvalRow.clean {
-              references[job.image] = map
-            } else if let ref = references[job.image] {
-              let s = AttentionShift(map: map, reference: ref, width: w, height: h, scale: scale)
-              shift = CAMShift(rankCorrelation: s.rankCorrelation, topIoU: s.topIoU, centerShift: s.centerShift, entropyChange: s.entropyChange)
-            }
-            if job.write {
-              rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: labels[j],
-                                  predicted: best[j], confidence: confidence[j], shift: shift))
-            }
-          }
-        } else {
-          let probabilities = withoutGradients { softmax(loaded.model.logits(batch), axis: 1) }
-          let (best, confidence) = Self.argmax(probabilities)
-          for (j, k) in range.enumerated() where chunk[k].write {
-            let job = chunk[k]
-            rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: labels[j],
-                                predicted: best[j], confidence: confidence[j]))
-          }
-        }
+      var offset = 0
+      for jobs in pending[next..<end] {
+        let rows = try evaluate(jobs, Array(images[offset..<(offset + jobs.count)]), input)
+        offset += jobs.count
         try log.append(rows)
         done += rows.count
         progress.update(done)
       }
-      start = end
+      next = end
     }
     try log.sync()
     return done
   }
 
-  /// The jobs not yet in the log, image by image (clean first). With CAM, an image with pending
-  /// corrupted jobs also gets its clean image as a reference even when the clean row exists.
-  private func pendingJobs() -> [Job] {
-    var jobs: [Job] = []
-    let cleanKey = { (i: Int) in RowKey(image: i, corruption: EvalRow.clean, severity: 0) }
-    for i in meta.shardImages() {
-      var corrupted: [Job] = []
-      for c in meta.corruptions {
-        for s in meta.severities where !log.keys.contains(RowKey(image: i, corruption: c, severity: s)) {
-          corrupted.append(Job(image: i, corruption: c, severity: s, write: true))
+  /// The rows of one image's jobs, computed in its fixed batches.
+  private func evaluate(_ jobs: [Job], _ images: [RGBImage], _ input: ModelInput) throws -> [EvalRow] {
+    let label = source.label(jobs[0].image)
+    let slices = (jobs.count + batchSize - 1) / batchSize
+    let size = (jobs.count + slices - 1) / slices
+    var reference: [Float]?
+    var rows: [EvalRow] = []
+    for b in stride(from: 0, to: jobs.count, by: size) {
+      let range = b..<min(jobs.count, b + size)
+      let padded = Array(range) + [Int](repeating: range.upperBound - 1, count: size - range.count)
+      let batch = input.batch(padded.map { images[$0] })
+      if let explainer {
+        let result = try explainer.explain(batch: batch, target: .groundTruth, labels: [Int](repeating: label, count: size))
+        let (h, w) = (result.maps.shape[1], result.maps.shape[2])
+        let maps = result.maps.scalars
+        let (best, confidence) = Self.argmax(result.probabilities)
+        let scale = Double(images[range.lowerBound].width) / Double(max(w, 1))
+        for (j, k) in range.enumerated() {
+          let job = jobs[k]
+          let map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
+          var shift: CAMShift?
+          if job.corruption == EvalRow.clean {
+            reference = map
+          } else if let reference {
+            let s = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
+            shift = CAMShift(rankCorrelation: s.rankCorrelation, topIoU: s.topIoU, centerShift: s.centerShift, entropyChange: s.entropyChange)
+          }
+          if job.write {
+            rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: label,
+                                predicted: best[j], confidence: confidence[j], shift: shift))
+          }
+        }
+      } else {
+        let probabilities = withoutGradients { softmax(loaded.model.logits(batch), axis: 1) }
+        let (best, confidence) = Self.argmax(probabilities)
+        for (j, k) in range.enumerated() where jobs[k].write {
+          let job = jobs[k]
+          rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: label,
+                              predicted: best[j], confidence: confidence[j]))
         }
       }
-      let cleanPending = meta.clean && !log.keys.contains(cleanKey(i))
-      if cleanPending || (explainer != nil && meta.clean && !corrupted.isEmpty) {
-        jobs.append(Job(image: i, corruption: EvalRow.clean, severity: 0, write: cleanPending))
+    }
+    return rows
+  }
+
+  /// Image `i`'s full job list: clean (when evaluated, or needed as the CAM reference), then every
+  /// corruption and severity; `write` marks rows not in the log yet.
+  private func jobList(_ i: Int) -> [Job] {
+    var jobs: [Job] = []
+    if meta.clean || explainer != nil {
+      let key = RowKey(image: i, corruption: EvalRow.clean, severity: 0)
+      jobs.append(Job(image: i, corruption: EvalRow.clean, severity: 0, write: meta.clean && !log.keys.contains(key)))
+    }
+    for c in meta.corruptions {
+      for s in meta.severities {
+        let key = RowKey(image: i, corruption: c, severity: s)
+        jobs.append(Job(image: i, corruption: c, severity: s, write: !log.keys.contains(key)))
       }
-      jobs += corrupted
     }
     return jobs
   }

@@ -74,7 +74,7 @@ struct EvaluateCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Output folder.", valueName: "dir"))
   var out: String
 
-  @Option(help: "Images per forward pass.")
+  @Option(help: "Most images per forward pass (each image's jobs are split into equal batches up to this size); shards and resumes of a run must use the same.")
   var batchSize: Int = 64
 
   @Flag(help: "No progress on stderr.")
@@ -122,13 +122,15 @@ struct EvaluateCommand: ParsableCommand {
       model: loaded.name, classes: classes, sourceKind: source.kind, source: corruptedRoot ?? data!, images: count,
       corruptions: corruptionNames, severities: severityList, clean: source.hasClean && !noClean,
       seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
-      baseline: try resolveBaseline(classes: classes), shardIndex: shardSpec.index, shardCount: shardSpec.count)
+      baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
 
     let outURL = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
     if FileManager.default.fileExists(atPath: outURL.appendingPathComponent("meta.json").path) {
       let old = try RunMeta.read(outURL)
-      guard old == meta else { throw CLIError("\(out) holds a different run (meta.json differs); use another --out") }
+      guard old == meta else {
+        throw CLIError("\(out) holds a different run (meta.json differs: model, data, corruptions, severities, seed, CAM, baseline, batch size or shard); use another --out")
+      }
     } else {
       try meta.write(to: outURL)
     }
