@@ -40,23 +40,28 @@ struct EvalRunner {
     var done = 0
     var next = 0
     while next < pending.count {
-      // Several images per chunk, so reading and corrupting keeps every core busy.
+      // Several images per chunk, so reading, corrupting and classifying keep every core busy.
       var end = next
       var count = 0
       while end < pending.count && count < batchSize * 4 {
         count += pending[end].count
         end += 1
       }
-      let chunk = Array(pending[next..<end].joined())
-      let images = try produce(chunk)
-      var offset = 0
-      for jobs in pending[next..<end] {
-        let rows = try evaluate(jobs, Array(images[offset..<(offset + jobs.count)]), input)
-        offset += jobs.count
-        try log.append(rows)
-        done += rows.count
-        progress.update(done)
+      let group = Array(pending[next..<end])
+      let images = try produce(Array(group.joined()))
+      var offsets = [0]
+      for jobs in group { offsets.append(offsets.last! + jobs.count) }
+      // Images are independent (each in its own fixed batches): run them concurrently too.
+      var results = [Result<[EvalRow], Error>?](repeating: nil, count: group.count)
+      results.withUnsafeMutableBufferPointer { out in
+        DispatchQueue.concurrentPerform(iterations: group.count) { k in
+          out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) }
+        }
       }
+      let rows = try results.flatMap { try $0!.get() }
+      try log.append(rows)
+      done += rows.count
+      progress.update(done)
       next = end
     }
     try log.sync()

@@ -10,8 +10,8 @@ struct PlotCommand: ParsableCommand {
     commandName: "plot",
     abstract: "Plot top-1 error against severity, one line per model, from results.csv files.",
     discussion: """
-      Severity 0 is the clean error. --layout panels (PNG only) draws one small panel per corruption \
-      plus the average over corruptions; --layout mean draws the average alone and --corruption NAME \
+      Severity 0 is the clean error. --layout panels (PNG only) draws the average over corruptions \
+      (with the legend) above one small panel per corruption; --layout mean draws the average alone and --corruption NAME \
       one corruption (both as PNG, PDF or SVG). Default: panels for .png, mean otherwise.
       """)
 
@@ -44,9 +44,11 @@ struct PlotCommand: ParsableCommand {
       try plot(models, corruption: nil).write(to: url)
     case "panels":
       guard isPNG else { throw CLIError("--layout panels writes PNG only; use --layout mean or --corruption NAME for PDF/SVG") }
-      var panels = try corruptions.map { try plot(models, corruption: $0, compact: true).renderImage() }
-      panels.append(try plot(models, corruption: nil, compact: true).renderImage())
-      try ImageFile.write(compose(panels, columns: max(1, columns)), to: url)
+      let panels = try corruptions.map { try plot(models, corruption: $0, compact: true).renderImage() }
+      var average = plot(models, corruption: nil)
+      average.width = 380
+      average.height = 230
+      try ImageFile.write(compose(top: try average.renderImage(), panels, columns: max(1, columns)), to: url)
     default:
       throw CLIError("--layout must be panels or mean")
     }
@@ -68,30 +70,27 @@ struct PlotCommand: ParsableCommand {
       }
       return LinePlot.Series(name: m.model, x: x, y: y)
     }
-    var p = LinePlot(
-      title: corruption ?? "average over corruptions", yLabel: "top-1 error (%)", series: compact && corruption != nil ? series.map { LinePlot.Series(name: "", x: $0.x, y: $0.y) } : series,
+    // Small panels leave the legend to the average panel.
+    return LinePlot(
+      title: corruption ?? "average over corruptions", yLabel: "top-1 error (%)",
+      series: compact ? series.map { LinePlot.Series(name: "", x: $0.x, y: $0.y) } : series,
       xTicks: [0, 1, 2, 3, 4, 5], xTickLabels: ["clean", "1", "2", "3", "4", "5"])
-    if compact && corruption != nil { p.series = series.map { var s = $0; s.name = ""; return s } }
-    return p
   }
 
-  /// Panels in a grid, row-major, white background.
-  private func compose(_ panels: [RGBImage], columns: Int) -> RGBImage {
-    let w = panels.map(\.width).max()!, h = panels.map(\.height).max()!
+  /// `top` (the average, with the legend) above the panels in a grid, row-major, on white.
+  private func compose(top: RGBImage, _ panels: [RGBImage], columns: Int) -> RGBImage {
+    let w = panels.map(\.width).max() ?? 0, h = panels.map(\.height).max() ?? 0
     let rows = (panels.count + columns - 1) / columns
     let cols = min(columns, panels.count)
-    var out = RGBImage(width: w * cols, height: h * rows, fill: (255, 255, 255))
-    for (k, p) in panels.enumerated() {
-      let (r, c) = (k / columns, k % columns)
+    var out = RGBImage(width: max(w * cols, top.width), height: top.height + h * rows, fill: (255, 255, 255))
+    func paste(_ p: RGBImage, _ x0: Int, _ y0: Int) {
       for y in 0..<p.height {
-        for x in 0..<p.width {
-          let src = (y * p.width + x) * 3, dst = ((r * h + y) * out.width + c * w + x) * 3
-          out.pixels[dst] = p.pixels[src]
-          out.pixels[dst + 1] = p.pixels[src + 1]
-          out.pixels[dst + 2] = p.pixels[src + 2]
-        }
+        let src = y * p.width * 3, dst = ((y0 + y) * out.width + x0) * 3
+        out.pixels.replaceSubrange(dst..<(dst + p.width * 3), with: p.pixels[src..<(src + p.width * 3)])
       }
     }
+    paste(top, (out.width - top.width) / 2, 0)
+    for (k, p) in panels.enumerated() { paste(p, (k % columns) * w, top.height + (k / columns) * h) }
     return out
   }
 }
