@@ -160,6 +160,17 @@ final class EvaluateCommandTests: XCTestCase {
     for f in ["results.csv", "summary.json", "cam.csv"] {
       XCTAssertEqual(try data(merged, f), try data(single, f), f)
     }
+    // Resuming from rows that stop inside an image (its clean row done, some corrupted rows not)
+    // recomputes the CAM reference and gives the same result.
+    let partial = tmp.appendingPathComponent("cam-partial")
+    try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+    try data(single, "meta.json").write(to: partial.appendingPathComponent("meta.json"))
+    let lines = try String(contentsOf: single.appendingPathComponent("rows.csv"), encoding: .utf8).split(separator: "\n")
+    try (lines.prefix(1 + 13).joined(separator: "\n") + "\n").write(to: partial.appendingPathComponent("rows.csv"), atomically: true, encoding: .utf8)
+    try EvalTool.run(base + ["--out", partial.path, "--quiet"])
+    for f in ["results.csv", "summary.json", "cam.csv"] {
+      XCTAssertEqual(try data(partial, f), try data(single, f), "resumed CAM run: \(f)")
+    }
   }
 
   /// A CIFAR-10-C style .npy folder and an ImageNet-C style tree holding the same corrupted images

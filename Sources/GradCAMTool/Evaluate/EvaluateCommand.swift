@@ -152,6 +152,12 @@ struct EvaluateCommand: ParsableCommand {
       if let e = summary.meanCorruptionError { line += String(format: ", mean corruption error %.2f%%", e * 100) }
       if let m = summary.mce { line += String(format: ", mCE %.1f%%", m) }
       FileHandle.standardError.write(line + "\n")
+      if !summary.nonMonotonic.isEmpty {
+        let steps = summary.nonMonotonic.map {
+          String(format: "%@ %d→%d (%.1f%% → %.1f%%)", $0.corruption, $0.severity, $0.severity + 1, $0.error * 100, $0.nextError * 100)
+        }
+        FileHandle.standardError.write("non-monotonic (error fell as severity rose): \(steps.joined(separator: ", "))\n")
+      }
     }
   }
 
