@@ -84,6 +84,10 @@ struct EvaluateCommand: ParsableCommand {
     guard data != nil || corruptedRoot != nil else { throw ValidationError("give --data, --corrupted-root or both") }
     if corruptions == "none" && noClean { throw ValidationError("--corruptions none with --no-clean leaves nothing to evaluate") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
+    if baseline == nil || baseline == "none" || baseline == "alexnet" || FileManager.default.fileExists(atPath: baseline!) {} else {
+      throw ValidationError("--baseline must be alexnet, none or an existing CSV file")
+    }
     if let limit { guard limit >= 1 else { throw ValidationError("--limit must be at least 1") } }
   }
 
