@@ -10,9 +10,9 @@ struct PlotCommand: ParsableCommand {
     commandName: "plot",
     abstract: "Plot top-1 error against severity, one line per model, from results.csv files.",
     discussion: """
-      Severity 0 is the clean error. --layout panels (PNG only) draws the average over corruptions \
-      (with the legend) above one small panel per corruption; --layout mean draws the average alone and --corruption NAME \
-      one corruption (both as PNG, PDF or SVG). Default: panels for .png, mean otherwise.
+      Severity 0 is the clean error. --layout panels (default) draws the average over corruptions \
+      (with the legend) above one small panel per corruption; --layout mean draws the average \
+      alone and --corruption NAME one corruption. PNG, PDF or SVG by the file extension.
       """)
 
   @Argument(help: "results.csv files; the model column names the lines.")
@@ -21,7 +21,7 @@ struct PlotCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg).", valueName: "file"))
   var out: String
 
-  @Option(help: ArgumentHelp("panels or mean.", valueName: "name"))
+  @Option(help: ArgumentHelp("panels (default) or mean.", valueName: "name"))
   var layout: String?
 
   @Option(help: ArgumentHelp("Plot this corruption only.", valueName: "name"))
@@ -33,8 +33,7 @@ struct PlotCommand: ParsableCommand {
   func run() throws {
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
-    let isPNG = url.pathExtension.lowercased() == "png"
-    let mode = corruption != nil ? "one" : (layout ?? (isPNG ? "panels" : "mean"))
+    let mode = corruption != nil ? "one" : (layout ?? "panels")
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
     switch mode {
@@ -43,12 +42,12 @@ struct PlotCommand: ParsableCommand {
     case "mean":
       try plot(models, corruption: nil).write(to: url)
     case "panels":
-      guard isPNG else { throw CLIError("--layout panels writes PNG only; use --layout mean or --corruption NAME for PDF/SVG") }
-      let panels = try corruptions.map { try plot(models, corruption: $0, compact: true).renderImage() }
       var average = plot(models, corruption: nil)
       average.width = 380
       average.height = 230
-      try ImageFile.write(compose(top: try average.renderImage(), panels, columns: max(1, columns)), to: url)
+      let grid = LinePlotGrid(
+        header: average, panels: corruptions.map { plot(models, corruption: $0, compact: true) }, columns: columns)
+      try grid.write(to: url)
     default:
       throw CLIError("--layout must be panels or mean")
     }
@@ -75,22 +74,5 @@ struct PlotCommand: ParsableCommand {
       title: corruption ?? "average over corruptions", yLabel: "top-1 error (%)",
       series: compact ? series.map { LinePlot.Series(name: "", x: $0.x, y: $0.y) } : series,
       xTicks: [0, 1, 2, 3, 4, 5], xTickLabels: ["clean", "1", "2", "3", "4", "5"])
-  }
-
-  /// `top` (the average, with the legend) above the panels in a grid, row-major, on white.
-  private func compose(top: RGBImage, _ panels: [RGBImage], columns: Int) -> RGBImage {
-    let w = panels.map(\.width).max() ?? 0, h = panels.map(\.height).max() ?? 0
-    let rows = (panels.count + columns - 1) / columns
-    let cols = min(columns, panels.count)
-    var out = RGBImage(width: max(w * cols, top.width), height: top.height + h * rows, fill: (255, 255, 255))
-    func paste(_ p: RGBImage, _ x0: Int, _ y0: Int) {
-      for y in 0..<p.height {
-        let src = y * p.width * 3, dst = ((y0 + y) * out.width + x0) * 3
-        out.pixels.replaceSubrange(dst..<(dst + p.width * 3), with: p.pixels[src..<(src + p.width * 3)])
-      }
-    }
-    paste(top, (out.width - top.width) / 2, 0)
-    for (k, p) in panels.enumerated() { paste(p, (k % columns) * w, top.height + (k / columns) * h) }
-    return out
   }
 }
