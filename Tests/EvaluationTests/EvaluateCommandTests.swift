@@ -61,7 +61,7 @@ final class EvaluateCommandTests: XCTestCase {
     }
   }
 
-  private let smallRun = ["--limit", "40", "--corruptions", "gaussian_noise,snow,elastic_transform", "--severities", "1-3"]
+  private let smallRun = ["--limit", "32", "--corruptions", "gaussian_noise,snow,elastic_transform", "--severities", "1-3"]
 
   /// 4 shards merged equal one run byte for byte; a run killed at a random point (plus a torn
   /// final line) and resumed equals an uninterrupted one.
@@ -88,7 +88,7 @@ final class EvaluateCommandTests: XCTestCase {
     process.executableURL = EvalTool.executable
     process.arguments = base + ["--out", killed.path, "--quiet"]
     try process.run()
-    let target = Int.random(in: 20...300)
+    let target = Int.random(in: 20...240)
     let rowsURL = killed.appendingPathComponent("rows.csv")
     let deadline = Date().addingTimeInterval(60)
     while Date() < deadline {
@@ -111,8 +111,8 @@ final class EvaluateCommandTests: XCTestCase {
     }
     let rows = try RowLog.read(rowsURL)
     XCTAssertEqual(rows.dropped, 0)
-    XCTAssertEqual(rows.rows.count, 40 * 10)
-    XCTAssertEqual(Set(rows.rows.map(\.key)).count, 40 * 10)
+    XCTAssertEqual(rows.rows.count, 32 * 10)
+    XCTAssertEqual(Set(rows.rows.map(\.key)).count, 32 * 10)
 
     // Plot and table from the results.
     let csv = single.appendingPathComponent("results.csv").path
