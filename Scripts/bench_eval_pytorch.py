@@ -35,14 +35,17 @@ def main():
     net = fx.model()
     for t in args.threads:
         torch.set_num_threads(t)
+        cpu0 = time.process_time()
         correct, seconds = fx.evaluate(net, items)
+        cpu = time.process_time() - cpu0
         x = torch.from_numpy(np.stack([fx.load(p) for p, _ in items[:512]]))
         t0 = time.perf_counter()
         with torch.no_grad():
             for b in range(0, len(x), 64):
                 net(x[b:b + 64])
         fwd = len(x) / (time.perf_counter() - t0)
-        print(f"threads {t}: eval loop {len(items) / seconds:.1f} images/s ({correct}/{len(items)} correct); "
+        print(f"threads {t}: eval loop {len(items) / seconds:.1f} images/s, {len(items) / cpu:.1f} images per CPU-second "
+              f"({correct}/{len(items)} correct); "
               f"forward only {fwd:.1f} images/s; load {os.getloadavg()[0]:.1f}")
 
 
