@@ -51,12 +51,14 @@ struct EvalRunner {
       let images = try produce(Array(group.joined()))
       var offsets = [0]
       for jobs in group { offsets.append(offsets.last! + jobs.count) }
-      // Images are independent (each in its own fixed batches): run them concurrently too.
+      // Images are independent (each in its own fixed batches): small ones (CIFAR, Tiny-ImageNet)
+      // run concurrently, as their layers are too small to spread over cores; large ones one at a
+      // time (their products already use every core, and activations stay within memory).
       var results = [Result<[EvalRow], Error>?](repeating: nil, count: group.count)
+      let small = images.first.map { $0.width * $0.height <= 96 * 96 } ?? true
       results.withUnsafeMutableBufferPointer { out in
-        DispatchQueue.concurrentPerform(iterations: group.count) { k in
-          out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) }
-        }
+        let one = { (k: Int) in out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) } }
+        if small { DispatchQueue.concurrentPerform(iterations: group.count, execute: one) } else { (0..<group.count).forEach(one) }
       }
       let rows = try results.flatMap { try $0!.get() }
       try log.append(rows)
