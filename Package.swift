@@ -59,12 +59,13 @@ let package = Package(
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
     .target(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "Evaluation", dependencies: ["Corruptions"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -94,6 +95,8 @@ let package = Package(
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY"]),
     .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -15,6 +15,7 @@ struct GradCAMTool: ParsableCommand {
     subcommands: [
       ExplainCommand.self, CAMCommand.self, CorruptCommand.self, PredictCommand.self, ConvertCommand.self,
       ModelsCommand.self, DemoCommand.self, BenchCommand.self,
+      EvaluateCommand.self, MergeCommand.self, PlotCommand.self, TableCommand.self,
     ],
     defaultSubcommand: ExplainCommand.self)
 }
