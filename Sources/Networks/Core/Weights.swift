@@ -62,11 +62,11 @@ public final class WeightSource {
         problems.append(.missingWeight(name, expected: shape))
         return Tensor.zeros(shape)
       }
-      guard t.shape == shape || (t.count == Shape.count(shape) && shape.count == 0) else {
+      guard t.shape == shape else {
         problems.append(.shapeMismatch(name, expected: shape, found: t.shape))
         return Tensor.zeros(shape)
       }
-      return t.converted(to: .float32).reshaped(shape)
+      return t.converted(to: .float32)
     case .formula(let f):
       return f(name, shape)
     case .shapesOnly:
