@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Corruptions", targets: ["Corruptions"]),
     .library(name: "GradCAM", targets: ["GradCAM"]),
     .library(name: "Render", targets: ["Render"]),
+    .library(name: "DemoData", targets: ["DemoData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,12 +55,13 @@ let package = Package(
       resources: [.copy("Resources")]),
     .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+    .target(name: "DemoData", dependencies: ["Imaging", "CCairo"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "DemoData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -82,6 +84,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
+    .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool"]),
   ],
   swiftLanguageModes: [.v5]

@@ -12,7 +12,7 @@ struct GradCAMTool: ParsableCommand {
       64 usage error.
       """,
     version: GradCAMVersion.string,
-    subcommands: [DemoCommand.self, PredictCommand.self, ConvertCommand.self, BenchCommand.self],
+    subcommands: [DemoCommand.self, PredictCommand.self, ConvertCommand.self, BenchCommand.self, TrainDemoCommand.self],
     defaultSubcommand: DemoCommand.self)
 }
 
