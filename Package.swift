@@ -84,7 +84,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
-    .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM"]),
+    .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM", "Autodiff"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool"]),
   ],
   swiftLanguageModes: [.v5]

@@ -240,15 +240,15 @@ struct Generator {
       cairo_arc(cr, 0, 0, r * holeRatio, 0, 2 * .pi)
       cairo_close_path(cr)
     case .square:
-      let h = r * 0.75
+      let h = r * 0.5.squareRoot()  // corners on the outer radius
       polygon([(-h, -h), (h, -h), (h, h), (-h, h)])
     case .triangle:
       polygon((0..<3).map { polar(r, Double($0) * 2 * .pi / 3) })
     case .star:
       polygon((0..<10).map { polar($0 % 2 == 0 ? r : r * 0.42, Double($0) * .pi / 5) })
     case .cross:
-      let w = r * 0.3
-      polygon([(-w, -r), (w, -r), (w, -w), (r, -w), (r, w), (w, w), (w, r), (-w, r), (-w, w), (-r, w), (-r, -w), (-w, -w)])
+      let w = r * 0.3, l = r * 0.95  // arm corners just inside the outer radius
+      polygon([(-w, -l), (w, -l), (w, -w), (l, -w), (l, w), (w, w), (w, l), (-w, l), (-w, w), (-l, w), (-l, -w), (-w, -w)])
     }
   }
 
