@@ -25,7 +25,13 @@ public enum Architectures {
       return try CIFARResNet.demo(classCount: inferred ?? 6, weights: source)
     }
     if var config = VisionTransformer.Config.named(name) {
-      config.head = headForViT(source, classCount: inferred)
+      if name == "vit_demo", case .stateDict = source.mode {
+        config.head = headForViT(source, classCount: inferred)
+      } else if name == "vit_demo" {
+        config.head = .dinoLinear(classes: inferred ?? 6, blocks: 1, averagePatches: true)
+      } else {
+        config.head = headForViT(source, classCount: inferred)
+      }
       return try VisionTransformer(name, config: config, weights: source)
     }
     throw NetworkError.unknownArchitecture(name, known: names)

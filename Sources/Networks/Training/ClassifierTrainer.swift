@@ -2,14 +2,17 @@ import Autodiff
 import Checkpoints
 import Foundation
 
-/// Random initial weights for training a network from scratch, by parameter name (PyTorch's
-/// conventions): convolution and linear weights Kaiming-normal (`fan_in`, ReLU gain) for CNNs,
-/// truncated-normal-like `N(0, 0.02)` for ViTs (and for `cls_token`, `pos_embed`); biases 0;
-/// norm weights 1; running means 0 and variances 1. Reproducible: each tensor's values come from
-/// `seed` and the FNV-1a hash of its name.
+/// Random initial weights for training a network from scratch, by parameter name.
+///
+/// CNNs (PyTorch's conventions): convolution weights Kaiming-normal (`fan_in`, ReLU gain),
+/// linear weights `N(0, 1/fan_in)`. ViTs (small-width friendly, as timm's JAX-style init):
+/// linear weights Xavier-normal, the patch embedding LeCun-normal, `cls_token` `N(0, 0.02)`
+/// and `pos_embed` the fixed 2-D sine-cosine table of MAE (zero for prefix tokens) as its
+/// starting value. Everywhere: biases 0, norm weights 1, running means 0 and variances 1.
+/// Reproducible: each tensor's values come from `seed` and the FNV-1a hash of its name.
 public enum InitialWeights {
   /// A weight source for ``Architectures/build(_:weights:classCount:)``.
-  /// - Parameter transformer: use the ViT scheme (`N(0, 0.02)` everywhere) instead of Kaiming.
+  /// - Parameter transformer: use the ViT scheme instead of the CNN one.
   public static func source(seed: UInt64, transformer: Bool) -> WeightSource {
     WeightSource(.formula({ name, shape in tensor(name, shape, seed: seed, transformer: transformer) }))
   }
@@ -24,14 +27,42 @@ public enum InitialWeights {
     default: break
     }
     if shape.count == 1 { return .ones(shape) }  // norm weights
-    if transformer || name == "cls_token" || name == "pos_embed" || name == "reg_token" {
-      // Clipped at two standard deviations, as timm's trunc_normal_(std=.02).
-      let t = Tensor.normal(shape, std: 0.02, seed: s)
-      return Tensor(shape: shape, scalars: t.scalars.map { max(-0.04, min(0.04, $0)) })
-    }
+    if name == "pos_embed" { return sinCosPositions(shape) }
+    if name == "cls_token" || name == "reg_token" { return Tensor.normal(shape, std: 0.02, seed: s) }
     let fanIn = shape.dropFirst().reduce(1, *)
-    let std = leaf == "weight" && shape.count == 2 ? (1 / Double(fanIn)).squareRoot() : (2 / Double(fanIn)).squareRoot()
+    let std: Double
+    if shape.count == 2 {
+      std = transformer ? (2 / Double(fanIn + shape[0])).squareRoot() : (1 / Double(fanIn)).squareRoot()
+    } else {
+      std = transformer ? (1 / Double(fanIn)).squareRoot() : (2 / Double(fanIn)).squareRoot()
+    }
     return Tensor.normal(shape, std: std, seed: s)
+  }
+
+  /// MAE's 2-D sine-cosine position table `[1, tokens, dim]` for a square patch grid: the first
+  /// half of the features encodes the row, the second the column (sin then cos over
+  /// `dim / 4` frequencies each); prefix tokens (when `tokens` is not a square) get zeros.
+  static func sinCosPositions(_ shape: [Int]) -> Tensor {
+    let (tokens, dim) = (shape[1], shape[2])
+    var grid = Int(Double(tokens).squareRoot().rounded())
+    var prefix = 0
+    if grid * grid != tokens {
+      grid = Int(Double(tokens - 1).squareRoot().rounded())
+      prefix = tokens - grid * grid
+    }
+    let quarter = dim / 4
+    var values = [Float](repeating: 0, count: tokens * dim)
+    for t in 0..<(grid * grid) {
+      let coordinates = [Double(t / grid), Double(t % grid)]
+      for (half, position) in coordinates.enumerated() {
+        for k in 0..<quarter {
+          let angle = position / Foundation.pow(10_000, Double(k) / Double(quarter))
+          values[(prefix + t) * dim + half * 2 * quarter + k] = Float(sin(angle))
+          values[(prefix + t) * dim + half * 2 * quarter + quarter + k] = Float(cos(angle))
+        }
+      }
+    }
+    return Tensor(shape: shape, scalars: values)
   }
 }
 
