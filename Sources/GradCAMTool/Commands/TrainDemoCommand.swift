@@ -51,6 +51,9 @@ struct TrainDemoCommand: ParsableCommand {
   @Option(help: "Held-out images to measure accuracy on at the end.")
   var evalCount: Int = 600
 
+  @Option(help: ArgumentHelp("Distil from this bundled model (e.g. demo-cnn): half the loss matches its softened outputs.", valueName: "name"))
+  var teacher: String?
+
   @Option(help: ArgumentHelp("Write the weights to this safetensors file.", valueName: "file"))
   var out: String?
 
@@ -83,6 +86,12 @@ struct TrainDemoCommand: ParsableCommand {
     let items = train.items()
     log(String(format: "generated %d training images in %.1f s", items.count, Date().timeIntervalSince(start)))
 
+    let teacherModel = try teacher.map { try BundledModels.load($0) }
+    if let teacherModel {
+      guard teacherModel.classCount == DemoDataset.classNames.count, teacherModel.input == network.input else {
+        throw CLIError("--teacher \(teacher!) does not classify the demo shapes at \(network.input.height)x\(network.input.width)")
+      }
+    }
     let trainer = ClassifierTrainer(
       model: network, optimizer: AdamW(learningRate: peak, weightDecay: weightDecay), labelSmoothing: 0.05)
     var rng = SplitMix64(seed: seed ^ 0x5EED)
@@ -96,7 +105,7 @@ struct TrainDemoCommand: ParsableCommand {
         batch.append(order.removeLast())
       }
       let x = input.batch(batch.map { items[$0].image })
-      let r = try trainer.step(x, labels: batch.map { items[$0].label })
+      let r = try trainer.step(x, labels: batch.map { items[$0].label }, teacherLogits: teacherModel?.logits(x))
       lossSum += r.loss * Double(batchSize)
       correct += r.correct
       seen += batchSize
@@ -115,7 +124,7 @@ struct TrainDemoCommand: ParsableCommand {
     log(summary)
     print(summary)
     if let out {
-      let command = "gradcam train-demo --model \(model.rawValue) --seed \(seed) --data-seed \(dataSeed) --steps \(steps) --batch-size \(batchSize) --learning-rate \(peak) --weight-decay \(weightDecay) --train-size \(trainSize)"
+      let command = "gradcam train-demo --model \(model.rawValue) --seed \(seed) --data-seed \(dataSeed) --steps \(steps) --batch-size \(batchSize) --learning-rate \(peak) --weight-decay \(weightDecay) --train-size \(trainSize)" + (teacher.map { " --teacher \($0)" } ?? "")
       try ClassifierTrainer.save(network, to: URL(fileURLWithPath: out), metadata: [
         "architecture": network.architecture, "classes": DemoDataset.classNames.joined(separator: ","),
         "command": command, "held_out_accuracy": String(format: "%.4f", accuracy),

@@ -92,15 +92,29 @@ public final class ClassifierTrainer {
   }
 
   /// One optimisation step on a batch `[N, 3, H, W]` with its labels.
+  ///
+  /// With `teacherLogits` (`[N, C]`, e.g. another trained model's output on the same batch) the
+  /// loss is Hinton et al.'s knowledge distillation:
+  /// `(1 - w) * crossEntropy + w * T^2 * mean_n(-sum_c softmax(teacher/T) * logSoftmax(student/T))`
+  /// with `w = distillationWeight` and `T = temperature`.
   /// - Returns: the batch's mean loss before the update, and how many it classified correctly.
   @discardableResult
-  public func step(_ images: Tensor, labels: [Int]) throws -> (loss: Double, correct: Int) {
+  public func step(
+    _ images: Tensor, labels: [Int], teacherLogits: Tensor? = nil, distillationWeight: Double = 0.5,
+    temperature: Double = 2
+  ) throws -> (loss: Double, correct: Int) {
     let table = model.parameters
     let tracked = parameters.map { $0.value.tracked() }
     for (p, t) in zip(parameters, tracked) { table[p.name] = t }
     let context = ForwardContext(training: true)
     let logits = model.forward(images, context: context)
-    let loss = crossEntropy(logits, labels: labels, labelSmoothing: labelSmoothing)
+    var loss = crossEntropy(logits, labels: labels, labelSmoothing: labelSmoothing)
+    if let teacherLogits {
+      precondition(teacherLogits.shape == logits.shape, "ClassifierTrainer: teacher logits \(teacherLogits.shape) for \(logits.shape)")
+      let target = softmax(teacherLogits.detached() * (1 / temperature), axis: 1)
+      let soft = -(target * logSoftmax(logits * (1 / temperature), axis: 1)).sum(alongAxes: [1]).mean()
+      loss = loss * (1 - distillationWeight) + soft * (distillationWeight * temperature * temperature)
+    }
     let grads: [Tensor]
     do {
       grads = try gradients(of: loss, wrt: tracked)
