@@ -18,7 +18,7 @@ struct TrainDemoCommand: ParsableCommand {
       safetensors (whose metadata records the full command line and the accuracy). The bundled \
       models were made with (the ViT learns from the bundled demo-cnn, so train that first):
         gradcam train-demo --model cnn --steps 1000 --out Sources/Networks/Resources/models/demo-cnn.safetensors
-        gradcam train-demo --model vit --steps 3000 --train-size 16000 --teacher demo-cnn --out Sources/Networks/Resources/models/demo-vit.safetensors
+        gradcam train-demo --model vit --steps 6000 --train-size 24000 --teacher demo-cnn --out Sources/Networks/Resources/models/demo-vit.safetensors
       """)
 
   enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -34,7 +34,7 @@ struct TrainDemoCommand: ParsableCommand {
   @Option(help: "Seed of the dataset (training and held-out images).")
   var dataSeed: UInt64 = 0
 
-  @Option(help: "Optimisation steps (default: 3000 for vit, 1000 for cnn).")
+  @Option(help: "Optimisation steps (default: 6000 for vit, 1000 for cnn).")
   var steps: Int?
 
   @Option(help: "Images per step.")
@@ -73,7 +73,7 @@ struct TrainDemoCommand: ParsableCommand {
 
   func run() throws {
     let start = Date()
-    let steps = steps ?? (model == .vit ? 3000 : 1000)
+    let steps = steps ?? (model == .vit ? 6000 : 1000)
     let peak = learningRate ?? (model == .vit ? 1e-3 : 3e-3)
     let network = try DemoTraining.initialModel(model == .vit ? "vit_demo" : "demo_cnn", seed: seed)
     let input = ModelInput(preprocessing: try Preprocessing.profile(named: network.input.profile))
