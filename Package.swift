@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "GradCAM", targets: ["GradCAM"]),
     .library(name: "Render", targets: ["Render"]),
     .library(name: "Zoo", targets: ["Zoo"]),
+    .library(name: "DemoData", targets: ["DemoData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,12 +61,13 @@ let package = Package(
     .target(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "Evaluation", dependencies: ["Corruptions"]),
+    .target(name: "DemoData", dependencies: ["Imaging", "CCairo"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation", "DemoData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -97,6 +99,7 @@ let package = Package(
     .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool"]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM", "Autodiff"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -23,15 +23,21 @@ extension Preprocessing {
     name: "cifar", pixelSteps: [.resize(height: 32, width: 32)],
     mean: imagenetMean, std: imagenetStd)
 
+  /// `Resize((64, 64))` (a no-op on the 64x64 demo images), `ToTensor()`, and `Normalize`
+  /// with the ImageNet statistics: the input of the bundled demo models (`demo-vit`, `demo-cnn`).
+  public static let demo = Preprocessing(
+    name: "demo", pixelSteps: [.resize(height: 64, width: 64)],
+    mean: imagenetMean, std: imagenetStd)
+
   /// `Resize(256)`, `CenterCrop(224)`, `ToTensor()` and no normalisation: the input the paper's
   /// ImageNet-C evaluation fed its models.
   public static let none = Preprocessing(
     name: "none", pixelSteps: [.resizeShorterSide(256), .centerCrop(height: 224, width: 224)])
 
   /// All named profiles.
-  public static let profiles: [Preprocessing] = [imagenet, cifar, none]
+  public static let profiles: [Preprocessing] = [imagenet, cifar, none, demo]
 
-  /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none").
+  /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none", "demo").
   /// - Throws: `PreprocessingError` naming the closest known profile.
   public static func profile(named name: String) throws -> Preprocessing {
     let key = name.lowercased()

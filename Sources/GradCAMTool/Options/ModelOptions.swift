@@ -26,7 +26,7 @@ struct ModelOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Class names, one per line (default: built-in CIFAR-10 or ImageNet names).", valueName: "file"))
   var classes: String?
 
-  @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar or none (default: the model's own).", valueName: "profile"))
+  @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar, none or demo (default: the model's own).", valueName: "profile"))
   var preprocess: String?
 
   /// The loaded model, its class names and its preprocessing.
@@ -52,8 +52,9 @@ struct ModelOptions: ParsableArguments {
       model = try BundledModels.load(self.model)
       label = self.model
     }
+    let bundledNames = weights == nil && arch == nil ? BundledModels.classNames(self.model) : nil
     let names = try classes.map { try ClassNames.read(URL(fileURLWithPath: $0), expected: model.classCount) }
-      ?? ClassNames.defaults(count: model.classCount)
+      ?? bundledNames ?? ClassNames.defaults(count: model.classCount)
     let profile = try Preprocessing.profile(named: preprocess ?? model.input.profile)
     return LoadedModel(model: model, name: label, classNames: names, preprocessing: profile)
   }

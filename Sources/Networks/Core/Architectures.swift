@@ -8,6 +8,7 @@ public enum Architectures {
   public static var names: [String] {
     ResNet.configurations.keys.sorted() + CIFARResNet.depths.map { "cifar_resnet\($0)" }
       + ["tiny", "small", "base"].flatMap { s in ["8", "16"].flatMap { p in ["vit_\(s)_patch\(p)", "vit_\(s)_patch\(p)_reg4"] } }
+      + ["demo_cnn", "vit_demo"]
   }
 
   /// Builds `name` with weights from `source`; `classCount` nil infers it from the head weight
@@ -20,8 +21,17 @@ public enum Architectures {
     if name.hasPrefix("cifar_resnet"), let depth = Int(name.dropFirst("cifar_resnet".count)) {
       return try CIFARResNet(depth: depth, classCount: inferred ?? 10, weights: source)
     }
+    if name == "demo_cnn" {
+      return try CIFARResNet.demo(classCount: inferred ?? 6, weights: source)
+    }
     if var config = VisionTransformer.Config.named(name) {
-      config.head = headForViT(source, classCount: inferred)
+      if name == "vit_demo", case .stateDict = source.mode {
+        config.head = headForViT(source, classCount: inferred)
+      } else if name == "vit_demo" {
+        config.head = .dinoLinear(classes: inferred ?? 6, blocks: 1, averagePatches: true)
+      } else {
+        config.head = headForViT(source, classCount: inferred)
+      }
       return try VisionTransformer(name, config: config, weights: source)
     }
     throw NetworkError.unknownArchitecture(name, known: names)

@@ -13,7 +13,14 @@ public enum BundledModels {
   /// Bundled names and their architectures.
   public static let architectures: [(name: String, architecture: String)] = [
     ("cifar10-resnet56", "cifar_resnet56"), ("cifar10-resnet20", "cifar_resnet20"),
+    ("demo-vit", "vit_demo"), ("demo-cnn", "demo_cnn"),
   ]
+
+  /// The class names of a bundled model, in label order, when they are not the defaults for its
+  /// class count (the demo models' six shapes).
+  public static func classNames(_ name: String) -> [String]? {
+    name.hasPrefix("demo-") ? ClassNames.demoShapes : nil
+  }
 
   /// Every bundled name.
   public static var names: [String] { architectures.map(\.name) }

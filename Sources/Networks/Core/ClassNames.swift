@@ -5,6 +5,10 @@ public enum ClassNames {
   /// The ten CIFAR-10 classes in label order.
   public static let cifar10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
+  /// The six shapes of the procedural demo dataset (`DemoData`) in label order: the classes of
+  /// the bundled `demo-vit` and `demo-cnn` models.
+  public static let demoShapes = ["disc", "square", "triangle", "star", "cross", "ring"]
+
   /// The 1000 ImageNet-1k classes in label order (torchvision's category list).
   public static let imagenet: [String] = {
     guard let url = Bundle.module.url(forResource: "imagenet_classes", withExtension: "txt"),

@@ -7,7 +7,7 @@ public final class CIFARResNet: ImageClassifier {
   public let architecture: String
   public let parameters = ParameterTable()
   public let classCount: Int
-  public let input = InputSpec(height: 32, width: 32, profile: "cifar")
+  public let input: InputSpec
   public let modulePaths: [String]
   public let defaultCAMLayer = "layer3"
 
@@ -20,17 +20,33 @@ public final class CIFARResNet: ImageClassifier {
   public static let depths = [20, 32, 44, 56, 110]
 
   /// Builds `cifar_resnet<depth>` with weights from `source`.
-  public init(depth: Int, classCount: Int = 10, weights source: WeightSource) throws {
+  public convenience init(depth: Int, classCount: Int = 10, weights source: WeightSource) throws {
     guard Self.depths.contains(depth) else {
       throw NetworkError.unknownArchitecture("cifar_resnet\(depth)", known: Self.depths.map { "cifar_resnet\($0)" })
     }
-    architecture = "cifar_resnet\(depth)"
+    try self.init(
+      architecture: "cifar_resnet\(depth)", blocksPerStage: (depth - 2) / 6, stemStride: 1,
+      input: InputSpec(height: 32, width: 32, profile: "cifar"), classCount: classCount, weights: source)
+  }
+
+  /// `demo_cnn`, the network of the bundled `demo-cnn` model: the same layout with one block
+  /// per stage (depth 8) and a stride-2 stem, for 64x64 input (`layer3` is 8x8, like the
+  /// patch grid of `vit_demo`).
+  public static func demo(classCount: Int = 6, weights source: WeightSource) throws -> CIFARResNet {
+    try CIFARResNet(
+      architecture: "demo_cnn", blocksPerStage: 1, stemStride: 2,
+      input: InputSpec(height: 64, width: 64, profile: "demo"), classCount: classCount, weights: source)
+  }
+
+  init(architecture: String, blocksPerStage n: Int, stemStride: Int, input: InputSpec, classCount: Int,
+       weights source: WeightSource) throws {
+    self.architecture = architecture
+    self.input = input
     self.classCount = classCount
     let t = parameters
-    conv1 = Conv2d("conv1", in: 3, out: 16, kernel: 3, padding: 1, bias: false, table: t, source: source)
+    conv1 = Conv2d("conv1", in: 3, out: 16, kernel: 3, stride: stemStride, padding: 1, bias: false, table: t, source: source)
     bn1 = BatchNorm2d("bn1", 16, table: t, source: source)
     var paths = ["conv1", "bn1"]
-    let n = (depth - 2) / 6
     var inPlanes = 16
     var stages: [[CIFARBlock]] = []
     for s in 0..<3 {

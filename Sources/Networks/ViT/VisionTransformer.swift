@@ -23,6 +23,8 @@ public final class VisionTransformer: ImageClassifier {
     public var imageSize = 224
     public var epsilon = 1e-6
     public var head: Head = .token(classes: 1000)
+    /// The preprocessing profile of the training data (see ``InputSpec/profile``).
+    public var profile = "imagenet"
 
     /// Creates a configuration.
     public init(patch: Int, dim: Int, depth: Int, heads: Int, registers: Int = 0, imageSize: Int = 224, head: Head = .token(classes: 1000)) {
@@ -37,6 +39,7 @@ public final class VisionTransformer: ImageClassifier {
 
     /// Standard sizes by timm name stem: `vit_tiny/small/base_patch{8,16}`, `_reg4` suffix for registers.
     public static func named(_ name: String, head: Head = .token(classes: 1000)) -> Config? {
+      if name == "vit_demo" { return demo(head: head) }
       let sizes: [String: (Int, Int)] = ["tiny": (192, 3), "small": (384, 6), "base": (768, 12)]
       let parts = name.split(separator: "_")
       guard parts.count >= 3, parts[0] == "vit", let (dim, heads) = sizes[String(parts[1])],
@@ -45,6 +48,17 @@ public final class VisionTransformer: ImageClassifier {
       let registers = parts.count > 3 && parts[3].hasPrefix("reg") ? Int(parts[3].dropFirst(3)) ?? 0 : 0
       return Config(patch: p, dim: dim, depth: 12, heads: heads, registers: registers, head: head)
     }
+
+    /// `vit_demo`: the small ViT of the bundled `demo-vit` model (64x64 input, 8x8 patches,
+    /// width 64, 4 blocks of 4 heads, MLP ratio 4, `demo` preprocessing). Its classifier reads
+    /// the final class token and the mean patch token (`linear`, as DINO's linear head): the
+    /// mean gives every patch a direct path to the loss, which lets this small ViT learn from a
+    /// few thousand images in minutes.
+    public static func demo(head: Head = .dinoLinear(classes: 6, blocks: 1, averagePatches: true)) -> Config {
+      var config = Config(patch: 8, dim: 64, depth: 4, heads: 4, imageSize: 64, head: head)
+      config.profile = "demo"
+      return config
+    }
   }
 
   public let architecture: String
@@ -52,7 +66,7 @@ public final class VisionTransformer: ImageClassifier {
   public let config: Config
   public let modulePaths: [String]
   public let defaultCAMLayer = "blocks.-1.norm1"
-  public var input: InputSpec { InputSpec(height: config.imageSize, width: config.imageSize, profile: "imagenet") }
+  public var input: InputSpec { InputSpec(height: config.imageSize, width: config.imageSize, profile: config.profile) }
   public var classCount: Int {
     switch config.head {
     case .none: return config.dim
