@@ -26,6 +26,7 @@ let package = Package(
   ],
   targets: [
     // MARK: - C libraries (system libraries found through pkg-config)
+    .systemLibrary(name: "CMalloc"),
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
@@ -44,7 +45,7 @@ let package = Package(
     .target(name: "Suggestions"),
     .target(
       name: "Autodiff",
-      dependencies: ["CBLAS", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
+      dependencies: ["CBLAS", "CMalloc", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions"]),
     .target(
