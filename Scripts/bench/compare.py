@@ -113,7 +113,7 @@ def peers(repeats):
         names = ["gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur", "glass_blur", "motion_blur",
                  "zoom_blur", "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate",
                  "jpeg_compression", "speckle_noise", "gaussian_blur", "spatter", "saturate"]
-        out["corruptions all 19 x 5 (224x224, sequential)"] = best(
+        out["all 19 x 5 (224x224, sequential)"] = best(
             lambda: [icshim.corrupt(image, s, n) for n in names for s in range(1, 6)], max(1, repeats // 3))
     except Exception as e:  # imagecorruptions missing: report and go on
         print(f"imagecorruptions skipped: {e}", file=sys.stderr)
