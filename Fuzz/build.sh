@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target (or all) with swiftc -sanitize=fuzzer,address.
+#
+# Each harness is compiled *into* the module it fuzzes (harness + the module's sources in one
+# swiftc invocation), so it can call internal parsers (the pickle VM, the zip reader) without
+# @testable. Binaries go to Fuzz/.build/bin/<target>.
+#
+#   Fuzz/build.sh png          # one target
+#   Fuzz/build.sh all          # every target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/Fuzz/.build
+mkdir -p "$OUT/bin" "$OUT/obj" "$OUT/include/CImageSupport"
+SWIFTC=${SWIFTC:-swiftc}
+CLANG=${CLANG:-$(dirname "$(command -v swiftc)")/clang}
+SFLAGS=(-sanitize=fuzzer,address -parse-as-library -swift-version 5 -O -g -suppress-warnings)
+CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
+
+TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list)
+
+zipfoundation() {
+  # ZIPFoundation (a dependency of Checkpoints) as a static library + module.
+  if [[ ! -f $OUT/obj/libZIPFoundation.a ]]; then
+    local src=$ROOT/.build/checkouts/ZIPFoundation/Sources
+    [[ -d $src ]] || swift package resolve >/dev/null
+    "$SWIFTC" "${SFLAGS[@]}" -module-name ZIPFoundation -I "$src/CZLib" -Xcc -D_GNU_SOURCE=1 \
+      -emit-library -static -emit-module -emit-module-path "$OUT/obj/ZIPFoundation.swiftmodule" \
+      -o "$OUT/obj/libZIPFoundation.a" "$src"/ZIPFoundation/*.swift
+  fi
+}
+
+cimagesupport() {
+  if [[ ! -f $OUT/obj/libCImageSupport.a ]]; then
+    cp Sources/CImageSupport/include/CImageSupport.h "$OUT/include/CImageSupport/"
+    printf 'module CImageSupport {\n  header "CImageSupport.h"\n  export *\n}\n' \
+      >"$OUT/include/CImageSupport/module.modulemap"
+    local objs=()
+    for c in Sources/CImageSupport/*.c; do
+      local o=$OUT/obj/$(basename "$c" .c).o
+      "$CLANG" "${CFLAGS[@]}" -I Sources/CImageSupport/include $(pkg-config --cflags libpng) -c "$c" -o "$o"
+      objs+=("$o")
+    done
+    ar rcs "$OUT/obj/libCImageSupport.a" "${objs[@]}"
+  fi
+}
+
+build() {
+  local t=$1 bin=$OUT/bin/$1 harness=Fuzz/harness/$1.swift
+  [[ -f $harness ]] || { echo "unknown fuzz target '$t' (known: ${TARGETS[*]})" >&2; exit 64; }
+  case $t in
+    png | jpeg)
+      cimagesupport
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Imaging -I Sources/CPNG -I Sources/CJPEG \
+        -I "$OUT/include/CImageSupport" Sources/Imaging/*.swift "$harness" \
+        "$OUT/obj/libCImageSupport.a" -lpng16 -ljpeg -lz -o "$bin" ;;
+    unpickler | torchzip | safetensors)
+      zipfoundation
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" \
+        -I .build/checkouts/ZIPFoundation/Sources/CZLib \
+        $(find Sources/Checkpoints -name '*.swift' | sort) "$harness" \
+        "$OUT/obj/libZIPFoundation.a" -lz -o "$bin" ;;
+    npy)
+      "$SWIFTC" "${SFLAGS[@]}" -module-name NPY Sources/NPY/*.swift "$harness" -o "$bin" ;;
+    corruption_list | severity_list)
+      # The list parsers live in one self-contained file (the rest of Corruptions needs
+      # SwiftPM resources).
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions Sources/Corruptions/Core/Corruption.swift \
+        "$harness" -o "$bin" ;;
+  esac
+  echo "built $bin"
+}
+
+if [[ ${1:-all} == all ]]; then
+  for t in "${TARGETS[@]}"; do build "$t"; done
+else
+  build "$1"
+fi
