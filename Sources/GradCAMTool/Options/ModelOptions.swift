@@ -25,8 +25,12 @@ struct ModelOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar or none (default: the model's own).", valueName: "profile"))
   var preprocess: String?
 
+  @OptionGroup var imageLimits: ImageLimitOptions
+  @OptionGroup var checkpointLimits: CheckpointLimitOptions
+
   /// The loaded model, its class names and its preprocessing.
   func load() throws -> LoadedModel {
+    imageLimits.apply()
     let model: ImageClassifier
     let label: String
     if let weights {
@@ -50,7 +54,9 @@ struct ModelOptions: ParsableArguments {
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw CLIError("\(url.path): no such file")
     }
-    let (model, unused) = try Architectures.load(arch, weights: url, strict: strict)
+    let (model, unused) = try checkpointLimits.explaining {
+      try Architectures.load(arch, weights: url, strict: strict, options: checkpointLimits.loadOptions)
+    }
     if !unused.isEmpty {
       FileHandle.standardError.write(
         "note: \(unused.count) checkpoint key(s) unused: \(unused.prefix(4).joined(separator: ", "))\(unused.count > 4 ? ", ..." : "") (--strict makes this an error)\n")

@@ -31,11 +31,15 @@ public enum Architectures {
   /// normalised) into architecture `name`.
   ///
   /// - Parameter strict: fail when the checkpoint has keys the architecture does not use.
+  /// - Parameter options: size limits for the (untrusted) checkpoint file.
   /// - Returns: the model and the keys the checkpoint had but the model did not use.
-  public static func load(_ name: String, weights url: URL, strict: Bool = false, classCount: Int? = nil) throws
+  public static func load(
+    _ name: String, weights url: URL, strict: Bool = false, classCount: Int? = nil,
+    options: CheckpointLoadOptions = CheckpointLoadOptions()
+  ) throws
     -> (model: ImageClassifier, unusedKeys: [String])
   {
-    let stateDict = try Checkpoint.loadStateDict(contentsOf: url)
+    let stateDict = try Checkpoint.loadStateDict(contentsOf: url, options: options)
     var tensors: [String: Tensor] = [:]
     for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
       tensors[entry.key] = Tensor(shape: entry.tensor.shape, scalars: entry.tensor.floats())
