@@ -1,6 +1,10 @@
 import Foundation
 import XCTest
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Hostile and broken files run through the built `gradcam` binary, as a stranger's file would
 /// be: `convert` for checkpoints, `predict` and `cam` for images. Each must give a one-line
 /// error on stderr that names the file and the problem, a non-zero exit status, and write
@@ -68,6 +72,32 @@ final class HostileInputTests: XCTestCase {
     XCTAssertEqual(left, [], "\(name): files left in the output folder", line: line)
   }
 
+  /// `Tool.run`, but a run still going after `seconds` is killed and reported as status -1
+  /// (a hang on hostile input is a bug too, and must not hang the test suite).
+  static func runBounded(_ arguments: [String], seconds: Double) throws -> ToolRun {
+    let process = Process()
+    process.executableURL = Tool.productsDirectory.appendingPathComponent("gradcam")
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let done = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in done.signal() }
+    try process.run()
+    var o = Data(), e = Data()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { o = out.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { e = err.fileHandleForReading.readDataToEndOfFile() }
+    if done.wait(timeout: .now() + seconds) == .timedOut {
+      process.terminate()
+      kill(process.processIdentifier, SIGKILL)
+      group.wait()
+      return ToolRun(status: -1, stdout: "", stderr: "timed out after \(seconds) s")
+    }
+    group.wait()
+    return ToolRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+  }
+
   /// Large hostile pickles, generated instead of committed.
   private func generatedCheckpoints(in dir: URL) throws -> [URL] {
     var files: [URL] = []
@@ -94,8 +124,10 @@ final class HostileInputTests: XCTestCase {
     var cases: [(URL, [String])] = expected.keys.sorted().map {
       (Self.hostileCheckpoints.appendingPathComponent($0), expected[$0]!)
     }
+    // hostile_*: written by make_hostile_fixtures.py; fuzz_*: inputs that crashed or hung a
+    // fuzz target (Fuzz/), kept so they stay fixed.
     let regressions = try FileManager.default.contentsOfDirectory(atPath: Self.checkpointRegressions.path)
-      .filter { $0.hasPrefix("hostile_") }.sorted()
+      .filter { $0.hasPrefix("hostile_") || $0.hasPrefix("fuzz_") }.sorted()
     cases += regressions.map { (Self.checkpointRegressions.appendingPathComponent($0), Self.extraCheckpointNeedles[$0] ?? []) }
     cases += try generatedCheckpoints(in: scratch).map { ($0, Self.extraCheckpointNeedles[$0.lastPathComponent] ?? []) }
     XCTAssertGreaterThanOrEqual(cases.count, 50)
@@ -103,7 +135,7 @@ final class HostileInputTests: XCTestCase {
       let outDir = scratch.appendingPathComponent("out-\(file.lastPathComponent)")
       try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
       let out = outDir.appendingPathComponent("model.safetensors")
-      let run = try Tool.run(["convert", file.path, out.path])
+      let run = try Self.runBounded(["convert", file.path, out.path], seconds: 60)
       try assertRefused(run, file: file, needles: needles, outputFolder: outDir)
       XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
