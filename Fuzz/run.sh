@@ -18,8 +18,9 @@ mkdir -p "$work" "$crashes"
 dict=()
 [[ -f Fuzz/dicts/$target.dict ]] && dict=(-dict=Fuzz/dicts/$target.dict)
 # Swift fatal errors / preconditions are crashes; ASan leak checking is off because Swift
-# globals and caches look like leaks at exit.
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
+# globals and caches look like leaks at exit. The Swift backtracer is off: it would report its
+# own memory reads instead of the trap.
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
   "Fuzz/.build/bin/$target" -max_total_time="$seconds" -timeout=10 \
   -rss_limit_mb=3072 -max_len=${FUZZ_MAX_LEN:-262144} -print_final_stats=1 \
   -artifact_prefix="$crashes/" "${dict[@]}" "$@" "$work" "Fuzz/seeds/$target"
