@@ -24,7 +24,13 @@ public enum ImageFile {
   {
     let data: Data
     do {
+      // A zero-byte file is refused before reading: Foundation's Data(contentsOf:) leaks its
+      // buffer for empty files on Linux (LeakSanitizer, swift 6.3).
+      let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+      if size == 0 { throw ImageError.invalid("\(url.path): empty file (zero bytes)") }
       data = try Data(contentsOf: url)
+    } catch let error as ImageError {
+      throw error
     } catch {
       throw ImageError.invalid("\(url.path): cannot read file (\(error.localizedDescription))")
     }
