@@ -7,6 +7,9 @@
 #
 #   Fuzz/build.sh png          # one target
 #   Fuzz/build.sh all          # every target
+#
+# FUZZ_CHECKPOINTS_SOURCES=DIR fuzzes another copy of Sources/Checkpoints (e.g. a branch
+# exported with `git archive BRANCH Sources/Checkpoints | tar -x -C /tmp/x`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -58,7 +61,7 @@ build() {
       zipfoundation
       "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" \
         -I .build/checkouts/ZIPFoundation/Sources/CZLib \
-        $(find Sources/Checkpoints -name '*.swift' | sort) "$harness" \
+        $(find "${FUZZ_CHECKPOINTS_SOURCES:-Sources/Checkpoints}" -name '*.swift' | sort) "$harness" \
         "$OUT/obj/libZIPFoundation.a" -lz -o "$bin" ;;
     npy)
       "$SWIFTC" "${SFLAGS[@]}" -module-name NPY Sources/NPY/*.swift "$harness" -o "$bin" ;;
