@@ -92,6 +92,17 @@ final class KillResumeTests: XCTestCase {
     for (path, bytes) in partial where !path.hasSuffix(".tmp") {
       XCTAssertEqual(bytes, expected[path], "partial or different file after SIGKILL: \(path)")
     }
+    // A killed writer's temporary file (as ImageFile names them: .<name>.<pid>.<uuid>.tmp, the
+    // pid of a process that has exited) must be cleaned up by the resumed run, even if no kill
+    // above happened to land inside a write.
+    let exited = Process()
+    exited.executableURL = URL(fileURLWithPath: "/bin/true")
+    try exited.run()
+    exited.waitUntilExit()
+    let classDir = out.appendingPathComponent("fog/5/dog")
+    try FileManager.default.createDirectory(at: classDir, withIntermediateDirectories: true)
+    let stale = classDir.appendingPathComponent(".00012.jpg.\(exited.processIdentifier).\(UUID().uuidString).tmp")
+    try Data("partial".utf8).write(to: stale)
     let resumed = try Tool.run(corrupt(data, out))
     XCTAssertEqual(resumed.status, 0, resumed.stderr)
     let final = try tree(out)
