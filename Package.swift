@@ -15,11 +15,13 @@ let package = Package(
     .library(name: "Corruptions", targets: ["Corruptions"]),
     .library(name: "GradCAM", targets: ["GradCAM"]),
     .library(name: "Render", targets: ["Render"]),
+    .library(name: "Zoo", targets: ["Zoo"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: - C libraries (system libraries found through pkg-config)
@@ -38,30 +40,39 @@ let package = Package(
 
     // MARK: - Public modules
     .target(name: "NPY"),
+    .target(name: "Suggestions"),
     .target(
       name: "Autodiff",
       dependencies: ["CBLAS", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
-    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport"]),
+    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions"]),
     .target(
       name: "Checkpoints",
       dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .target(
-      name: "Networks", dependencies: ["Autodiff", "Checkpoints"], resources: [.copy("Resources")]),
+      name: "Networks", dependencies: ["Autodiff", "Checkpoints", "Suggestions"], resources: [.copy("Resources")]),
     .target(
       name: "Corruptions",
-      dependencies: ["Imaging", .product(name: "Numerics", package: "swift-numerics")],
+      dependencies: ["Imaging", "Suggestions", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
-    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging"]),
+    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Suggestions"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+    .target(
+      name: "Zoo", dependencies: ["Networks", "Checkpoints", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "Evaluation", dependencies: ["Corruptions"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
-        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render",
+        "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+
+    // MARK: - Examples (compiled with the package, so CI keeps them working)
+    .executableTarget(
+      name: "library-api", dependencies: ["Corruptions", "GradCAM", "Imaging", "Networks", "Render"],
+      path: "examples/library-api"),
 
     // MARK: - Tests
     .target(name: "AutodiffTestSupport", dependencies: ["Autodiff", "NPY"]),
@@ -83,6 +94,9 @@ let package = Package(
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
     .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY"]),
+    .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -47,6 +47,22 @@ def peers(repeats):
 
     torch.set_num_threads(os.cpu_count())
     out = {}
+    # The core kernels: matmul and the ResNet-50 convolution shapes of `gradcam bench --suites core`.
+    for size in (512, 1024, 2048):
+        a, b = torch.rand(size, size), torch.rand(size, size)
+        out[f"matmul {size}^3"] = best(lambda: torch.matmul(a, b), repeats)
+    shapes = [(64, 56, 64, 3, 1), (64, 56, 256, 1, 1), (256, 56, 64, 1, 1), (128, 28, 128, 3, 1),
+              (512, 28, 128, 1, 1), (256, 14, 256, 3, 1), (1024, 14, 256, 1, 1), (512, 7, 512, 3, 1),
+              (2048, 7, 512, 1, 1), (3, 224, 64, 7, 2)]
+    with torch.no_grad():
+        for batch in (1, 8):
+            total = 0.0
+            for c, h, o, k, s in shapes:
+                x, w = torch.rand(batch, c, h, h), torch.rand(o, c, k, k)
+                t = best(lambda: torch.nn.functional.conv2d(x, w, stride=s, padding=k // 2), repeats)
+                out[f"conv2d b{batch} {c}x{h}x{h} -> {o} k{k} s{s}"] = t
+                total += t
+            out[f"conv2d b{batch} ResNet-50 shapes (total)"] = total
     for name in ("resnet18", "resnet50"):
         model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
         for b in (1, 8):

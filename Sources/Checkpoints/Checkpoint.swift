@@ -8,10 +8,26 @@ public struct CheckpointLoadOptions: Sendable {
   /// other frameworks). Modules such as `os`, `posix`, `subprocess`, `builtins` are refused
   /// regardless.
   public var extraOpaqueGlobals: Set<String>
+  /// When true, *any* class global with a plain name outside the forbidden modules and outside
+  /// `torch` loads as an inert opaque object (the lenient policy of checkpoints.md §2.5, for
+  /// checkpoints whose metadata holds e.g. `pathlib.PosixPath` or config objects). Nothing is
+  /// executed either way; the default (false) refuses every global not on the allow-list.
+  public var acceptsUnknownGlobalsAsOpaque: Bool
 
-  public init(limits: CheckpointLimits = CheckpointLimits(), extraOpaqueGlobals: Set<String> = []) {
+  public init(
+    limits: CheckpointLimits = CheckpointLimits(), extraOpaqueGlobals: Set<String> = [],
+    acceptsUnknownGlobalsAsOpaque: Bool = false
+  ) {
     self.limits = limits
     self.extraOpaqueGlobals = extraOpaqueGlobals
+    self.acceptsUnknownGlobalsAsOpaque = acceptsUnknownGlobalsAsOpaque
+  }
+
+  /// The pickle-call dispatcher for these options.
+  func pickleCalls(loadFromBytes: @escaping (Data) throws -> PickleValue) -> PickleCalls {
+    var calls = PickleCalls(extraOpaque: extraOpaqueGlobals, loadFromBytes: loadFromBytes)
+    calls.opaqueUnknown = acceptsUnknownGlobalsAsOpaque
+    return calls
   }
 }
 

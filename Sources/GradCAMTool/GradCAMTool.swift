@@ -14,7 +14,8 @@ struct GradCAMTool: ParsableCommand {
     version: GradCAMVersion.string,
     subcommands: [
       ExplainCommand.self, CAMCommand.self, CorruptCommand.self, PredictCommand.self, ConvertCommand.self,
-      DemoCommand.self, BenchCommand.self,
+      ModelsCommand.self, DemoCommand.self, BenchCommand.self,
+      EvaluateCommand.self, MergeCommand.self, PlotCommand.self, TableCommand.self,
     ],
     defaultSubcommand: ExplainCommand.self)
 }

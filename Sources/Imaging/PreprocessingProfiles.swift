@@ -1,3 +1,4 @@
+import Suggestions
 /// An unknown preprocessing profile name.
 public struct PreprocessingError: Error, CustomStringConvertible, Equatable {
   /// One line: the bad name, the closest known name if any, and the known names.
@@ -44,20 +45,4 @@ extension Preprocessing {
         + known.joined(separator: ", "))
   }
 
-  /// Levenshtein distance between two strings.
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    var row = Array(0...b.count)
-    for i in 1...a.count {
-      var previous = row[0]
-      row[0] = i
-      for j in stride(from: 1, through: b.count, by: 1) {
-        let saved = row[j]
-        row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-        previous = saved
-      }
-    }
-    return row[b.count]
-  }
 }

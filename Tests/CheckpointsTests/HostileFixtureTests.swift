@@ -50,7 +50,8 @@ final class HostileFixtureTests: XCTestCase {
   }
 }
 
-/// Opt-in timing / oracle check on any checkpoint: `CHECKPOINT_PROBE_FILE=/path swift test --filter ProbeFileTests`.
+/// Opt-in timing / oracle check on any checkpoint: `CHECKPOINT_PROBE_FILE=/path swift test --filter ProbeFileTests`
+/// (`CHECKPOINT_PROBE_OUT=/path.safetensors` also writes the normalised state dict for comparison).
 final class ProbeFileTests: XCTestCase {
   func testLoadFileFromEnvironment() throws {
     guard let path = ProcessInfo.processInfo.environment["CHECKPOINT_PROBE_FILE"] else {
@@ -62,6 +63,10 @@ final class ProbeFileTests: XCTestCase {
       let bytes = sd.entries.reduce(0) { $0 + $1.tensor.data.count }
       print("PROBE \(path): \(sd.count) tensors, \(bytes) bytes, path \(sd.sourcePath), dropped \(sd.droppedKeys.count), \(Date().timeIntervalSince(start)) s")
       for e in sd.entries.prefix(3) { print("PROBE   \(e.originalKey) -> \(e.key) \(e.tensor.dtype) \(e.tensor.shape)") }
+      if let out = ProcessInfo.processInfo.environment["CHECKPOINT_PROBE_OUT"] {
+        try SafeTensors.write(sd, to: URL(fileURLWithPath: out))
+        print("PROBE wrote \(out)")
+      }
     } catch {
       print("PROBE \(path): \(error)")
     }
@@ -69,6 +74,33 @@ final class ProbeFileTests: XCTestCase {
       let dir = Fixtures.root.appendingPathComponent("hostile")
       for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name != "expected.json" {
         do { _ = try Checkpoint.load(contentsOf: dir.appendingPathComponent(name)) } catch { print("HOSTILE \(error)") }
+      }
+    }
+  }
+}
+
+final class GlobalPolicyTests: XCTestCase {
+  /// {'cfg': pathlib.PosixPath('a', 'b'), 'w': tensor} as a plain pickle (no torch needed).
+  private func pickle(module: String, name: String) -> Data {
+    var p = Data([0x80, 0x02, 0x7D, 0x58, 3, 0, 0, 0]) + Data("cfg".utf8)
+    p += Data("c\(module)\n\(name)\n".utf8) + Data([0x58, 1, 0, 0, 0, 0x61, 0x85, 0x52, 0x73, 0x2E])
+    return p
+  }
+
+  func testUnknownGlobalsAreRefusedByDefaultAndOpaqueOnRequest() throws {
+    XCTAssertThrowsError(try Checkpoint.load(data: pickle(module: "pathlib", name: "PosixPath"), name: "m.pkl")) {
+      XCTAssertTrue("\($0)".contains("'pathlib.PosixPath' is not allowed"), "\($0)")
+    }
+    let lenient = CheckpointLoadOptions(acceptsUnknownGlobalsAsOpaque: true)
+    let value = try Checkpoint.load(data: pickle(module: "pathlib", name: "PosixPath"), name: "m.pkl", options: lenient)
+    guard case .opaque("pathlib.PosixPath")? = value["cfg"] else { return XCTFail("\(value)") }
+    let listed = CheckpointLoadOptions(extraOpaqueGlobals: ["pathlib.PosixPath"])
+    XCTAssertNoThrow(try Checkpoint.load(data: pickle(module: "pathlib", name: "PosixPath"), name: "m.pkl", options: listed))
+    // Dangerous modules, dunder names and torch internals stay refused even in lenient mode.
+    for (module, name) in [("os", "system"), ("posix", "system"), ("builtins", "eval"), ("subprocess", "Popen"),
+                           ("torch", "load"), ("torch.hub", "load"), ("pathlib", "__class__"), ("os.path", "join")] {
+      XCTAssertThrowsError(try Checkpoint.load(data: pickle(module: module, name: name), name: "m.pkl", options: lenient)) {
+        XCTAssertTrue("\($0)".contains("'\(module).\(name)' is not allowed"), "\($0)")
       }
     }
   }

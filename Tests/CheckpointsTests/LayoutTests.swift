@@ -34,11 +34,14 @@ final class LayoutTests: XCTestCase {
 
   func testMMClsBackboneAndHeadFC() throws {
     try check("mmcls_linear.pth", path: ["state_dict"], dropped: [])
-    // numpy scalars in meta load as opaque values, not errors.
+    // numpy scalars in meta are decoded, not errors.
     let value = try Checkpoint.load(contentsOf: Fixtures.good("mmcls_linear.pth"))
-    guard case .opaque(let cls)? = value["meta"]?["seed"] else { return XCTFail("meta.seed") }
-    XCTAssertTrue(cls.hasPrefix("numpy"), cls)
+    guard case .int(1234)? = value["meta"]?["seed"] else { return XCTFail("meta.seed \(String(describing: value["meta"]?["seed"]))") }
+    guard case .double(0.1)? = value["meta"]?["lr"] else { return XCTFail("meta.lr") }
     guard case .string("mmcls")? = value["meta"]?["note"] else { return XCTFail("meta.note") }
+    // argparse.Namespace in DINO checkpoints stays opaque.
+    let dino = try Checkpoint.load(contentsOf: Fixtures.good("dino_teacher.pth"))
+    guard case .opaque("argparse.Namespace")? = dino["args"] else { return XCTFail("args") }
   }
 
   func testNormalizationRulesDirectly() {
@@ -88,5 +91,10 @@ final class LayoutTests: XCTestCase {
     XCTAssertEqual(ok.unexpected, ["b", "extra"])
     XCTAssertTrue(try sd.validate(against: [("a", [2]), ("b", [1, 2]), ("extra", [])]).isExactMatch)
     XCTAssertTrue(sd.compare(to: [("a", [2]), ("b", [1, 2])], ignoringSuffixes: ["extra"]).isExactMatch)
+    XCTAssertEqual(try sd.tensor("a", shape: [2]).floats(), [1, 2])
+    XCTAssertThrowsError(try sd.tensor("zz")) { XCTAssertEqual("\($0)", "state dict does not match: missing key 'zz'") }
+    XCTAssertThrowsError(try sd.tensor("b", shape: [2])) { XCTAssertTrue("\($0)".contains("[1, 2], expected [2]")) }
+    XCTAssertEqual(sd.filter { $0.key != "extra" }.keys, ["a", "b"])
+    XCTAssertNil(sd.filter { $0.key != "extra" }["extra"])
   }
 }

@@ -35,6 +35,11 @@ final class TensorTests: XCTestCase {
     XCTAssertEqual(CheckpointFormat.detect(Data([0x80, 0x02, 0x7D, 0x2E])), .pickle)
     XCTAssertEqual(CheckpointFormat.detect(Data([8, 0, 0, 0, 0, 0, 0, 0]) + Data("{}      ".utf8)), .safeTensors)
     XCTAssertNil(CheckpointFormat.detect(Data("hello".utf8)))
+    // A 640-byte safetensors header starts with 80 02, like a pickle PROTO 2.
+    let st = try! SafeTensors.encode([(String(repeating: "k", count: 584), CheckpointTensor(shape: [1], floats: [1]))])
+    XCTAssertEqual(Array(st.prefix(2)), [0x80, 0x02])
+    XCTAssertEqual(CheckpointFormat.detect(st), .safeTensors)
+    XCTAssertEqual(try! Checkpoint.load(data: st, name: "st").keys, [String(repeating: "k", count: 584)])
     XCTAssertNil(CheckpointFormat.detect(Data()))
   }
 
@@ -62,5 +67,58 @@ final class TensorTests: XCTestCase {
     XCTAssertThrowsError(try Checkpoint.load(data: bad, name: "mem.pkl")) {
       XCTAssertEqual("\($0)", "mem.pkl: pickle GLOBAL 'os.system' is not allowed (only the tensor/storage allow-list is accepted; nothing is executed)")
     }
+  }
+}
+
+/// Hostile object graphs built in memory: deep nesting and memo cycles must fail cleanly
+/// (no stack overflow while parsing, converting or releasing).
+final class PickleGraphTests: XCTestCase {
+  private func assertRefused(_ bytes: Data, _ needle: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertThrowsError(try Checkpoint.load(data: bytes, name: "graph.pkl"), file: file, line: line) {
+      XCTAssertTrue("\($0)".contains(needle), "\($0)", file: file, line: line)
+    }
+  }
+
+  func testMillionDeepListsAreRefusedWithoutStackOverflow() {
+    let n = 1_000_000
+    var p = Data([0x80, 0x02])
+    p.append(Data(repeating: 0x5D, count: n))  // EMPTY_LIST x n
+    p.append(Data(repeating: 0x61, count: n - 1))  // APPEND x (n-1): each list goes into the one below
+    p.append(0x2E)
+    assertRefused(p, "deeper than")
+  }
+
+  func testDeepTuplesAreRefused() {
+    var p = Data([0x80, 0x02, 0x29])
+    p.append(Data(repeating: 0x85, count: 100_000))  // TUPLE1 x 100k
+    p.append(0x2E)
+    assertRefused(p, "tuples nested deeper than 256")
+  }
+
+  func testSelfReferencingListIsRefused() {
+    // EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP: l = []; l.append(l)
+    assertRefused(Data([0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]), "deeper than")
+  }
+
+  func testMemoChainOfDictsIsRefused() {
+    // d0 = {}; repeat: BINGET 0, EMPTY_DICT, BINPUT 0, key, swap via SETITEM... built as
+    // h0 } q0 ... then set into parent: use MARK-free SETITEM with key on top.
+    var p = Data([0x80, 0x02, 0x7D, 0x71, 0x00, 0x68, 0x00])  // {} memo0, push it again (root stays below)
+    for _ in 0..<200_000 {
+      // stack: [.., parent]; push key 'k', push new dict, memo it as 0, SETITEM -> parent[k] = new; POP parent; GET new
+      p.append(contentsOf: [0x4B, 0x01, 0x7D, 0x71, 0x00, 0x73, 0x30, 0x68, 0x00])
+    }
+    p.append(contentsOf: [0x30, 0x2E])  // POP the innermost, STOP returns the root
+    assertRefused(p, "deeper than")
+  }
+}
+
+final class ErrorFormattingTests: XCTestCase {
+  func testControlCharactersAreEscapedAndLengthIsCapped() {
+    let e = CheckpointError.inFile("a.pth", .invalidZip("entry path 'x\ny\r\u{1}' is unsafe"))
+    XCTAssertEqual(e.description, "a.pth: invalid zip archive: entry path 'x\\ny\\r\\u{1}' is unsafe")
+    let long = CheckpointError.invalidZip(String(repeating: "n", count: 5000))
+    XCTAssertLessThanOrEqual(long.description.count, 1001)
+    XCTAssertTrue(long.description.hasSuffix("…"))
   }
 }

@@ -23,7 +23,9 @@ final class CAMAPITests: XCTestCase {
 
   func testUnknownLayerSuggestsClosePaths() throws {
     XCTAssertThrowsError(try CAMExplainer(model: CAMFixtures.cifarModel, method: .gradCAM, layer: "layr3")) { error in
-      XCTAssertEqual(error as? CAMError, .unknownLayer("layr3", suggestions: ["layer3"]))
+      guard case .unknownLayer(let name, let suggestions)? = error as? CAMError else { return XCTFail("\(error)") }
+      XCTAssertEqual(name, "layr3")
+      XCTAssertEqual(suggestions.first, "layer3")
       XCTAssertTrue("\(error)".contains("did you mean 'layer3'"), "\(error)")
     }
   }
@@ -72,7 +74,7 @@ final class CAMAPITests: XCTestCase {
     // The raw map is un-normalised: normalising it reproduces the map.
     let again = CAMScaling.normalise(raw: r.rawMaps.scalars, batch: 2, height: 8, width: 8, to: (32, 32))
     XCTAssertEqual(maxAbsDifference(again, r.maps), 0)
-    XCTAssertGreaterThan(r.rawMaps.doubles.map(abs).max()!, 1.0001, "raw maps keep their magnitude")
+    XCTAssertNotEqual(r.rawMaps.scalars.max(), r.maps.scalars.max(), "raw maps keep their own scale")
   }
 
   func testMinMaxKeepsAllZeroMapsZero() {
@@ -80,5 +82,39 @@ final class CAMAPITests: XCTestCase {
     let m = CAMScaling.minMax([1, 3, 2, 5], count: 1)
     XCTAssertEqual(m[0], 0)
     XCTAssertEqual(m[3], 4 / (4 + 1e-7), accuracy: 1e-7)
+  }
+}
+
+/// Shared scales for comparing maps across images (e.g. a corruption sweep).
+final class SharedScaleTests: XCTestCase {
+  func testUpsampledRawMapsKeepTheirMagnitudeAndShareOneRange() {
+    let raw: [Float] = [0, 2, 4, -1, 1, 1, 1, 1]  // two 2×2 maps
+    let up = CAMScaling.upsampled(raw: raw, batch: 2, height: 2, width: 2, to: (4, 4))
+    XCTAssertEqual(up.shape, [2, 4, 4])
+    XCTAssertEqual(Double(up.scalars.max()!), 4, accuracy: 1e-6)
+    XCTAssertEqual(up.scalars[16..<32].allSatisfy { abs($0 - 1) < 1e-6 }, true, "a flat map stays flat, not 0")
+    let shared = CAMScaling.normalise(up, range: 0...4)
+    XCTAssertEqual(Double(shared.scalars[16]), 0.25, accuracy: 1e-6)
+    XCTAssertEqual(Double(shared.scalars.max()!), 1, accuracy: 1e-6)
+    // Per-image normalisation would make the second map all zero and lose the comparison.
+    let perImage = CAMScaling.normalise(raw: raw, batch: 2, height: 2, width: 2, to: (4, 4))
+    XCTAssertEqual(perImage.scalars[16..<32].max(), 0)
+  }
+}
+
+final class TargetParsingTests: XCTestCase {
+  func testTargetsParseAsUsersTypeThem() throws {
+    XCTAssertEqual(try CAMTarget(parsing: "label"), .groundTruth)
+    XCTAssertEqual(try CAMTarget(parsing: "Ground-Truth"), .groundTruth)
+    XCTAssertEqual(try CAMTarget(parsing: "pred"), .predicted)
+    XCTAssertEqual(try CAMTarget(parsing: "281"), .classIndex(281))
+    XCTAssertEqual(try CAMTarget(parsing: "class:7"), .classIndex(7))
+    XCTAssertEqual(try CAMTarget(parsing: "top-3"), .topK(3))
+    XCTAssertEqual(try CAMTarget(parsing: "topk:5"), .topK(5))
+    XCTAssertEqual(try CAMTarget(parsing: "top1"), .predicted)
+    XCTAssertThrowsError(try CAMTarget(parsing: "best")) { error in
+      XCTAssertTrue("\(error)".contains("unknown target 'best'"), "\(error)")
+    }
+    XCTAssertThrowsError(try CAMTarget(parsing: "top0"))
   }
 }

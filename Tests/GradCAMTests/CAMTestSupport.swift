@@ -15,7 +15,7 @@ enum CAMFixtures {
     try! Architectures.load("cifar_resnet56", weights: shared.appendingPathComponent("models/cifar10-resnet56.th")).model
   }()
 
-  /// The 24 fixture images, preprocessed, and their labels.
+  /// The 20 fixture images, preprocessed, and their labels.
   static let cifarBatch: (batch: Tensor, labels: [Int]) = {
     let url = Bundle.module.url(forResource: "cifar_images", withExtension: "txt", subdirectory: "Fixtures")!
     let rows = try! String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }

@@ -148,34 +148,40 @@ struct ConvPlan {
     }
   }
 
+  /// Calls `body(image, group, columns)` with the im2col matrix `[k, outPlane]` of every image
+  /// and group; a pointwise convolution's columns are the input itself, with no copy.
+  private func forEachColumnMatrix<T: TensorScalar>(_ x: [T], _ body: (Int, Int, UnsafePointer<T>) -> Void) {
+    var cols = [T](repeating: 0, count: isPointwise ? 0 : k * outPlane)
+    x.withUnsafeBufferPointer { xb in
+      cols.withUnsafeMutableBufferPointer { cb in
+        for img in 0..<n {
+          for grp in 0..<groups {
+            let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
+            if isPointwise {
+              body(img, grp, src)
+            } else {
+              im2col(src, channels: cg, geometry, cb.baseAddress!)
+              body(img, grp, UnsafePointer(cb.baseAddress!))
+            }
+          }
+        }
+      }
+    }
+  }
+
   private func forward<T: TensorScalar>(_ x: [T], _ w: [T]) -> [T] {
     var out = [T](repeating: 0, count: n * o * outPlane)
     if isDepthwise {
       depthwiseForward(x, w, &out)
       return out
     }
-    var cols = [T](repeating: 0, count: isPointwise ? 0 : k * outPlane)
-    x.withUnsafeBufferPointer { xb in
-      w.withUnsafeBufferPointer { wb in
-        out.withUnsafeMutableBufferPointer { ob in
-          cols.withUnsafeMutableBufferPointer { cb in
-            for img in 0..<n {
-              for grp in 0..<groups {
-                let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
-                let colPtr: UnsafePointer<T>
-                if isPointwise {
-                  colPtr = src
-                } else {
-                  im2col(src, channels: cg, geometry, cb.baseAddress!)
-                  colPtr = UnsafePointer(cb.baseAddress!)
-                }
-                gemm(
-                  transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
-                  a: wb.baseAddress! + grp * og * k, lda: k, b: colPtr, ldb: outPlane, beta: 0,
-                  c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane)
-              }
-            }
-          }
+    w.withUnsafeBufferPointer { wb in
+      out.withUnsafeMutableBufferPointer { ob in
+        forEachColumnMatrix(x) { img, grp, cols in
+          gemm(
+            transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
+            a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
+            c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane)
         }
       }
     }
@@ -219,29 +225,13 @@ struct ConvPlan {
       depthwiseWeightGradient(g, x, &dw)
       return dw
     }
-    var cols = [T](repeating: 0, count: isPointwise ? 0 : k * outPlane)
     g.withUnsafeBufferPointer { gb in
-      x.withUnsafeBufferPointer { xb in
-        dw.withUnsafeMutableBufferPointer { db in
-          cols.withUnsafeMutableBufferPointer { cb in
-            for img in 0..<n {
-              for grp in 0..<groups {
-                let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
-                let colPtr: UnsafePointer<T>
-                if isPointwise {
-                  colPtr = src
-                } else {
-                  im2col(src, channels: cg, geometry, cb.baseAddress!)
-                  colPtr = UnsafePointer(cb.baseAddress!)
-                }
-                gemm(
-                  transA: false, transB: true, m: og, n: k, k: outPlane, alpha: 1,
-                  a: gb.baseAddress! + (img * o + grp * og) * outPlane, lda: outPlane,
-                  b: colPtr, ldb: outPlane, beta: 1,
-                  c: db.baseAddress! + grp * og * k, ldc: k)
-              }
-            }
-          }
+      dw.withUnsafeMutableBufferPointer { db in
+        forEachColumnMatrix(x) { img, grp, cols in
+          gemm(
+            transA: false, transB: true, m: og, n: k, k: outPlane, alpha: 1,
+            a: gb.baseAddress! + (img * o + grp * og) * outPlane, lda: outPlane, b: cols, ldb: outPlane,
+            beta: 1, c: db.baseAddress! + grp * og * k, ldc: k)
         }
       }
     }

@@ -33,19 +33,26 @@ extension Tensor {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
           out.withUnsafeMutableBufferPointer { op in
-            for i in 0..<batches {
-              var rem = i, oa = 0, ob = 0
+            let (xb, yb, ob) = (xp.baseAddress!, yp.baseAddress!, op.baseAddress!)
+            func product(_ i: Int) {
+              var rem = i, oa = 0, obb = 0
               for d in stride(from: batch.count - 1, through: 0, by: -1) {
                 let idx = rem % batch[d]
                 rem /= batch[d]
                 oa += idx * sa[d]
-                ob += idx * sb[d]
+                obb += idx * sb[d]
               }
               gemm(
                 transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
-                a: xp.baseAddress! + oa * ar * ac, lda: ac,
-                b: yp.baseAddress! + ob * br * bc, ldb: bc, beta: 0,
-                c: op.baseAddress! + i * m * n, ldc: n)
+                a: xb + oa * ar * ac, lda: ac, b: yb + obb * br * bc, ldb: bc, beta: 0,
+                c: ob + i * m * n, ldc: n)
+            }
+            // Many small products (attention heads) run side by side on the cores; a large one
+            // is split across the cores by gemm itself.
+            if batches > 1 && Double(m) * Double(n) * Double(k) < 4e6 {
+              parallelChunks(batches, grain: 1) { r in for i in r { product(i) } }
+            } else {
+              for i in 0..<batches { product(i) }
             }
           }
         }

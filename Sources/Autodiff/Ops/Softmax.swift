@@ -15,6 +15,30 @@ private func softmaxRaw(_ x: Tensor, axis: Int, log: Bool) -> Tensor {
     src.withUnsafeBufferPointer { sb in
       out.withUnsafeMutableBufferPointer { ob in
         let s = sb.baseAddress!, o = ob.baseAddress!
+        if inner == 1 {
+          // Rows are contiguous (softmax over the last axis, as in attention): tight loops.
+          parallelChunks(outer, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { r in
+            for q in r {
+              let src = s + q * n, dst = o + q * n
+              var m = -T.infinity
+              for k in 0..<n where src[k] > m || src[k].isNaN { m = src[k] }
+              var total: T = 0
+              for k in 0..<n {
+                let e = T.exp(src[k] - m)
+                dst[k] = e
+                total += e
+              }
+              if log {
+                let lse = m + T.log(total)
+                for k in 0..<n { dst[k] = src[k] - lse }
+              } else {
+                let scale = 1 / total
+                for k in 0..<n { dst[k] *= scale }
+              }
+            }
+          }
+          return
+        }
         parallelChunks(outer * inner, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { r in
           for q in r {
             let base = (q / inner) * n * inner + q % inner

@@ -8,11 +8,13 @@ enum PlainPickleReader {
       throw CheckpointError.limitExceeded("pickle of \(input.count) bytes exceeds the pickle limit")
     }
     let data = input.startIndex == 0 ? input : Data(input)
-    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
-      try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1)
+    let arena = PickleArena()
+    defer { arena.teardown() }
+    let calls = options.pickleCalls { blob in
+      try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1, arena: arena)
     }
     let value: PickleValue = try data.withUnsafeBytes { bytes in
-      var vm = PickleMachine(bytes: bytes, start: 0, calls: calls, limits: options.limits) { _ in
+      var vm = PickleMachine(bytes: bytes, start: 0, calls: calls, limits: options.limits, arena: arena) { _ in
         throw CheckpointError.malformedPickle("persistent id in a plain pickle")
       }
       return try vm.run()

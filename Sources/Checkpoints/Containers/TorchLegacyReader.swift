@@ -19,32 +19,38 @@ enum TorchLegacyReader {
   }
 
   static func read(_ data: Data, options: CheckpointLoadOptions, depth: Int) throws -> CheckpointValue {
-    let value = try readValue(data, options: options, depth: depth)
+    let arena = PickleArena()
+    defer { arena.teardown() }
+    let value = try readValue(data, options: options, depth: depth, arena: arena)
     var converter = ValueConverter(limits: options.limits)
     return try converter.convert(value)
   }
 
   /// `torch.storage._load_from_bytes`: an embedded legacy blob, usually holding one storage.
-  static func readEmbedded(_ blob: Data, options: CheckpointLoadOptions, depth: Int) throws -> PickleValue {
+  static func readEmbedded(_ blob: Data, options: CheckpointLoadOptions, depth: Int, arena: PickleArena) throws
+    -> PickleValue
+  {
     guard depth <= options.limits.maxEmbeddedDepth else {
       throw CheckpointError.limitExceeded("embedded torch.save blobs nested deeper than \(options.limits.maxEmbeddedDepth)")
     }
     guard hasMagic(blob) else { throw CheckpointError.invalidLegacy("embedded blob lacks the legacy magic number") }
-    return try readValue(blob, options: options, depth: depth)
+    return try readValue(blob, options: options, depth: depth, arena: arena)
   }
 
-  private static func readValue(_ input: Data, options: CheckpointLoadOptions, depth: Int) throws -> PickleValue {
+  private static func readValue(_ input: Data, options: CheckpointLoadOptions, depth: Int, arena: PickleArena) throws
+    -> PickleValue
+  {
     let data = input.startIndex == 0 ? input : Data(input)
     let table = StorageTable(limits: options.limits)
-    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
-      try readEmbedded(blob, options: options, depth: depth + 1)
+    let calls = options.pickleCalls { blob in
+      try readEmbedded(blob, options: options, depth: depth + 1, arena: arena)
     }
     let noPersistentIds: PickleMachine.PersistentLoad = { _ in
       throw CheckpointError.invalidLegacy("persistent id inside a header pickle")
     }
     let (object, keys, dataStart): (PickleValue, [String], Int) = try data.withUnsafeBytes { bytes in
       func next(_ start: Int, _ load: @escaping PickleMachine.PersistentLoad) throws -> (PickleValue, Int) {
-        var vm = PickleMachine(bytes: bytes, start: start, calls: calls, limits: options.limits, persistentLoad: load)
+        var vm = PickleMachine(bytes: bytes, start: start, calls: calls, limits: options.limits, arena: arena, persistentLoad: load)
         let v = try vm.run()
         return (v, vm.position)
       }
@@ -64,7 +70,7 @@ enum TorchLegacyReader {
       let items: [PickleValue]
       switch keyList {
       case .list(let l): items = l.items
-      case .tuple(let t): items = t
+      case .tuple(let t, _): items = t
       default: throw CheckpointError.invalidLegacy("storage key list is a \(keyList.kind)")
       }
       let keys = try items.map { item -> String in

@@ -24,11 +24,13 @@ enum TorchZipReader {
     }
     let pickle = try zip.read(pkl)
     let table = StorageTable(limits: options.limits)
-    let calls = PickleCalls(extraOpaque: options.extraOpaqueGlobals) { blob in
-      try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1)
+    let arena = PickleArena()
+    defer { arena.teardown() }
+    let calls = options.pickleCalls { blob in
+      try TorchLegacyReader.readEmbedded(blob, options: options, depth: depth + 1, arena: arena)
     }
     let value: PickleValue = try pickle.withUnsafeBytes { bytes in
-      var vm = PickleMachine(bytes: bytes, start: 0, calls: calls, limits: options.limits) { pid in
+      var vm = PickleMachine(bytes: bytes, start: 0, calls: calls, limits: options.limits, arena: arena) { pid in
         let v = try table.resolve(pid)
         if case .storage(let s) = v, s.bytes == nil {
           let name = prefix + "data/" + s.key

@@ -17,7 +17,9 @@ import ZIPFoundation
 /// ZIPFoundation is still used for the two things it does well and that are not worth
 /// re-implementing: raw-deflate decoding (`Data.decompress`, zlib) and CRC-32 (`Data.crc32`).
 /// Inflation is capped at the declared uncompressed size, so a zip bomb that lies about its
-/// sizes stops after at most `maxEntryBytes` of output.
+/// sizes stops after at most `maxEntryBytes` of output. Input chunks are always full-size and
+/// end with a hard stop, working around two hazards of ZIPFoundation's Linux decoder with
+/// corrupt streams (over-reading a short final chunk; spinning on an empty one).
 struct ZipArchive {
   struct Entry {
     let name: String
@@ -71,8 +73,16 @@ struct ZipArchive {
         crc = try Data.decompress(
           size: Int64(entry.compressedSize), bufferSize: 64 * 1024, skipCRC32: false,
           provider: { (position: Int64, size: Int) -> Data in
+            // ZIPFoundation's Linux decoder sets avail_in = bufferSize whatever the chunk
+            // length, and loops forever on an empty chunk. So always hand it exactly `size`
+            // bytes (zero-padded at the end) and stop once the real input is exhausted.
             let s = start + Int(position)
-            return self.data.subdata(in: s..<min(s + size, end))
+            guard s < end else {
+              throw CheckpointError.invalidZip("deflate stream of entry '\(entry.name)' is truncated or corrupt")
+            }
+            var chunk = self.data.subdata(in: s..<min(s + size, end))
+            if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
+            return chunk
           },
           consumer: { chunk in
             guard out.count + chunk.count <= declared else {
@@ -182,6 +192,9 @@ struct ZipArchive {
     }
     p = extraEnd + commentLength
     try Self.checkPath(name)
+    guard compressed <= data.count, localOffset <= data.count else {
+      throw CheckpointError.invalidZip("entry '\(name)' points past the end of the file (truncated?)")
+    }
     guard flags & 1 == 0 else { throw CheckpointError.unsupported("encrypted zip entry '\(name)'") }
     guard method == 0 || method == 8 else {
       throw CheckpointError.unsupported("zip entry '\(name)' uses compression method \(method)")
@@ -217,10 +230,15 @@ struct ZipArchive {
   private mutating func resolveDataOffsets(limit: Int) throws {
     for i in entries.indices {
       let o = entries[i].localHeaderOffset
-      guard o + 30 <= limit, try u32(o) == 0x0403_4B50 else {
+      guard o <= limit - 30, try u32(o) == 0x0403_4B50 else {
         throw CheckpointError.invalidZip("bad local header for '\(entries[i].name)' at offset \(o)")
       }
-      let start = o + 30 + (try u16(o + 26)) + (try u16(o + 28))
+      let localNameLength = try u16(o + 26)
+      let start = o + 30 + localNameLength + (try u16(o + 28))
+      guard o + 30 + localNameLength <= limit,
+            data[(o + 30)..<(o + 30 + localNameLength)].elementsEqual(entries[i].name.utf8) else {
+        throw CheckpointError.invalidZip("local header name differs from central directory entry '\(entries[i].name)'")
+      }
       guard start + entries[i].compressedSize <= limit else {
         throw CheckpointError.invalidZip("data of '\(entries[i].name)' runs past the end of the archive data (truncated?)")
       }

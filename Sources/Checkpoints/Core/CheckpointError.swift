@@ -35,7 +35,27 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
   /// Another error, prefixed with the file it came from.
   indirect case inFile(String, CheckpointError)
 
+  /// One line: control characters are escaped (names in hostile files may contain newlines)
+  /// and very long messages are cut at 1000 characters.
   public var description: String {
+    var out = ""
+    for scalar in rawDescription.unicodeScalars {
+      if out.unicodeScalars.count >= 1000 {
+        out += "…"
+        break
+      }
+      switch scalar.value {
+      case 0x0A: out += "\\n"
+      case 0x0D: out += "\\r"
+      case 0x09: out += "\\t"
+      case 0..<0x20, 0x7F, 0x2028, 0x2029, 0x85: out += "\\u{\(String(scalar.value, radix: 16))}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  private var rawDescription: String {
     switch self {
     case .unknownFormat(let s): return "unknown checkpoint format: \(s)"
     case .truncated(let s): return "truncated data: \(s)"
@@ -53,7 +73,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     case .unsupported(let s): return "unsupported: \(s)"
     case .keyMismatch(let s): return "state dict does not match: \(s)"
     case .io(let s): return "I/O error: \(s)"
-    case .inFile(let file, let inner): return "\(file): \(inner.description)"
+    case .inFile(let file, let inner): return "\(file): \(inner.rawDescription)"
     }
   }
 

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Python dicts and OrderedDicts become ``dict(_:)`` (insertion order kept; non-string keys
 /// rendered as text), lists/tuples/sets become ``list(_:)``, tensors are materialised, and
-/// objects of accepted-but-uninterpreted classes (numpy scalars, `argparse.Namespace`, ...)
-/// become ``opaque(_:)`` carrying only their class name.
+/// numpy scalars become ints/doubles/bools, and objects of other accepted-but-uninterpreted
+/// classes (`argparse.Namespace`, mmengine objects, ...) become ``opaque(_:)`` carrying only
+/// their class name.
 public indirect enum CheckpointValue: Sendable {
   case none
   case bool(Bool)
@@ -18,7 +19,7 @@ public indirect enum CheckpointValue: Sendable {
   case list([CheckpointValue])
   case dict([(key: String, value: CheckpointValue)])
   case tensor(CheckpointTensor)
-  /// An object of an accepted class that is not interpreted, e.g. `numpy._core.multiarray.scalar`.
+  /// An object of an accepted class that is not interpreted, e.g. `argparse.Namespace`.
   case opaque(String)
 
   /// The value for `key` if this is a dict.

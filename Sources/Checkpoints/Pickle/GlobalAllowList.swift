@@ -44,8 +44,12 @@ enum GlobalAllowList {
     "inspect", "pdb", "timeit", "multiprocessing", "threading", "asyncio", "tempfile", "glob",
   ]
 
-  /// Resolves a GLOBAL or throws `globalNotAllowed`.
-  static func resolve(module: String, name: String, extraOpaque: Set<String>) throws -> Kind {
+  /// Resolves a GLOBAL or throws `globalNotAllowed`. With `opaqueUnknown`, any other class
+  /// with a plain name outside ``forbiddenModules`` becomes an opaque stub (checkpoints.md §2.5's
+  /// lenient policy) instead of an error.
+  static func resolve(module: String, name: String, extraOpaque: Set<String>, opaqueUnknown: Bool = false) throws
+    -> Kind
+  {
     let qualified = "\(module).\(name)"
     if let kind = understood(module: module, name: name) { return kind }
     let rootModule = String(module.split(separator: ".").first ?? "")
@@ -53,6 +57,7 @@ enum GlobalAllowList {
     if !forbiddenModules.contains(module), !forbiddenModules.contains(rootModule), plainName {
       if defaultOpaque.contains(qualified) || extraOpaque.contains(qualified) { return .opaque }
       if opaqueModulePrefixes.contains(where: { module.hasPrefix($0) }) { return .opaque }
+      if opaqueUnknown, !module.hasPrefix("torch"), isModulePath(module) { return .opaque }
     }
     throw CheckpointError.globalNotAllowed(module: module, name: name)
   }
@@ -80,6 +85,10 @@ enum GlobalAllowList {
       return nil
     default: return nil
     }
+  }
+
+  private static func isModulePath(_ s: String) -> Bool {
+    !s.isEmpty && s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isIdentifier(String($0)) }
   }
 
   private static func isIdentifier(_ s: String) -> Bool {

@@ -8,11 +8,13 @@ import Foundation
 struct PickleCalls {
   /// Extra `module.name` classes to accept as opaque stubs.
   let extraOpaque: Set<String>
+  /// Accept any other non-forbidden plain class as an opaque stub.
+  var opaqueUnknown = false
   /// Parses an embedded legacy torch.save blob (`torch.storage._load_from_bytes`).
   let loadFromBytes: (Data) throws -> PickleValue
 
   func global(module: String, name: String) throws -> PickleValue {
-    _ = try GlobalAllowList.resolve(module: module, name: name, extraOpaque: extraOpaque)
+    _ = try GlobalAllowList.resolve(module: module, name: name, extraOpaque: extraOpaque, opaqueUnknown: opaqueUnknown)
     return .global(PickleGlobal(module: module, name: name))
   }
 
@@ -20,14 +22,15 @@ struct PickleCalls {
     guard case .global(let g) = callable else {
       throw CheckpointError.malformedPickle("\(opcode) target is not callable (\(callable.kind))")
     }
-    let kind = try GlobalAllowList.resolve(module: g.module, name: g.name, extraOpaque: extraOpaque)
+    let kind = try GlobalAllowList.resolve(
+      module: g.module, name: g.name, extraOpaque: extraOpaque, opaqueUnknown: opaqueUnknown)
     let a = try tupleItems(args, g)
     switch kind {
     case .orderedDict:
       let d = PickleDict()
       if let first = a.first {
         for pair in try iterable(first, g) {
-          guard case .tuple(let kv) = pair, kv.count == 2 else {
+          guard case .tuple(let kv, _) = pair, kv.count == 2 else {
             throw CheckpointError.malformedPickle("\(g.qualifiedName) expects (key, value) pairs")
           }
           d.set(kv[0], kv[1])
@@ -76,7 +79,7 @@ struct PickleCalls {
       if case .bytes(let b) = a.first { return .bytes(b) }
       return .bytes(Data())
     case .torchSize:
-      return .tuple(try a.first.map { try iterable($0, g) } ?? [])
+      return try PickleValue.makeTuple(try a.first.map { try iterable($0, g) } ?? [])
     case .torchDevice:
       return a.first ?? .none
     case .opaque:
@@ -96,7 +99,7 @@ struct PickleCalls {
 
   private func tupleItems(_ args: PickleValue, _ g: PickleGlobal) throws -> [PickleValue] {
     switch args {
-    case .tuple(let items): return items
+    case .tuple(let items, _): return items
     case .list(let l): return l.items
     default: throw CheckpointError.malformedPickle("arguments of \(g.qualifiedName) are a \(args.kind), not a tuple")
     }
@@ -104,7 +107,7 @@ struct PickleCalls {
 
   private func iterable(_ v: PickleValue, _ g: PickleGlobal) throws -> [PickleValue] {
     switch v {
-    case .tuple(let items): return items
+    case .tuple(let items, _): return items
     case .list(let l): return l.items
     case .dict(let d): return d.keys
     default: throw CheckpointError.malformedPickle("\(g.qualifiedName) expects an iterable, got \(v.kind)")
@@ -114,7 +117,7 @@ struct PickleCalls {
   private func ints(_ v: PickleValue, _ what: String) throws -> [Int] {
     let items: [PickleValue]
     switch v {
-    case .tuple(let t): items = t
+    case .tuple(let t, _): items = t
     case .list(let l): items = l.items
     default: throw CheckpointError.invalidTensor("\(what) is a \(v.kind), not a tuple of ints")
     }

@@ -15,13 +15,15 @@ struct PickleMachine {
   let calls: PickleCalls
   let persistentLoad: PersistentLoad
   let limits: CheckpointLimits
+  let arena: PickleArena
 
   private var stack: [PickleValue] = []
   private var metastack: [[PickleValue]] = []
   private var memo: [Int: PickleValue] = [:]
 
   init(bytes: UnsafeRawBufferPointer, start: Int, calls: PickleCalls, limits: CheckpointLimits,
-       persistentLoad: @escaping PersistentLoad) {
+       arena: PickleArena, persistentLoad: @escaping PersistentLoad) {
+    self.arena = arena
     self.bytes = bytes
     self.position = start
     self.calls = calls
@@ -68,23 +70,23 @@ struct PickleMachine {
       case 0x94: try memoize(memo.count)  // MEMOIZE
       case 0x68: stack.append(try memoGet(Int(try readByte())))  // BINGET 'h'
       case 0x6A: stack.append(try memoGet(Int(try readUInt32())))  // LONG_BINGET 'j'
-      case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE ')'
+      case 0x29: stack.append(.tuple([], depth: 1))  // EMPTY_TUPLE ')'
       case 0x74:  // TUPLE 't'
         let (items, previous) = try popMarkItems("TUPLE")
         stack = previous
-        stack.append(.tuple(items))
-      case 0x85: let a = try pop("TUPLE1"); stack.append(.tuple([a]))
+        stack.append(try PickleValue.makeTuple(items))
+      case 0x85: let a = try pop("TUPLE1"); stack.append(try PickleValue.makeTuple([a]))
       case 0x86:
         let b = try pop("TUPLE2"), a = try pop("TUPLE2")
-        stack.append(.tuple([a, b]))
+        stack.append(try PickleValue.makeTuple([a, b]))
       case 0x87:
         let c = try pop("TUPLE3"), b = try pop("TUPLE3"), a = try pop("TUPLE3")
-        stack.append(.tuple([a, b, c]))
-      case 0x5D: stack.append(.list(PickleList()))  // EMPTY_LIST ']'
+        stack.append(try PickleValue.makeTuple([a, b, c]))
+      case 0x5D: pushContainer(.list(PickleList()))  // EMPTY_LIST ']'
       case 0x6C:  // LIST 'l'
         let (items, previous) = try popMarkItems("LIST")
         stack = previous
-        stack.append(.list(PickleList(items)))
+        pushContainer(.list(PickleList(items)))
       case 0x61:  // APPEND 'a'
         let value = try pop("APPEND")
         try list(try top("APPEND"), "APPEND").items.append(value)
@@ -92,13 +94,13 @@ struct PickleMachine {
         let (items, previous) = try popMarkItems("APPENDS")
         stack = previous  // pop the mark before looking at the new top (checkpoints.md §2.6 trap)
         try list(try top("APPENDS"), "APPENDS").items.append(contentsOf: items)
-      case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT '}'
+      case 0x7D: pushContainer(.dict(PickleDict()))  // EMPTY_DICT '}'
       case 0x64:  // DICT 'd'
         let (items, previous) = try popMarkItems("DICT")
         stack = previous
         let d = PickleDict()
         try Self.setItems(items, into: d)
-        stack.append(.dict(d))
+        pushContainer(.dict(d))
       case 0x73:  // SETITEM 's'
         let value = try pop("SETITEM"), key = try pop("SETITEM")
         try dict(try top("SETITEM"), "SETITEM").set(key, value)
@@ -106,7 +108,7 @@ struct PickleMachine {
         let (items, previous) = try popMarkItems("SETITEMS")
         stack = previous
         try Self.setItems(items, into: try dict(try top("SETITEMS"), "SETITEMS"))
-      case 0x8F: stack.append(.list(PickleList()))  // EMPTY_SET
+      case 0x8F: pushContainer(.list(PickleList()))  // EMPTY_SET
       case 0x90:  // ADDITEMS
         let (items, previous) = try popMarkItems("ADDITEMS")
         stack = previous
@@ -114,7 +116,7 @@ struct PickleMachine {
       case 0x91:  // FROZENSET
         let (items, previous) = try popMarkItems("FROZENSET")
         stack = previous
-        stack.append(.list(PickleList(items)))
+        pushContainer(.list(PickleList(items)))
       case 0x4E: stack.append(.none)  // NONE 'N'
       case 0x88: stack.append(.bool(true))
       case 0x89: stack.append(.bool(false))
@@ -142,14 +144,14 @@ struct PickleMachine {
         stack.append(try persistentLoad(pid))
       case 0x52:  // REDUCE 'R'
         let args = try pop("REDUCE"), callable = try pop("REDUCE")
-        stack.append(try calls.call(callable, args: args, opcode: "REDUCE"))
+        pushContainer(try calls.call(callable, args: args, opcode: "REDUCE"))
       case 0x81:  // NEWOBJ
         let args = try pop("NEWOBJ"), cls = try pop("NEWOBJ")
-        stack.append(try calls.call(cls, args: args, opcode: "NEWOBJ"))
+        pushContainer(try calls.call(cls, args: args, opcode: "NEWOBJ"))
       case 0x92:  // NEWOBJ_EX
         _ = try pop("NEWOBJ_EX")
         let args = try pop("NEWOBJ_EX"), cls = try pop("NEWOBJ_EX")
-        stack.append(try calls.call(cls, args: args, opcode: "NEWOBJ_EX"))
+        pushContainer(try calls.call(cls, args: args, opcode: "NEWOBJ_EX"))
       case 0x62:  // BUILD 'b'
         let state = try pop("BUILD")
         calls.build(try top("BUILD"), state: state)
@@ -160,6 +162,12 @@ struct PickleMachine {
   }
 
   // MARK: - Stack helpers
+
+  /// Pushes a value that may be a mutable container, registering it for iterative teardown.
+  private mutating func pushContainer(_ value: PickleValue) {
+    arena.register(value)
+    stack.append(value)
+  }
 
   private mutating func pop(_ op: String) throws -> PickleValue {
     guard let v = stack.popLast() else { throw CheckpointError.malformedPickle("\(op) on an empty stack") }

@@ -11,7 +11,8 @@ indirect enum PickleValue {
   case float(Double)
   case string(String)
   case bytes(Data)
-  case tuple([PickleValue])
+  /// An immutable tuple; `depth` counts directly nested tuples (bounded, see ``makeTuple(_:)``).
+  case tuple([PickleValue], depth: Int)
   case list(PickleList)
   case dict(PickleDict)
   /// An allow-listed global, by name. Never imported; only dispatched on by name.
@@ -21,6 +22,21 @@ indirect enum PickleValue {
   case storage(StorageRef)
   case tensor(TensorRef)
   case dtype(CheckpointDType)
+
+  /// Deepest tuple nesting accepted. Tuples are value types, so their teardown recurses; this
+  /// bound keeps that recursion shallow (lists, dicts and stubs are torn down iteratively by
+  /// ``PickleArena``).
+  static let maxTupleDepth = 256
+
+  /// A tuple value, refusing nesting beyond ``maxTupleDepth``.
+  static func makeTuple(_ items: [PickleValue]) throws -> PickleValue {
+    var depth = 0
+    for item in items { if case .tuple(_, let d) = item { depth = max(depth, d) } }
+    guard depth < maxTupleDepth else {
+      throw CheckpointError.limitExceeded("pickle tuples nested deeper than \(maxTupleDepth)")
+    }
+    return .tuple(items, depth: depth + 1)
+  }
 
   /// A short type name for error messages.
   var kind: String {
@@ -69,6 +85,12 @@ final class PickleDict {
 
   var count: Int { keys.count }
 
+  func removeAll() {
+    keys = []
+    values = []
+    index = [:]
+  }
+
   /// The dictionary key rendered as a string (string keys verbatim, ints in decimal).
   static func keyString(_ key: PickleValue) -> String {
     switch key {
@@ -100,7 +122,7 @@ struct PickleGlobal: Equatable {
 /// An object of an accepted but uninterpreted class; keeps its arguments and BUILD state.
 final class PickleStub {
   let global: PickleGlobal
-  let args: PickleValue
+  var args: PickleValue
   var state: PickleValue?
   init(_ global: PickleGlobal, args: PickleValue) {
     self.global = global

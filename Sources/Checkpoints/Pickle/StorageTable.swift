@@ -13,7 +13,7 @@ final class StorageTable {
   init(limits: CheckpointLimits) { self.limits = limits }
 
   func resolve(_ pid: PickleValue) throws -> PickleValue {
-    guard case .tuple(let f) = pid, let tag = f.first else {
+    guard case .tuple(let f, _) = pid, let tag = f.first else {
       throw CheckpointError.malformedPickle("persistent id is a \(pid.kind), not a tuple")
     }
     if case .string("module") = tag {

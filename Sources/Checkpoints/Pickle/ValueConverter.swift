@@ -21,7 +21,7 @@ struct ValueConverter {
     case .float(let d): return .double(d)
     case .string(let s): return .string(s)
     case .bytes(let b): return .bytes(b)
-    case .tuple(let items): return .list(try items.map { try convert($0, depth: depth + 1) })
+    case .tuple(let items, _): return .list(try items.map { try convert($0, depth: depth + 1) })
     case .list(let l): return .list(try l.items.map { try convert($0, depth: depth + 1) })
     case .dict(let d):
       var entries: [(key: String, value: CheckpointValue)] = []
@@ -31,7 +31,7 @@ struct ValueConverter {
       }
       return .dict(entries)
     case .global(let g): return .opaque(g.qualifiedName)
-    case .stub(let s): return .opaque(s.global.qualifiedName)
+    case .stub(let s): return NumpyScalar.decode(s) ?? .opaque(s.global.qualifiedName)
     case .storage(let s): return .opaque("storage \(s.key)")
     case .dtype(let dt): return .string(dt.rawValue)
     case .tensor(let t): return .tensor(try Self.materialize(t, limits: limits))

@@ -72,6 +72,24 @@ public struct StateDict: Sendable {
   /// The entry with normalised name `key`.
   public func entry(_ key: String) -> Entry? { index[key].map { entries[$0] } }
 
+  /// The tensor for `key`, throwing ``CheckpointError/keyMismatch(_:)`` if it is missing or,
+  /// when `shape` is given, has another shape.
+  public func tensor(_ key: String, shape: [Int]? = nil) throws -> CheckpointTensor {
+    guard let t = self[key] else { throw CheckpointError.keyMismatch("missing key '\(key)'") }
+    if let shape, t.shape != shape {
+      throw CheckpointError.keyMismatch("'\(key)' has shape \(t.shape), expected \(shape)")
+    }
+    return t
+  }
+
+  /// A copy keeping only the entries for which `isIncluded` returns true.
+  public func filter(_ isIncluded: (Entry) -> Bool) -> StateDict {
+    var copy = self
+    copy.entries = entries.filter(isIncluded)
+    copy.index = Dictionary(uniqueKeysWithValues: copy.entries.enumerated().map { ($1.key, $0) })
+    return copy
+  }
+
   private mutating func append(_ entry: Entry) throws {
     guard index[entry.key] == nil else { throw CheckpointError.keyMismatch("duplicate key '\(entry.key)'") }
     index[entry.key] = entries.count

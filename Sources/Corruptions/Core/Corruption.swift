@@ -1,3 +1,4 @@
+import Suggestions
 import Foundation
 
 /// The 19 common corruptions of Hendrycks & Dietterich (ImageNet-C), by canonical name.
@@ -100,22 +101,6 @@ public enum Corruption: String, CaseIterable, Sendable, Codable, CustomStringCon
     }
     guard let b = best, b.1 <= max(3, text.count / 2) else { return nil }
     return b.0
-  }
-
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a), y = Array(b)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var prev = Array(0...y.count)
-    var cur = prev
-    for i in 1...x.count {
-      cur[0] = i
-      for j in 1...y.count {
-        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-      }
-      swap(&prev, &cur)
-    }
-    return prev[y.count]
   }
 }
 

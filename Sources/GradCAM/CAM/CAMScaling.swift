@@ -35,4 +35,22 @@ public enum CAMScaling {
     let second = minMax(resized.map { Swift.max($0, 0) }, count: batch)
     return Tensor(shape: [batch, size.0, size.1], scalars: second)
   }
+
+  /// Raw maps `[B, h, w]` (flat) resized to `size` without any normalisation (optionally after a
+  /// ReLU), for scales shared across images, e.g. a whole corruption sweep: normalise them
+  /// afterwards with ``normalise(_:range:)``.
+  public static func upsampled(raw: [Float], batch: Int, height: Int, width: Int, to size: (Int, Int), relu: Bool = true) -> Tensor {
+    let values = relu ? raw.map { Swift.max($0, 0) } : raw
+    let out = withoutGradients {
+      resize(Tensor(shape: [batch, 1, height, width], scalars: values), to: size, method: .bilinear)
+    }
+    return out.reshaped([batch, size.0, size.1])
+  }
+
+  /// Maps scaled by one shared range: `(m - lower) / (upper - lower + 1e-7)`, clamped to `[0, 1]`.
+  /// Use the clean image's range (or a sweep-wide percentile) so maps stay comparable.
+  public static func normalise(_ maps: Tensor, range: ClosedRange<Float>) -> Tensor {
+    let denom = range.upperBound - range.lowerBound + 1e-7
+    return Tensor(shape: maps.shape, scalars: maps.scalars.map { Swift.min(Swift.max(($0 - range.lowerBound) / denom, 0), 1) })
+  }
 }

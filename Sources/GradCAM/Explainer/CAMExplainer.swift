@@ -23,6 +23,9 @@ public final class CAMExplainer {
   public var scoreCAMBatchSize = 16
   /// Rollout settings (rollout methods only).
   public var rollout = RolloutOptions()
+  /// Images per forward/backward pass: larger batches are explained in chunks of this size
+  /// and the results concatenated (bounds memory; maps do not depend on the chunking).
+  public var batchSize = 32
 
   /// Creates an explainer.
   ///
@@ -61,10 +64,31 @@ public final class CAMExplainer {
   ///   - batch: the preprocessed input `[B, 3, H, W]` (float32).
   ///   - target: which class each map explains.
   ///   - labels: one label per image (needed for ``CAMTarget/groundTruth``).
+  /// - Note: gradient methods must not be called inside `withoutGradients { }`.
   public func explain(batch: Tensor, target: CAMTarget, labels: [Int]? = nil) throws -> CAMResult {
     guard batch.rank == 4, batch.shape[0] > 0 else {
       throw CAMError.invalidInput("the batch must be [B, 3, H, W] with B > 0, got \(batch.shape)")
     }
+    guard GradientMode.isEnabled || !method.usesGradients else {
+      throw CAMError.invalidInput("\(method) needs gradients; do not call explain inside withoutGradients { }")
+    }
+    let b = batch.shape[0]
+    if b > max(1, batchSize) {
+      if let labels, labels.count != b {
+        throw CAMError.invalidTarget("\(labels.count) labels for a batch of \(b) images")
+      }
+      var parts: [CAMResult] = []
+      for start in stride(from: 0, to: b, by: max(1, batchSize)) {
+        let end = min(b, start + max(1, batchSize))
+        parts.append(try explainChunk(
+          batch.slice(axis: 0, range: start..<end), target: target, labels: labels.map { Array($0[start..<end]) }))
+      }
+      return CAMResult(concatenating: parts)
+    }
+    return try explainChunk(batch, target: target, labels: labels)
+  }
+
+  private func explainChunk(_ batch: Tensor, target: CAMTarget, labels: [Int]?) throws -> CAMResult {
     let input = batch.detached().converted(to: .float32)
     let size = (input.shape[2], input.shape[3])
     if method.needsAttention { return try explainRollout(input, target: target, labels: labels, size: size) }

@@ -27,6 +27,42 @@ public struct CAMResult {
   /// What the backward passes computed (empty for gradient-free methods).
   public let backward: BackwardStatistics
 
+  /// Creates a result (normally made by ``CAMExplainer``).
+  public init(
+    method: CAMMethod, layer: String?, maps: Tensor, rawMaps: Tensor, imageIndices: [Int], targetClasses: [Int],
+    logits: Tensor, probabilities: Tensor, backward: BackwardStatistics
+  ) {
+    self.method = method
+    self.layer = layer
+    self.maps = maps
+    self.rawMaps = rawMaps
+    self.imageIndices = imageIndices
+    self.targetClasses = targetClasses
+    self.logits = logits
+    self.probabilities = probabilities
+    self.backward = backward
+  }
+
+  /// The results of consecutive chunks of one batch, as one result (image indices shifted).
+  public init(concatenating parts: [CAMResult]) {
+    precondition(!parts.isEmpty, "CAMResult: nothing to concatenate")
+    var images: [Int] = [], classes: [Int] = []
+    var offset = 0
+    var stats = BackwardStatistics()
+    for p in parts {
+      images += p.imageIndices.map { $0 + offset }
+      classes += p.targetClasses
+      offset += p.logits.shape[0]
+      stats.ops += p.backward.ops
+      stats.inputGradients += p.backward.inputGradients
+    }
+    self.init(
+      method: parts[0].method, layer: parts[0].layer, maps: concat(parts.map(\.maps), axis: 0),
+      rawMaps: concat(parts.map(\.rawMaps), axis: 0), imageIndices: images, targetClasses: classes,
+      logits: concat(parts.map(\.logits), axis: 0), probabilities: concat(parts.map(\.probabilities), axis: 0),
+      backward: stats)
+  }
+
   /// Number of maps.
   public var count: Int { imageIndices.count }
 

@@ -1,3 +1,4 @@
+import Suggestions
 /// A class-activation-map method, named as CLI users type it.
 ///
 /// The CNN methods follow pytorch-grad-cam 1.5.7 exactly (see ``CAMExplainer``); `rollout` and
@@ -56,7 +57,7 @@ public enum CAMMethod: String, CaseIterable, Sendable, CustomStringConvertible {
       self = m
       return
     }
-    let scored = Self.allCases.map { ($0.rawValue, levenshtein(Self.canonical($0.rawValue), key)) }
+    let scored = Self.allCases.map { ($0.rawValue, editDistance(Self.canonical($0.rawValue), key)) }
       .sorted { $0.1 < $1.1 }
     let best = scored.filter { $0.1 <= max(2, key.count / 3) }.prefix(2).map(\.0)
     throw CAMError.unknownMethod(text, suggestions: best)
@@ -65,20 +66,4 @@ public enum CAMMethod: String, CaseIterable, Sendable, CustomStringConvertible {
   private static func canonical(_ s: String) -> String {
     s.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " }
   }
-}
-
-/// Levenshtein distance, for did-you-mean suggestions.
-func levenshtein(_ a: String, _ b: String) -> Int {
-  let x = Array(a), y = Array(b)
-  if x.isEmpty { return y.count }
-  if y.isEmpty { return x.count }
-  var prev = Array(0...y.count)
-  for i in 1...x.count {
-    var cur = [i] + [Int](repeating: 0, count: y.count)
-    for j in 1...y.count {
-      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-    }
-    prev = cur
-  }
-  return prev[y.count]
 }

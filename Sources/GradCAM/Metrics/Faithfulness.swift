@@ -26,6 +26,13 @@ public struct PerturbationCurve: Sendable, Equatable {
   public let fractions: [Double]
   /// The target's score at each step.
   public let scores: [Double]
+  /// Creates a curve from matching fractions and scores.
+  public init(fractions: [Double], scores: [Double]) {
+    precondition(fractions.count == scores.count, "PerturbationCurve: \(fractions.count) fractions for \(scores.count) scores")
+    self.fractions = fractions
+    self.scores = scores
+  }
+
   /// Area under the curve by the trapezoid rule over ``fractions``.
   public var auc: Double {
     var area = 0.0

@@ -16,27 +16,26 @@ enum AttentionRollout {
     precondition(!attentions.isEmpty, "rollout: no attention captured")
     let shape = attentions[0].shape
     let (b, heads, n) = (shape[0], shape[1], shape[2])
-    let att = attentions.map { $0.detached().converted(to: .float32).scalars }
-    let grads = gradients?.map { $0.detached().converted(to: .float32).scalars }
     let layers = attentions.count
-    var out: [Float] = []
-    out.reserveCapacity(b * (n - prefixTokens))
-    for img in 0..<b {
-      let offset = img * heads * n * n
-      var fusedPerLayer: [[Double]] = []
-      for l in 0..<layers {
+    // Fused, discarded, normalised Â per image and block. Blocks outer, so only one block's
+    // attention (and gradient) is copied out of its tensor at a time.
+    var fusedPerImage = [[[Double]]](repeating: [], count: b)
+    for l in 0..<layers {
+      let att = attentions[l].detached().converted(to: .float32).scalars
+      // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
+      let grad = gradients.map { $0[options.vitExplainCompatible ? layers - 1 - l : l].detached().converted(to: .float32).scalars }
+      for img in 0..<b {
+        let offset = img * heads * n * n
         var fused: [Double]
-        if let grads {
-          // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
-          let gl = options.vitExplainCompatible ? layers - 1 - l : l
+        if let grad {
           fused = [Double](repeating: 0, count: n * n)
           for h in 0..<heads {
             let o = offset + h * n * n
-            for i in 0..<(n * n) { fused[i] += Double(att[l][o + i]) * Double(grads[gl][o + i]) }
+            for i in 0..<(n * n) { fused[i] += Double(att[o + i]) * Double(grad[o + i]) }
           }
           for i in 0..<(n * n) { fused[i] = Swift.max(fused[i] / Double(heads), 0) }
         } else {
-          fused = fuse(att[l], offset: offset, heads: heads, n: n, fusion: options.headFusion)
+          fused = fuse(att, offset: offset, heads: heads, n: n, fusion: options.headFusion)
         }
         if options.discardRatio > 0 {
           discard(&fused, n: n, options: options, protectCLS: gradients == nil || !options.vitExplainCompatible)
@@ -53,8 +52,13 @@ enum AttentionRollout {
             for j in 0..<n { fused[i * n + j] /= s }
           }
         }
-        fusedPerLayer.append(fused)
+        fusedPerImage[img].append(fused)
       }
+    }
+    var out: [Float] = []
+    out.reserveCapacity(b * (n - prefixTokens))
+    for img in 0..<b {
+      let fusedPerLayer = fusedPerImage[img]
       // Row 0 of Â_L ⋯ Â_1.
       var row = [Double](repeating: 0, count: n)
       row[0] = 1

@@ -73,20 +73,11 @@ struct CorruptCommand: ParsableCommand {
       return
     }
     try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
-    let jobs = list.flatMap { c in levels.map { (c, $0) } }
-    var failures = [String?](repeating: nil, count: jobs.count)
-    failures.withUnsafeMutableBufferPointer { out in
-      DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-        let (c, s) = jobs[i]
-        do {
-          let result = try Corruptions.apply(source, c, severity: s, seed: seed, profile: chosen)
-          try ImageFile.write(result, to: outURL.appendingPathComponent("\(c.rawValue)-s\(s).png"))
-        } catch {
-          out[i] = "\(c.rawValue) s\(s): \(error)"
-        }
-      }
+    let jobs = list.flatMap { c in levels.map { Corruptions.Job(c, severity: $0, seed: seed) } }
+    let results = try Corruptions.applyMany(source, jobs, profile: chosen)
+    for (job, result) in zip(jobs, results) {
+      try ImageFile.write(result, to: outURL.appendingPathComponent("\(job.corruption.rawValue)-s\(job.severity).png"))
     }
-    if let first = failures.compactMap({ $0 }).first { throw CLIError(first) }
     if !quiet { FileHandle.standardError.write("wrote \(jobs.count) images to \(outURL.path)\n") }
   }
 

@@ -7,6 +7,7 @@ import Imaging
 import NPY
 import Networks
 import Render
+import Suggestions
 
 /// `gradcam explain` (the default command): a corruption-by-severity grid of CAM overlays.
 struct ExplainCommand: ParsableCommand {
@@ -134,8 +135,8 @@ struct ExplainCommand: ParsableCommand {
       return n
     }
     if let i = names.firstIndex(where: { $0.lowercased() == text.lowercased() }) { return i }
-    let close = names.min { editDistance($0.lowercased(), text.lowercased()) < editDistance($1.lowercased(), text.lowercased()) }!
-    throw CLIError("--label '\(text)' is not a class name of this model; did you mean '\(close)'?")
+    let hint = closestMatches(to: text, in: names).first.map { "; did you mean '\($0)'?" } ?? ""
+    throw CLIError("--label '\(text)' is not a class name of this model\(hint)")
   }
 
   private func gridOptions() -> HeatmapGridOptions {
@@ -149,24 +150,32 @@ struct ExplainCommand: ParsableCommand {
   }
 
   private func makeGrid(_ blocks: [ImageBlock], _ d: FigureDescription, corruptions: [Corruption], severities: [Int]) -> HeatmapGrid {
-    let gridBlocks = blocks.map { block -> HeatmapGrid.Block in
-      let clean = block.cells[0]
-      var rows: [HeatmapGrid.Row] = []
-      for c in corruptions {
-        var row = [cell(clean, d, showShift: false)]
-        for s in severities {
-          let x = block.cells.first { $0.corruption == c && $0.severity == s }!
-          row.append(cell(x, d, showShift: showShift))
-        }
-        rows.append(HeatmapGrid.Row(header: c.rawValue, cells: row))
+    let headers = HeatmapGrid.Block.severityHeaders(severities)
+    func row(_ block: ImageBlock, _ c: Corruption, header: String) -> HeatmapGrid.Row {
+      var cells = [cell(block.cells[0], d, showShift: false)]
+      for s in severities {
+        cells.append(cell(block.cells.first { $0.corruption == c && $0.severity == s }!, d, showShift: showShift))
       }
-      let title = "\(block.name) — explaining \"\(d.classNames[block.target])\""
-      return HeatmapGrid.Block(title: title, columnHeaders: HeatmapGrid.Block.severityHeaders(severities), rows: rows)
+      return HeatmapGrid.Row(header: header, cells: cells)
+    }
+    let gridBlocks: [HeatmapGrid.Block]
+    if corruptions.count == 1 && blocks.count > 1 {
+      // One corruption, several images: one row per image, as the paper's Fig. 2.
+      let sameTarget = Set(blocks.map(\.target)).count == 1
+      let rows = blocks.map { row($0, corruptions[0], header: sameTarget ? $0.name : "\($0.name) (\(d.classNames[$0.target]))") }
+      let title = corruptions[0].rawValue + (sameTarget ? " — explaining \"\(d.classNames[blocks[0].target])\"" : "")
+      gridBlocks = [HeatmapGrid.Block(title: title, columnHeaders: headers, rows: rows)]
+    } else {
+      gridBlocks = blocks.map { block in
+        HeatmapGrid.Block(
+          title: "\(block.name) — explaining \"\(d.classNames[block.target])\"", columnHeaders: headers,
+          rows: corruptions.map { row(block, $0, header: $0.rawValue) })
+      }
     }
     let judged = d.labelGiven ? "marks: prediction vs the given label" : "marks: prediction vs the clean image's prediction"
     return HeatmapGrid(
-      title: "\(d.method) on \(d.model)\(d.layer.map { ", layer \($0)" } ?? "")",
-      subtitle: "\(judged); seed \(d.seed)", blocks: gridBlocks)
+      title: "\(d.method)\(d.layer.map { " at \($0)" } ?? "") — \(d.model)",
+      subtitle: "\(judged); corruption seed \(d.seed)", blocks: gridBlocks)
   }
 
   private func cell(_ x: SweepCell, _ d: FigureDescription, showShift: Bool) -> HeatmapGrid.Cell {

@@ -2,13 +2,17 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Networks
+import Zoo
 
 /// How a command chooses its model: a bundled name, or an architecture with a weights file.
 struct ModelOptions: ParsableArguments {
   @Option(help: ArgumentHelp(
-    "A bundled model name (\(BundledModels.names.joined(separator: ", "))) or a checkpoint file (then give --arch).",
+    "A bundled or zoo model name (see `gradcam models`; zoo models download on first use) or a checkpoint file (then give --arch).",
     valueName: "name|file"))
   var model: String = BundledModels.defaultName
+
+  @Option(help: ArgumentHelp("Where zoo models are cached (default: $GRADCAM_CACHE, $XDG_CACHE_HOME/gradcam, ~/.cache/gradcam).", valueName: "dir"))
+  var cacheDir: String?
 
   @Option(help: ArgumentHelp("Architecture of --model/--weights when it is a file.", valueName: "name"))
   var arch: String?
@@ -40,6 +44,14 @@ struct ModelOptions: ParsableArguments {
     } else if let arch {
       model = try loadFile(arch: arch, URL(fileURLWithPath: self.model))
       label = "\(arch) (\(URL(fileURLWithPath: self.model).lastPathComponent))"
+    } else if ZooCatalog.model(named: self.model) != nil, !BundledModels.names.contains(self.model) {
+      model = try report(Zoo.load(self.model, cache: ModelCache(explicit: cacheDir), strict: strict))
+      label = self.model
+    } else if !BundledModels.names.contains(self.model) {
+      if FileManager.default.fileExists(atPath: self.model) {
+        throw CLIError("\(self.model) is a checkpoint file: give its architecture with --arch (known: \(Architectures.names.joined(separator: ", ")))")
+      }
+      throw ZooError.unknownModel(self.model, known: Zoo.names)
     } else {
       model = try BundledModels.load(self.model)
       label = self.model
@@ -54,9 +66,14 @@ struct ModelOptions: ParsableArguments {
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw CLIError("\(url.path): no such file")
     }
-    let (model, unused) = try checkpointLimits.explaining {
+    return report(try checkpointLimits.explaining {
       try Architectures.load(arch, weights: url, strict: strict, options: checkpointLimits.loadOptions)
-    }
+    })
+  }
+
+  /// Notes unused checkpoint keys on stderr and returns the model.
+  private func report(_ loaded: (model: ImageClassifier, unusedKeys: [String])) -> ImageClassifier {
+    let (model, unused) = loaded
     if !unused.isEmpty {
       FileHandle.standardError.write(
         "note: \(unused.count) checkpoint key(s) unused: \(unused.prefix(4).joined(separator: ", "))\(unused.count > 4 ? ", ..." : "") (--strict makes this an error)\n")

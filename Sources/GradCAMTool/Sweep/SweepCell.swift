@@ -39,16 +39,8 @@ func displayImage(_ image: RGBImage) -> RGBImage {
 /// The seed of each corruption is `seed` for every cell, as `np.random.seed(seed)` before each
 /// imagecorruptions call: a cell's output does not depend on which other cells are computed.
 func corruptedCells(_ image: RGBImage, corruptions: [Corruption], severities: [Int], seed: UInt32) throws -> [SweepCell] {
-  let jobs = corruptions.flatMap { c in severities.map { (c, $0) } }
-  var results = [Result<RGBImage, Error>?](repeating: nil, count: jobs.count)
-  results.withUnsafeMutableBufferPointer { out in
-    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-      out[i] = Result { try Corruptions.apply(image, jobs[i].0, severity: jobs[i].1, seed: seed) }
-    }
-  }
-  var cells = [SweepCell(corruption: nil, severity: 0, image: image)]
-  for (i, job) in jobs.enumerated() {
-    cells.append(SweepCell(corruption: job.0, severity: job.1, image: try results[i]!.get()))
-  }
-  return cells
+  let jobs = corruptions.flatMap { c in severities.map { Corruptions.Job(c, severity: $0, seed: seed) } }
+  let images = try Corruptions.applyMany(image, jobs)
+  return [SweepCell(corruption: nil, severity: 0, image: image)]
+    + zip(jobs, images).map { SweepCell(corruption: $0.corruption, severity: $0.severity, image: $1) }
 }

@@ -39,10 +39,29 @@ public enum Architectures {
   ) throws
     -> (model: ImageClassifier, unusedKeys: [String])
   {
-    let stateDict = try Checkpoint.loadStateDict(contentsOf: url, options: options)
+    try load(name, weights: [url], strict: strict, classCount: classCount, options: options)
+  }
+
+  /// Loads several checkpoint files whose state dicts together make one model, e.g. a DINO
+  /// backbone and its separately published linear head. Each file is normalised with
+  /// `normalization` on its own; a key present in two files is an error. `options` bounds what
+  /// each (untrusted) file may make the reader allocate.
+  public static func load(
+    _ name: String, weights urls: [URL], normalization: KeyNormalization = .standard, strict: Bool = false,
+    classCount: Int? = nil, options: CheckpointLoadOptions = CheckpointLoadOptions()
+  ) throws -> (model: ImageClassifier, unusedKeys: [String]) {
+    let label = urls.map(\.lastPathComponent).joined(separator: " + ")
     var tensors: [String: Tensor] = [:]
-    for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
-      tensors[entry.key] = Tensor(shape: entry.tensor.shape, scalars: entry.tensor.floats())
+    var origin: [String: String] = [:]
+    for url in urls {
+      let stateDict = try Checkpoint.loadStateDict(contentsOf: url, normalization: normalization, options: options)
+      for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
+        if let first = origin[entry.key] {
+          throw NetworkError.invalidInput("\(label): key '\(entry.key)' is in both \(first) and \(url.lastPathComponent)")
+        }
+        origin[entry.key] = url.lastPathComponent
+        tensors[entry.key] = Tensor(shape: entry.tensor.shape, scalars: entry.tensor.floats())
+      }
     }
     let source = WeightSource(.stateDict(tensors))
     do {
@@ -50,7 +69,7 @@ public enum Architectures {
       try source.finish(strict: strict)
       return (model, source.unusedKeys)
     } catch let error as NetworkError {
-      throw NetworkError.invalidInput("\(url.lastPathComponent): \(error.description)")
+      throw NetworkError.invalidInput("\(label): \(error.description)")
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Suggestions
 
 /// Real trained models that ship inside the package, so the toolkit works offline.
 ///
@@ -25,9 +26,9 @@ public enum BundledModels {
   /// Loads a bundled model by name.
   public static func load(_ name: String) throws -> ImageClassifier {
     guard let arch = architectures.first(where: { $0.name == name })?.architecture else {
-      let suggestion = names.min { editDistance($0, name) < editDistance($1, name) }!
+      let hint = closestMatches(to: name, in: names).first.map { "; did you mean '\($0)'?" } ?? ""
       throw NetworkError.invalidInput(
-        "unknown model '\(name)'\(editDistance(suggestion, name) <= 4 ? "; did you mean '\(suggestion)'?" : ""); bundled: \(names.joined(separator: ", ")); for a checkpoint file give --arch NAME --weights FILE")
+        "unknown model '\(name)'\(hint); bundled: \(names.joined(separator: ", ")); for a checkpoint file give --arch NAME --weights FILE")
     }
     guard let url = url(name) else {
       throw NetworkError.invalidInput("bundled model '\(name)' is missing from the installation (Resources/models)")

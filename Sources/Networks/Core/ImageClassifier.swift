@@ -1,4 +1,5 @@
 import Autodiff
+import Suggestions
 
 /// How a network expects its input.
 public struct InputSpec: Equatable, Sendable {
@@ -66,22 +67,6 @@ extension ImageClassifier {
   }
 
   private func closestPaths(to name: String) -> [String] {
-    let scored = modulePaths.map { ($0, editDistance($0, name)) }.sorted { $0.1 < $1.1 }
-    return scored.prefix(2).filter { $0.1 <= max(3, name.count / 3) }.map(\.0)
+    closestMatches(to: name, in: modulePaths, limit: 2)
   }
-}
-
-/// Levenshtein distance, for did-you-mean suggestions.
-public func editDistance(_ a: String, _ b: String) -> Int {
-  let x = Array(a), y = Array(b)
-  if x.isEmpty { return y.count }
-  var prev = Array(0...y.count)
-  for i in 1...x.count {
-    var cur = [i] + Array(repeating: 0, count: y.count)
-    for j in stride(from: 1, through: y.count, by: 1) {
-      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-    }
-    prev = cur
-  }
-  return prev[y.count]
 }

@@ -16,6 +16,9 @@ struct RecordedText {
 final class FigureCanvas {
   let cr: CairoContext
   private(set) var texts: [RecordedText] = []
+  /// Where the current drawing's origin sits in the figure (panels drawn under a translation),
+  /// added to recorded text positions.
+  var origin = (x: 0.0, y: 0.0)
 
   init(_ cr: CairoContext) { self.cr = cr }
 
@@ -31,7 +34,7 @@ final class FigureCanvas {
       x0 = anchor == .middle ? x - w / 2 : x - w
     }
     cr.showText(text, x: x0, y: y, font: font, color: color)
-    texts.append(RecordedText(text: text, x: x0, y: y, font: font))
+    texts.append(RecordedText(text: text, x: x0 + origin.x, y: y + origin.y, font: font))
   }
 
   /// Draws `text` rotated 90° counter-clockwise, centred on `centreY`, baseline at `x`.
@@ -43,7 +46,7 @@ final class FigureCanvas {
     cr.rotate(-Double.pi / 2)
     cr.showText(text, x: 0, y: 0, font: font, color: color)
     cr.restore()
-    texts.append(RecordedText(text: text, x: x, y: centreY + w / 2, font: font, rotation: 90))
+    texts.append(RecordedText(text: text, x: x + origin.x, y: centreY + w / 2 + origin.y, font: font, rotation: 90))
   }
 }
 

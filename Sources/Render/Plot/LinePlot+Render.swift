@@ -37,7 +37,7 @@ extension LinePlot {
     }
   }
 
-  private func draw(on canvas: FigureCanvas) throws {
+  func draw(on canvas: FigureCanvas) throws {
     let cr = canvas.cr
     let measurer = try TextMeasurer()
     let titleFont = FontSpec(size: fontSize + 1.5, bold: true)

@@ -1,0 +1,127 @@
+import Foundation
+
+/// What a run evaluates, written as `meta.json` next to its rows. A resumed run must match it, and
+/// `merge` requires every shard's to agree except for the shard fields.
+public struct RunMeta: Codable, Equatable, Sendable {
+  public static let currentFormat = "gradcam-eval/1"
+  public var format = RunMeta.currentFormat
+  /// Model name as shown in reports and plot legends.
+  public var model: String
+  public var classes: Int
+  /// `imagefolder`, `corrupted-tree` or `npy`.
+  public var sourceKind: String
+  /// The source path as given on the command line.
+  public var source: String
+  /// Images in the whole dataset (all shards).
+  public var images: Int
+  public var corruptions: [String]
+  public var severities: [Int]
+  /// Whether clean images are evaluated (one `clean`, severity-0 row per image).
+  public var clean: Bool
+  /// Base seed of on-the-fly corruption (per-file seeds as `DatasetBuilder.seed`).
+  public var seed: UInt32
+  public var profile: String?
+  /// CAM method and layer when attention shift is measured.
+  public var cam: String?
+  public var baseline: Baseline?
+  /// Images per forward pass. Rows are bitwise reproducible for one batch size (BLAS kernels can
+  /// depend on the matrix shape), so resumes and shards must use the same one.
+  public var batchSize: Int
+  public var shardIndex: Int
+  public var shardCount: Int
+
+  public init(
+    model: String, classes: Int, sourceKind: String, source: String, images: Int, corruptions: [String],
+    severities: [Int], clean: Bool, seed: UInt32, profile: String?, cam: String?, baseline: Baseline?,
+    batchSize: Int = 64, shardIndex: Int = 0, shardCount: Int = 1
+  ) {
+    self.model = model
+    self.classes = classes
+    self.sourceKind = sourceKind
+    self.source = source
+    self.images = images
+    self.corruptions = corruptions
+    self.severities = severities
+    self.clean = clean
+    self.seed = seed
+    self.profile = profile
+    self.cam = cam
+    self.baseline = baseline
+    self.batchSize = batchSize
+    self.shardIndex = shardIndex
+    self.shardCount = shardCount
+  }
+
+  /// This meta with the shard fields of an unsharded run.
+  public var unsharded: RunMeta {
+    var m = self
+    m.shardIndex = 0
+    m.shardCount = 1
+    return m
+  }
+
+  /// The images of this shard: image index modulo shard count equals the shard index.
+  public func shardImages() -> [Int] { Shard(index: shardIndex, count: shardCount).images(of: images) }
+
+  /// Every row key this run (shard) must produce, in evaluation order.
+  public func expectedKeys() -> [RowKey] {
+    var keys: [RowKey] = []
+    for i in shardImages() {
+      if clean { keys.append(RowKey(image: i, corruption: EvalRow.clean, severity: 0)) }
+      for c in corruptions { for s in severities { keys.append(RowKey(image: i, corruption: c, severity: s)) } }
+    }
+    return keys
+  }
+
+  static let fileName = "meta.json"
+
+  public static func read(_ dir: URL) throws -> RunMeta {
+    let url = dir.appendingPathComponent(fileName)
+    do {
+      return try JSONDecoder().decode(RunMeta.self, from: Data(contentsOf: url))
+    } catch {
+      throw EvaluationError.format("\(url.path): cannot read run metadata (\(error))")
+    }
+  }
+
+  public func write(to dir: URL) throws {
+    try AtomicWrite.write(try JSONOutput.encode(self), to: dir.appendingPathComponent(Self.fileName))
+  }
+}
+
+/// `--shard i/N`: image indices i, i+N, i+2N, ... (0-based i).
+public struct Shard: Equatable, Sendable {
+  public var index: Int
+  public var count: Int
+
+  public init(index: Int, count: Int) {
+    self.index = index
+    self.count = count
+  }
+
+  /// Parses `i/N` with 0 <= i < N.
+  public init(parsing text: String) throws {
+    let parts = text.split(separator: "/")
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
+      throw EvaluationError.format("--shard must be i/N with 0 <= i < N (e.g. 0/4), got '\(text)'")
+    }
+    self.init(index: i, count: n)
+  }
+
+  public func images(of total: Int) -> [Int] { Array(stride(from: index, to: total, by: count)) }
+}
+
+/// Deterministic JSON: sorted keys, pretty-printed, trailing newline.
+public enum JSONOutput {
+  /// `snakeCase` converts property names (not dictionary keys' meaning: only use it for types
+  /// without dictionaries, since decoding would convert those keys too).
+  public static func encode<T: Encodable>(_ value: T, snakeCase: Bool = false) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    var data = try encoder.encode(value)
+    data.append(0x0A)
+    return data
+  }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Models x corruptions tables for papers and READMEs.
+public enum ResultsTable {
+  public enum Metric: String, CaseIterable, Sendable {
+    /// Mean top-1 error per corruption (%), clean error and mean corruption error.
+    case error
+    /// CE per corruption, mCE and relative mCE (%), normalised by a baseline.
+    case ce
+  }
+
+  public enum Format: String, CaseIterable, Sendable { case markdown, latex, csv }
+
+  /// The table text (ends with a newline).
+  public static func render(_ models: [ModelResults], metric: Metric, format: Format, baseline: Baseline?) throws -> String {
+    let scored = models.map { ($0.model, $0.scores(baseline: metric == .ce ? baseline : nil)) }
+    var corruptions: [String] = []
+    for (_, s) in scored { for c in s.corruptions where !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
+    func pct(_ x: Double?) -> String { x.map { String(format: "%.1f", $0 * 100) } ?? "–" }
+    func num(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "–" }
+    var header = ["Model"]
+    var rows: [[String]] = []
+    switch metric {
+    case .error:
+      header += ["Clean", "mean"] + corruptions
+      for (name, s) in scored {
+        rows.append([name, pct(s.cleanError), pct(s.meanCorruptionError)]
+          + corruptions.map { c in pct(s.corruptions.first { $0.corruption == c }?.meanError) })
+      }
+    case .ce:
+      guard baseline != nil else { throw EvaluationError.format("CE needs a baseline") }
+      header += ["Clean", "mCE", "rel. mCE"] + corruptions
+      for (name, s) in scored {
+        rows.append([name, pct(s.cleanError), num(s.mCE), num(s.relativeMCE)]
+          + corruptions.map { c in num(s.corruptions.first { $0.corruption == c }?.ce) })
+      }
+    }
+    switch format {
+    case .csv:
+      return ([header] + rows).map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    case .markdown:
+      var t = "| " + header.joined(separator: " | ") + " |\n"
+      t += "|" + header.enumerated().map { $0.offset == 0 ? "---|" : "---:|" }.joined() + "\n"
+      for r in rows { t += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+      return t
+    case .latex:
+      func tex(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\textbackslash{}").replacingOccurrences(of: "_", with: "\\_")
+          .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "&", with: "\\&")
+          .replacingOccurrences(of: "#", with: "\\#").replacingOccurrences(of: "–", with: "--")
+      }
+      var t = "\\begin{tabular}{l" + String(repeating: "r", count: header.count - 1) + "}\n\\toprule\n"
+      t += header.map(tex).joined(separator: " & ") + " \\\\\n\\midrule\n"
+      for r in rows { t += r.map(tex).joined(separator: " & ") + " \\\\\n" }
+      return t + "\\bottomrule\n\\end{tabular}\n"
+    }
+  }
+}

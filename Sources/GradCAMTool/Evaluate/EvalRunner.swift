@@ -1,0 +1,172 @@
+import Autodiff
+import Evaluation
+import Foundation
+import GradCAM
+import Imaging
+
+/// Evaluates the pending rows of one shard: images read and corrupted in parallel, several images
+/// at a time, then classified (and explained, with CAM) and their rows appended to the log.
+///
+/// Reproducibility: a row's float results can depend on the batch it was computed in (its size,
+/// and the image's position in it). So each dataset image is evaluated in its own fixed batches:
+/// its job list (clean, then every corruption and severity) split into ceil(J / batch size) equal
+/// slices, the last padded by repeating its last image. An image's rows are then bitwise the same
+/// in any shard and after any resume (an image with some rows missing is recomputed whole).
+struct EvalRunner {
+  let loaded: LoadedModel
+  let source: EvalSource
+  let meta: RunMeta
+  let explainer: CAMExplainer?
+  let batchSize: Int
+  let log: RowLog
+
+  private struct Job {
+    let image: Int
+    let corruption: String
+    let severity: Int
+    /// False for rows already in the log (or a clean image needed only as the CAM reference).
+    let write: Bool
+  }
+
+  /// Runs everything not in the log yet; returns the number of rows written.
+  func run(progress makeProgress: (Int) -> Progress) throws -> Int {
+    var pending: [[Job]] = []
+    for i in meta.shardImages() {
+      let jobs = jobList(i)
+      if jobs.contains(where: \.write) { pending.append(jobs) }
+    }
+    let progress = makeProgress(pending.reduce(0) { $0 + $1.filter(\.write).count })
+    let input = ModelInput(preprocessing: loaded.preprocessing)
+    var done = 0
+    var next = 0
+    while next < pending.count {
+      // Several images per chunk, so reading, corrupting and classifying keep every core busy.
+      var end = next
+      var count = 0
+      while end < pending.count && count < batchSize * 4 {
+        count += pending[end].count
+        end += 1
+      }
+      let group = Array(pending[next..<end])
+      let images = try produce(Array(group.joined()))
+      var offsets = [0]
+      for jobs in group { offsets.append(offsets.last! + jobs.count) }
+      // Images are independent (each in its own fixed batches): small ones (CIFAR, Tiny-ImageNet)
+      // run concurrently, as their layers are too small to spread over cores; large ones one at a
+      // time (their products already use every core, and activations stay within memory).
+      var results = [Result<[EvalRow], Error>?](repeating: nil, count: group.count)
+      let small = images.first.map { $0.width * $0.height <= 96 * 96 } ?? true
+      results.withUnsafeMutableBufferPointer { out in
+        let one = { (k: Int) in out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) } }
+        if small { DispatchQueue.concurrentPerform(iterations: group.count, execute: one) } else { (0..<group.count).forEach(one) }
+      }
+      let rows = try results.flatMap { try $0!.get() }
+      try log.append(rows)
+      done += rows.count
+      progress.update(done)
+      next = end
+    }
+    try log.sync()
+    return done
+  }
+
+  /// The rows of one image's jobs, computed in its fixed batches.
+  private func evaluate(_ jobs: [Job], _ images: [RGBImage], _ input: ModelInput) throws -> [EvalRow] {
+    let label = source.label(jobs[0].image)
+    let slices = (jobs.count + batchSize - 1) / batchSize
+    let size = (jobs.count + slices - 1) / slices
+    var reference: [Float]?
+    var rows: [EvalRow] = []
+    for b in stride(from: 0, to: jobs.count, by: size) {
+      let range = b..<min(jobs.count, b + size)
+      let padded = Array(range) + [Int](repeating: range.upperBound - 1, count: size - range.count)
+      let batch = input.batch(padded.map { images[$0] })
+      if let explainer {
+        let result = try explainer.explain(batch: batch, target: .groundTruth, labels: [Int](repeating: label, count: size))
+        let (h, w) = (result.maps.shape[1], result.maps.shape[2])
+        let maps = result.maps.scalars
+        let (best, confidence) = Self.argmax(result.probabilities)
+        let scale = Double(images[range.lowerBound].width) / Double(max(w, 1))
+        for (j, k) in range.enumerated() {
+          let job = jobs[k]
+          let map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
+          var shift: CAMShift?
+          if job.corruption == EvalRow.clean {
+            reference = map
+          } else if let reference {
+            let s = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
+            shift = CAMShift(rankCorrelation: s.rankCorrelation, topIoU: s.topIoU, centerShift: s.centerShift, entropyChange: s.entropyChange)
+          }
+          if job.write {
+            rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: label,
+                                predicted: best[j], confidence: confidence[j], shift: shift))
+          }
+        }
+      } else {
+        let probabilities = withoutGradients { softmax(loaded.model.logits(batch), axis: 1) }
+        let (best, confidence) = Self.argmax(probabilities)
+        for (j, k) in range.enumerated() where jobs[k].write {
+          let job = jobs[k]
+          rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: label,
+                              predicted: best[j], confidence: confidence[j]))
+        }
+      }
+    }
+    return rows
+  }
+
+  /// Image `i`'s full job list: clean (when evaluated, or needed as the CAM reference), then every
+  /// corruption and severity; `write` marks rows not in the log yet.
+  private func jobList(_ i: Int) -> [Job] {
+    var jobs: [Job] = []
+    if meta.clean || explainer != nil {
+      let key = RowKey(image: i, corruption: EvalRow.clean, severity: 0)
+      jobs.append(Job(image: i, corruption: EvalRow.clean, severity: 0, write: meta.clean && !log.keys.contains(key)))
+    }
+    for c in meta.corruptions {
+      for s in meta.severities {
+        let key = RowKey(image: i, corruption: c, severity: s)
+        jobs.append(Job(image: i, corruption: c, severity: s, write: !log.keys.contains(key)))
+      }
+    }
+    return jobs
+  }
+
+  /// The images of `chunk`, read and corrupted in parallel on all cores.
+  private func produce(_ chunk: [Job]) throws -> [RGBImage] {
+    var order: [Int] = []
+    for j in chunk where order.last != j.image { order.append(j.image) }
+    var bases = [Result<RGBImage?, Error>?](repeating: nil, count: order.count)
+    bases.withUnsafeMutableBufferPointer { out in
+      DispatchQueue.concurrentPerform(iterations: order.count) { k in out[k] = Result { try source.base(order[k]) } }
+    }
+    var baseOf: [Int: RGBImage?] = [:]
+    for (k, i) in order.enumerated() { baseOf[i] = try bases[k]!.get() }
+    var results = [Result<RGBImage, Error>?](repeating: nil, count: chunk.count)
+    results.withUnsafeMutableBufferPointer { out in
+      DispatchQueue.concurrentPerform(iterations: chunk.count) { k in
+        let job = chunk[k]
+        out[k] = Result { try source.image(job.image, job.corruption, job.severity, base: baseOf[job.image] ?? nil) }
+      }
+    }
+    return try results.enumerated().map { k, r in
+      do { return try r!.get() } catch {
+        throw CLIError("image \(chunk[k].image) \(chunk[k].corruption) s\(chunk[k].severity): \(error)")
+      }
+    }
+  }
+
+  /// Top-1 class (lowest index on ties) and its probability for each row of `[N, classes]`.
+  static func argmax(_ probabilities: Tensor) -> ([Int], [Double]) {
+    let (n, c) = (probabilities.shape[0], probabilities.shape[1])
+    let v = probabilities.scalars
+    var best: [Int] = [], confidence: [Double] = []
+    for i in 0..<n {
+      var k = 0
+      for j in 1..<c where v[i * c + j] > v[i * c + k] { k = j }
+      best.append(k)
+      confidence.append(Double(v[i * c + k]))
+    }
+    return (best, confidence)
+  }
+}

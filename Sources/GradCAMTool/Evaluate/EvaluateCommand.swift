@@ -1,0 +1,178 @@
+import ArgumentParser
+import Corruptions
+import Evaluation
+import Foundation
+import GradCAM
+import Networks
+
+/// `gradcam evaluate`: top-1 error (and optionally attention shift) under corruptions, at dataset scale.
+struct EvaluateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate",
+    abstract: "Measure top-1 error, CE/mCE and attention shift of a model under corruptions over a dataset.",
+    discussion: """
+      Sources: --data FOLDER, an ImageFolder (class subfolders) corrupted on the fly with the seeds of \
+      `gradcam corrupt --data` (file index i, corruption c, severity s: seed + 100i + 5c + s - 1); \
+      --corrupted-root DIR, an existing corruption/severity/class/image tree (with --data for the \
+      clean images), or a CIFAR-10-C folder (<corruption>.npy [5N,H,W,3] uint8 severity-major, \
+      labels.npy, optional clean.npy).
+
+      Labels: class folders sorted by name are indices 0, 1, ... (torchvision ImageFolder); \
+      --class-map FILE gives folder,index lines instead.
+
+      Output (--out DIR): meta.json; rows.csv, one checksummed row per (image, corruption, \
+      severity), appended as batches finish; then results.csv, summary.json (and cam.csv with \
+      --cam), derived from the rows and written atomically. Rerunning the same command resumes: \
+      torn rows are dropped, finished rows skipped. --shard i/N evaluates images whose index mod N \
+      is i; `gradcam merge` combines shard folders.
+      """)
+
+  @OptionGroup var modelOptions: ModelOptions
+
+  @Option(help: ArgumentHelp("ImageFolder of clean images (class subfolders).", valueName: "folder"))
+  var data: String?
+
+  @Option(help: ArgumentHelp("Existing corrupted dataset: corruption/severity/class/image, or CIFAR-10-C .npy files.", valueName: "dir"))
+  var corruptedRoot: String?
+
+  @Option(help: ArgumentHelp("Corruptions: benchmark (15), all (19), a list, or none (clean images only).", valueName: "list"))
+  var corruptions: String = "benchmark"
+
+  @Option(help: ArgumentHelp("Severities: 1-5, 1,3,5 or all.", valueName: "list"))
+  var severities: String = "1-5"
+
+  @Flag(help: "Do not evaluate the clean images.")
+  var noClean = false
+
+  @Option(help: "Base seed of on-the-fly corruption (as gradcam corrupt --data).")
+  var seed: UInt32 = 0
+
+  @Option(help: ArgumentHelp("Corruption parameters: imagenet, cifar or tiny (default: by image size).", valueName: "name"))
+  var profile: String?
+
+  @Option(help: ArgumentHelp("Class folder to label index, as folder,index lines (default: sorted folder names).", valueName: "file"))
+  var classMap: String?
+
+  @Option(help: ArgumentHelp("Only the first N images of the dataset (by index).", valueName: "N"))
+  var limit: Int?
+
+  @Flag(help: "Also compute CAMs of the true class and their shift from the clean image's map.")
+  var cam = false
+
+  @Option(help: ArgumentHelp("CAM method with --cam (default gradcam; rollout for ViTs).", valueName: "name"))
+  var method: String?
+
+  @Option(help: ArgumentHelp("Layer to explain with --cam (default: the model's).", valueName: "path"))
+  var layer: String?
+
+  @Option(help: ArgumentHelp("CE baseline: alexnet, none or a CSV of corruption,severity,error (clean,0,error for the clean error). Default: alexnet for 1000-class models, else none.", valueName: "name|file"))
+  var baseline: String?
+
+  @Option(help: ArgumentHelp("Evaluate shard i of N (0-based): images with index mod N = i.", valueName: "i/N"))
+  var shard: String = "0/1"
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Output folder.", valueName: "dir"))
+  var out: String
+
+  @Option(help: "Most images per forward pass (each image's jobs are split into equal batches up to this size); shards and resumes of a run must use the same.")
+  var batchSize: Int = 64
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    guard data != nil || corruptedRoot != nil else { throw ValidationError("give --data, --corrupted-root or both") }
+    if corruptions == "none" && noClean { throw ValidationError("--corruptions none with --no-clean leaves nothing to evaluate") }
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
+    if baseline == nil || baseline == "none" || baseline == "alexnet" || FileManager.default.fileExists(atPath: baseline!) {} else {
+      throw ValidationError("--baseline must be alexnet, none or an existing CSV file")
+    }
+    if let limit { guard limit >= 1 else { throw ValidationError("--limit must be at least 1") } }
+  }
+
+  func run() throws {
+    let shardSpec = try Shard(parsing: shard)
+    let corruptionNames = corruptions == "none" ? [] : try Corruption.parseList(corruptions).map(\.name)
+    let severityList = try Severity.parseList(severities)
+    let chosenProfile = try profile.map { name -> Profile in
+      guard let p = try Profile.parse(name) else { throw CLIError("unknown profile '\(name)'; known: imagenet, cifar, tiny") }
+      return p
+    }
+    let loaded = try modelOptions.load()
+    let source: EvalSource
+    if let root = corruptedRoot {
+      if NPYSource.isLayout(root) {
+        source = try NPYSource(root: root, corruptions: corruptionNames, severities: severityList)
+      } else {
+        source = try TreeSource(root: root, clean: data, corruptions: corruptionNames, severities: severityList, classMapFile: classMap)
+      }
+    } else {
+      source = try FolderSource(root: data!, classMapFile: classMap, seed: seed, profile: chosenProfile)
+    }
+    let classes = loaded.model.classCount
+    if !source.classFolders.isEmpty && classMap == nil && source.classFolders.count != classes && !quiet {
+      FileHandle.standardError.write("note: \(source.classFolders.count) class folders for a \(classes)-class model; labels are sorted folder positions\n")
+    }
+    let count = min(source.count, limit ?? source.count)
+    if let bad = (0..<count).first(where: { source.label($0) < 0 || source.label($0) >= classes }) {
+      throw CLIError("image \(bad) has label \(source.label(bad)), outside the model's \(classes) classes")
+    }
+    let explainer = try cam ? CAMExplainer(
+      model: loaded.model,
+      method: CAMMethod(parsing: method ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")), layer: layer) : nil
+    if cam && !source.hasClean { throw CLIError("--cam compares with the clean images: give --data (or clean.npy)") }
+    let meta = RunMeta(
+      model: loaded.name, classes: classes, sourceKind: source.kind, source: corruptedRoot ?? data!, images: count,
+      corruptions: corruptionNames, severities: severityList, clean: source.hasClean && !noClean,
+      seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
+      baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
+
+    let outURL = URL(fileURLWithPath: out)
+    try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+    if FileManager.default.fileExists(atPath: outURL.appendingPathComponent("meta.json").path) {
+      let old = try RunMeta.read(outURL)
+      guard old == meta else {
+        throw CLIError("\(out) holds a different run (meta.json differs: model, data, corruptions, severities, seed, CAM, baseline, batch size or shard); use another --out")
+      }
+    } else {
+      try meta.write(to: outURL)
+    }
+    let log = try RowLog(url: outURL.appendingPathComponent("rows.csv"))
+    if log.dropped > 0 && !quiet { FileHandle.standardError.write("resume: dropped \(log.dropped) torn or duplicate row(s)\n") }
+    if !log.rows.isEmpty && !quiet { FileHandle.standardError.write("resume: \(log.rows.count) row(s) already done\n") }
+
+    let runner = EvalRunner(loaded: loaded, source: source, meta: meta, explainer: explainer, batchSize: batchSize, log: log)
+    let started = Date()
+    let done = try runner.run { Progress("evaluate", total: $0, quiet: quiet || $0 == 0) }
+    let seconds = Date().timeIntervalSince(started)
+    let summary = try Report.write(meta: meta, rows: log.rows, to: outURL)
+    if !quiet {
+      if done > 0 {
+        FileHandle.standardError.write(String(format: "%d images in %.1f s (%.1f images/s)\n", done, seconds, Double(done) / seconds))
+      }
+      var line = "wrote \(outURL.path)/results.csv, summary.json"
+      if let e = summary.cleanError { line += String(format: "; clean error %.2f%%", e * 100) }
+      if let e = summary.meanCorruptionError { line += String(format: ", mean corruption error %.2f%%", e * 100) }
+      if let m = summary.mce { line += String(format: ", mCE %.1f%%", m) }
+      FileHandle.standardError.write(line + "\n")
+      if !summary.nonMonotonic.isEmpty {
+        let steps = summary.nonMonotonic.map {
+          String(format: "%@ %d→%d (%.1f%% → %.1f%%)", $0.corruption, $0.severity, $0.severity + 1, $0.error * 100, $0.nextError * 100)
+        }
+        FileHandle.standardError.write("non-monotonic (error fell as severity rose): \(steps.joined(separator: ", "))\n")
+      }
+    }
+  }
+
+  private func resolveBaseline(classes: Int) throws -> Baseline? {
+    switch baseline {
+    case nil: return classes == 1000 ? .alexNet : nil
+    case "none": return nil
+    case "alexnet": return .alexNet
+    case let file?:
+      guard FileManager.default.fileExists(atPath: file) else { throw CLIError("--baseline \(file): no such file (or use alexnet, none)") }
+      return try Baseline.read(URL(fileURLWithPath: file))
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+
+/// `gradcam merge`: shard folders of one `evaluate` run into one result.
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Combine the shard folders of a sharded evaluate run into the result of one run.",
+    discussion: """
+      Rows are unioned (checksums verified, torn lines dropped) and every output is recomputed \
+      from counts, so the merged results.csv and summary.json equal an unsharded run's byte for \
+      byte. Fails when shards disagree or rows are missing (unless --allow-incomplete).
+      """)
+
+  @Argument(help: "Shard output folders (from evaluate --shard i/N --out ...).")
+  var shards: [String]
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Output folder.", valueName: "dir"))
+  var out: String
+
+  @Flag(help: "Write results even when rows are missing (summary.json says complete: false).")
+  var allowIncomplete = false
+
+  @Flag(help: "No summary line on stderr.")
+  var quiet = false
+
+  func run() throws {
+    let outcome = try Merge.run(
+      shards: shards.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out), allowIncomplete: allowIncomplete)
+    if !quiet {
+      FileHandle.standardError.write(
+        "merged \(shards.count) shard(s): \(outcome.rows.count) rows\(outcome.missing > 0 ? ", \(outcome.missing) missing" : "")"
+          + "\(outcome.dropped > 0 ? ", \(outcome.dropped) torn line(s) dropped" : "") -> \(out)\n")
+    }
+  }
+}
+
+/// `gradcam table`: models x corruptions from results.csv files.
+struct TableCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "table",
+    abstract: "Print a models x corruptions table (top-1 error or CE/mCE) from results.csv files.",
+    discussion: "Errors are in %, per corruption the mean over its severities. CE and mCE are in % of the baseline (AlexNet = 100).")
+
+  @Argument(help: "results.csv files (one model per file, or several).")
+  var results: [String]
+
+  @Option(help: ArgumentHelp("markdown, latex or csv.", valueName: "name"))
+  var format: String = "markdown"
+
+  @Option(help: ArgumentHelp("error (top-1 error per corruption) or ce (CE per corruption, mCE, relative mCE).", valueName: "name"))
+  var metric: String = "error"
+
+  @Option(help: ArgumentHelp("Baseline of --metric ce: alexnet or a CSV of corruption,severity,error.", valueName: "name|file"))
+  var baseline: String = "alexnet"
+
+  func run() throws {
+    guard let f = ResultsTable.Format(rawValue: format) else { throw CLIError("--format must be markdown, latex or csv") }
+    guard let m = ResultsTable.Metric(rawValue: metric) else { throw CLIError("--metric must be error or ce") }
+    let base = baseline == "alexnet" ? Baseline.alexNet : try Baseline.read(URL(fileURLWithPath: baseline))
+    let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
+    print(try ResultsTable.render(models, metric: m, format: f, baseline: base), terminator: "")
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// The folder downloaded checkpoints live in, and what is known about each file in it.
+///
+/// Chosen in this order: an explicit folder (`--cache-dir`), `$GRADCAM_CACHE`,
+/// `$XDG_CACHE_HOME/gradcam`, `~/.cache/gradcam`. Files keep their publishers' names, so a
+/// file downloaded elsewhere can be dropped in by hand. Beside each verified download,
+/// `NAME.sha256` records its SHA-256 and how far it was checked.
+public struct ModelCache: Sendable {
+  /// The cache folder.
+  public let directory: URL
+
+  public init(directory: URL) { self.directory = directory }
+
+  /// The cache chosen by `explicit` (a `--cache-dir` value) or else the environment.
+  public init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    directory = Self.resolve(explicit: explicit, environment: environment)
+  }
+
+  /// The cache folder for `explicit` and `environment` (see the type's documentation).
+  public static func resolve(explicit: String?, environment: [String: String]) -> URL {
+    func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
+    if let path = nonEmpty(explicit) ?? nonEmpty(environment["GRADCAM_CACHE"]) {
+      return URL(fileURLWithPath: path, isDirectory: true)
+    }
+    if let xdg = nonEmpty(environment["XDG_CACHE_HOME"]) {
+      return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("gradcam", isDirectory: true)
+    }
+    let home = nonEmpty(environment["HOME"]) ?? NSHomeDirectory()
+    return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/gradcam", isDirectory: true)
+  }
+
+  /// Where `file` lives once complete.
+  public func path(for file: ZooFile) -> URL { directory.appendingPathComponent(file.fileName) }
+
+  /// Where an unfinished download of `file` accumulates.
+  public func partPath(for file: ZooFile) -> URL { directory.appendingPathComponent(file.fileName + ".part") }
+
+  /// The record of the SHA-256 seen for `file`.
+  public func recordPath(for file: ZooFile) -> URL { directory.appendingPathComponent(file.fileName + ".sha256") }
+
+  /// Whether `file` is complete in the cache (downloaded, or placed by hand).
+  public func contains(_ file: ZooFile) -> Bool { FileManager.default.fileExists(atPath: path(for: file).path) }
+
+  /// The state of `file` for display.
+  public func state(of file: ZooFile) -> FileState {
+    let fm = FileManager.default
+    if fm.fileExists(atPath: path(for: file).path) {
+      if let record = try? String(contentsOf: recordPath(for: file), encoding: .utf8) {
+        return record.contains("unverified") ? .cachedUnverified : .cachedVerified
+      }
+      return .cachedUnchecked
+    }
+    if let size = (try? fm.attributesOfItem(atPath: partPath(for: file).path))?[.size] as? NSNumber {
+      return .partial(size.int64Value)
+    }
+    return .absent
+  }
+
+  /// The state of every file of `model`, summarised.
+  public func state(of model: ZooModel) -> String {
+    let states = model.files.map { state(of: $0) }
+    if states.allSatisfy({ $0 == .absent }) { return "no" }
+    return states.map(\.description).joined(separator: " + ")
+  }
+
+  /// Writes `NAME.sha256`: the digest, the file name and how it was checked (sha256sum style).
+  func record(_ digest: String, for file: ZooFile, verification: Verification) throws {
+    let line = "\(digest)  \(file.fileName)  # \(verification)\n"
+    do {
+      try Data(line.utf8).write(to: recordPath(for: file), options: .atomic)
+    } catch {
+      throw ZooError.io("cannot write \(recordPath(for: file).path): \(error.localizedDescription)")
+    }
+  }
+}
+
+/// Whether a file is in the cache.
+public enum FileState: Sendable, Equatable, CustomStringConvertible {
+  case absent
+  /// A `.part` file of this many bytes waits to be resumed.
+  case partial(Int64)
+  /// Complete, with a SHA-256 matching the published (prefix of the) hash.
+  case cachedVerified
+  /// Complete, but nothing was published to verify it against.
+  case cachedUnverified
+  /// Present (placed by hand) and not yet hashed; it is checked on first use.
+  case cachedUnchecked
+
+  public var description: String {
+    switch self {
+    case .absent: return "no"
+    case .partial(let n): return "partial (\(ByteCount.format(n)))"
+    case .cachedVerified: return "yes"
+    case .cachedUnverified: return "yes (unverified)"
+    case .cachedUnchecked: return "yes (not yet checked)"
+    }
+  }
+}
+
+/// Human-readable byte counts.
+public enum ByteCount {
+  /// `97.8 MiB`, `512 KiB`, `12 B`.
+  public static func format(_ bytes: Int64) -> String {
+    let b = Double(bytes), kib = 1024.0
+    if b >= kib * kib * kib { return String(format: "%.1f GiB", b / (kib * kib * kib)) }
+    if b >= kib * kib { return String(format: "%.1f MiB", b / (kib * kib)) }
+    if b >= kib { return String(format: "%.0f KiB", b / kib) }
+    return "\(bytes) B"
+  }
+
+  /// `≈98 MiB`: an estimate, rounded to whole MiB.
+  public static func approximate(_ bytes: Int64) -> String {
+    String(format: "≈%.0f MiB", Double(bytes) / (1024.0 * 1024.0))
+  }
+}

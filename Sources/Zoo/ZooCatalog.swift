@@ -1,0 +1,87 @@
+import Foundation
+
+/// The published models of the seed paper (Chhipa et al., ICCVW 2023) and its supervised
+/// baselines, by name. Sources and key layouts: shared/docs/checkpoints.md §6.
+///
+/// Hashes: torchvision and OpenMMLab put the first 8 hex digits of the file's SHA-256 in its
+/// name, so only that prefix is verified. FAIR publishes no hash for the DINO files: they are
+/// downloaded unverified (with a warning) and the SHA-256 seen is recorded beside them.
+public enum ZooCatalog {
+  static let mib: Int64 = 1 << 20
+
+  /// Every zoo model, in display order.
+  public static let models: [ZooModel] = torchvision + dino + mmselfsup
+
+  /// The zoo model called `name`.
+  public static func model(named name: String) -> ZooModel? { models.first { $0.name == name } }
+
+  /// Every zoo name.
+  public static var names: [String] { models.map(\.name) }
+
+  static let torchvisionLicence = "BSD-3-Clause*"
+
+  static let torchvision: [ZooModel] = [
+    ZooModel(
+      name: "resnet50", architecture: "resnet50",
+      files: [.hashNamed("https://download.pytorch.org/models/resnet50-0676ba61.pth", approximateBytes: 98 * mib)],
+      licence: torchvisionLicence, summary: "supervised, torchvision IMAGENET1K_V1, top-1 76.13"),
+    ZooModel(
+      name: "resnet50-v2", architecture: "resnet50",
+      files: [.hashNamed("https://download.pytorch.org/models/resnet50-11ad3fa6.pth", approximateBytes: 98 * mib)],
+      licence: torchvisionLicence, summary: "supervised, torchvision IMAGENET1K_V2, top-1 80.86"),
+  ]
+
+  static let dinoBase = "https://dl.fbaipublicfiles.com/dino/"
+
+  /// A DINO backbone with its published linear head (`module.linear.*` in `state_dict`).
+  static func dino(_ name: String, _ arch: String, folder: String, stem: String, backbone: Int64, head: Int64, top1: String)
+    -> ZooModel
+  {
+    ZooModel(
+      name: name, architecture: arch,
+      files: [
+        ZooFile("\(dinoBase)\(folder)/\(stem)_pretrain.pth", checksum: .unpublished, approximateBytes: backbone),
+        ZooFile("\(dinoBase)\(folder)/\(stem)_linearweights.pth", checksum: .unpublished, approximateBytes: head),
+      ],
+      licence: "Apache-2.0", summary: "DINO backbone + its linear head, top-1 \(top1)",
+      renames: arch == "resnet50" ? [("linear.", "fc.")] : [])
+  }
+
+  static let dino: [ZooModel] = [
+    dino("dino-vits16", "vit_small_patch16", folder: "dino_deitsmall16_pretrain", stem: "dino_deitsmall16",
+         backbone: 83 * mib, head: 6 * mib, top1: "77.0"),
+    dino("dino-vits8", "vit_small_patch8", folder: "dino_deitsmall8_pretrain", stem: "dino_deitsmall8",
+         backbone: 83 * mib, head: 6 * mib, top1: "79.7"),
+    dino("dino-vitb16", "vit_base_patch16", folder: "dino_vitbase16_pretrain", stem: "dino_vitbase16",
+         backbone: 328 * mib, head: 6 * mib, top1: "78.2"),
+    dino("dino-resnet50", "resnet50", folder: "dino_resnet50_pretrain", stem: "dino_resnet50",
+         backbone: 90 * mib, head: 8 * mib, top1: "75.3"),
+  ]
+
+  static let mmBase = "https://download.openmmlab.com/mmselfsup/1.x/"
+
+  /// An mmselfsup 1.x linear-evaluation checkpoint (`state_dict` with `backbone.*`, `head.fc.*`).
+  static func mm(_ name: String, _ path: String, top1: String, method: String) -> ZooModel {
+    ZooModel(
+      name: name, architecture: "resnet50", files: [.hashNamed(mmBase + path, approximateBytes: 98 * mib)],
+      licence: "Apache-2.0", summary: "\(method), mmselfsup linear eval, top-1 \(top1)")
+  }
+
+  static let mmselfsup: [ZooModel] = [
+    mm("simclr-resnet50",
+       "simclr/simclr_resnet50_16xb256-coslr-200e_in1k/resnet50_linear-8xb512-coslr-90e_in1k/resnet50_linear-8xb512-coslr-90e_in1k_20220825-f12c0457.pth",
+       top1: "66.9", method: "SimCLR 200 ep"),
+    mm("simsiam-resnet50",
+       "simsiam/simsiam_resnet50_8xb32-coslr-100e_in1k/resnet50_linear-8xb512-coslr-90e_in1k/resnet50_linear-8xb512-coslr-90e_in1k_20220825-f53ba400.pth",
+       top1: "68.3", method: "SimSiam 100 ep"),
+    mm("byol-resnet50",
+       "byol/byol_resnet50_16xb256-coslr-200e_in1k/resnet50_linear-8xb512-coslr-90e_in1k/resnet50_linear-8xb512-coslr-90e_in1k_20220825-7596c6f5.pth",
+       top1: "71.8", method: "BYOL 200 ep"),
+    mm("barlowtwins-resnet50",
+       "barlowtwins/barlowtwins_resnet50_8xb256-coslr-300e_in1k/resnet50_linear-8xb32-coslr-100e_in1k/resnet50_linear-8xb32-coslr-100e_in1k_20220825-52fde35f.pth",
+       top1: "71.8", method: "Barlow Twins 300 ep"),
+    mm("swav-resnet50",
+       "swav/swav_resnet50_8xb32-mcrop-2-6-coslr-200e_in1k-224-96/resnet50_linear-8xb32-coslr-100e_in1k/resnet50_linear-8xb32-coslr-100e_in1k_20220825-80341e08.pth",
+       top1: "70.5", method: "SwAV 200 ep multi-crop"),
+  ]
+}
