@@ -20,7 +20,7 @@ CLANG=${CLANG:-$(dirname "$(command -v swiftc)")/clang}
 SFLAGS=(-sanitize=fuzzer,address -parse-as-library -swift-version 5 -O -g -suppress-warnings)
 CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
 
-TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list)
+TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard)
 
 zipfoundation() {
   # ZIPFoundation (a dependency of Checkpoints) as a static library + module.
@@ -30,6 +30,15 @@ zipfoundation() {
     "$SWIFTC" "${SFLAGS[@]}" -module-name ZIPFoundation -I "$src/CZLib" -Xcc -D_GNU_SOURCE=1 \
       -emit-library -static -emit-module -emit-module-path "$OUT/obj/ZIPFoundation.swiftmodule" \
       -o "$OUT/obj/libZIPFoundation.a" "$src"/ZIPFoundation/*.swift
+  fi
+}
+
+suggestions() {
+  # "did you mean" helper module used by Corruption.swift.
+  if [[ ! -f $OUT/obj/libSuggestions.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name Suggestions -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/Suggestions.swiftmodule" -o "$OUT/obj/libSuggestions.a" \
+      Sources/Suggestions/*.swift
   fi
 }
 
@@ -68,8 +77,19 @@ build() {
     corruption_list | severity_list)
       # The list parsers live in one self-contained file (the rest of Corruptions needs
       # SwiftPM resources).
-      "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions Sources/Corruptions/Core/Corruption.swift \
-        "$harness" -o "$bin" ;;
+      suggestions
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" Sources/Corruptions/Core/Corruption.swift \
+        "$harness" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
+    eval_csv | shard)
+      # Evaluation imports Corruptions only for the corruption list (Corruption.swift).
+      suggestions
+      if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
+        "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
+          -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
+          Sources/Corruptions/Core/Corruption.swift
+      fi
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" Sources/Evaluation/*.swift "$harness" \
+        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
   esac
   echo "built $bin"
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-15}
 Fuzz/build.sh all 2>&1 | grep -v 'ld.gold: warning'
 status=0
-for t in png jpeg unpickler torchzip safetensors npy corruption_list severity_list; do
+for t in png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard; do
   echo "== fuzz $t (${seconds}s)"
   if ! FUZZ_SKIP_BUILD=1 Fuzz/run.sh "$t" "$seconds" >"Fuzz/.build/$t.log" 2>&1; then
     echo "fuzz $t FAILED; see Fuzz/.build/$t.log and Fuzz/crashes/$t/" >&2
