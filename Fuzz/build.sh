@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-OUT=$ROOT/Fuzz/.build
+OUT=${FUZZ_BUILD_DIR:-$ROOT/Fuzz/.build}  # FUZZ_BUILD_DIR: build somewhere else
 mkdir -p "$OUT/bin" "$OUT/obj" "$OUT/include/CImageSupport"
 SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-$(dirname "$(command -v swiftc)")/clang}

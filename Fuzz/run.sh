@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: Fuzz/run.sh TARGET SECONDS}
 seconds=${2:?usage: Fuzz/run.sh TARGET SECONDS}
 shift 2
-[[ ${FUZZ_SKIP_BUILD:-0} == 1 && -x Fuzz/.build/bin/$target ]] || Fuzz/build.sh "$target" 2>&1 | grep -v 'ld.gold: warning' >&2
+bin=${FUZZ_BUILD_DIR:-Fuzz/.build}/bin/$target
+[[ ${FUZZ_SKIP_BUILD:-0} == 1 && -x $bin ]] || Fuzz/build.sh "$target" 2>&1 | grep -v 'ld.gold: warning' >&2
 work=Fuzz/corpus-work/$target
 crashes=Fuzz/crashes/$target
 mkdir -p "$work" "$crashes"
@@ -21,6 +22,6 @@ dict=()
 # globals and caches look like leaks at exit. The Swift backtracer is off: it would report its
 # own memory reads instead of the trap.
 SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
-  "Fuzz/.build/bin/$target" -max_total_time="$seconds" -timeout=10 \
+  "$bin" -max_total_time="$seconds" -timeout=10 \
   -rss_limit_mb=3072 -max_len=${FUZZ_MAX_LEN:-262144} -print_final_stats=1 \
   -artifact_prefix="$crashes/" "${dict[@]}" "$@" "$work" "Fuzz/seeds/$target"
