@@ -84,10 +84,13 @@ final class HostileInputTests: XCTestCase {
     let done = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in done.signal() }
     try process.run()
-    var o = Data(), e = Data()
+    // Each pipe is drained on its own thread (so a full pipe cannot block the child); the
+    // results are read only after group.wait().
+    final class Sink: @unchecked Sendable { var data = Data() }
+    let o = Sink(), e = Sink()
     let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { o = out.fileHandleForReading.readDataToEndOfFile() }
-    DispatchQueue.global().async(group: group) { e = err.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { o.data = out.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { e.data = err.fileHandleForReading.readDataToEndOfFile() }
     if done.wait(timeout: .now() + seconds) == .timedOut {
       process.terminate()
       kill(process.processIdentifier, SIGKILL)
@@ -95,7 +98,7 @@ final class HostileInputTests: XCTestCase {
       return ToolRun(status: -1, stdout: "", stderr: "timed out after \(seconds) s")
     }
     group.wait()
-    return ToolRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return ToolRun(status: process.terminationStatus, stdout: String(decoding: o.data, as: UTF8.self), stderr: String(decoding: e.data, as: UTF8.self))
   }
 
   /// Large hostile pickles, generated instead of committed.
