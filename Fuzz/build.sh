@@ -63,9 +63,10 @@ build() {
   case $t in
     png | jpeg)
       cimagesupport
-      "$SWIFTC" "${SFLAGS[@]}" -module-name Imaging -I Sources/CPNG -I Sources/CJPEG \
+      suggestions
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Imaging -I Sources/CPNG -I Sources/CJPEG -I "$OUT/obj" \
         -I "$OUT/include/CImageSupport" Sources/Imaging/*.swift "$harness" \
-        "$OUT/obj/libCImageSupport.a" -lpng16 -ljpeg -lz -o "$bin" ;;
+        "$OUT/obj/libCImageSupport.a" "$OUT/obj/libSuggestions.a" -lpng16 -ljpeg -lz -o "$bin" ;;
     unpickler | torchzip | safetensors)
       zipfoundation
       "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" \
