@@ -144,7 +144,7 @@ struct ZipArchive {
     let locator = eocd - 20
     if locator >= 0, try u32(locator) == 0x0706_4B50 {
       let z64 = try u64(locator + 8)
-      guard z64 >= 0, z64 + 56 <= locator, try u32(z64) == 0x0606_4B50 else {
+      guard z64 >= 0, z64 <= locator - 56, try u32(z64) == 0x0606_4B50 else {  // no z64 + 56: z64 may be near Int.max
         throw CheckpointError.invalidZip("zip64 end of central directory record not found")
       }
       count = try u64(z64 + 32)

@@ -18,6 +18,8 @@ public struct CheckpointLimits: Sendable, Equatable {
   public var compressionRatioThreshold: Int = 1 << 20
   /// Largest safetensors JSON header (the format's own limit is 100 MB).
   public var maxSafeTensorsHeaderBytes: Int = 100_000_000
+  /// Largest number of opcodes one pickle may run (a ResNet-50 `data.pkl` runs ~10 thousand).
+  public var maxPickleOperations: Int = 1 << 22
   /// Largest number of pickle memo entries.
   public var maxMemoEntries: Int = 1 << 22
   /// Largest nesting of embedded legacy blobs (`torch.storage._load_from_bytes`).

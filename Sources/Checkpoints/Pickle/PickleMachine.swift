@@ -33,9 +33,16 @@ struct PickleMachine {
 
   /// Runs one pickle from `position` to its STOP; returns the value and leaves `position` after STOP.
   mutating func run() throws -> PickleValue {
+    // Each opcode costs ~40 bytes of values for 1 byte of input (a stack of 30 M empty tuples
+    // took 1.2 GB), so the opcode count is bounded, not only the pickle size.
+    var operations = 0
     while true {
       let opOffset = position
       let op = try readByte()
+      operations += 1
+      guard operations <= limits.maxPickleOperations else {
+        throw CheckpointError.limitExceeded("pickle runs more than \(limits.maxPickleOperations) opcodes")
+      }
       switch op {
       case 0x80: _ = try readByte()  // PROTO
       case 0x95: _ = try read(8)  // FRAME: frames are only a buffering hint

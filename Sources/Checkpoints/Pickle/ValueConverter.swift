@@ -7,7 +7,7 @@ import Foundation
 struct ValueConverter {
   let limits: CheckpointLimits
   var maxDepth = 64
-  var nodeBudget = 10_000_000
+  var nodeBudget = 1_000_000  // 10 M let a 286-byte memo bomb take 30 s and 650 MB
 
   mutating func convert(_ v: PickleValue, depth: Int = 0) throws -> CheckpointValue {
     guard depth <= maxDepth else { throw CheckpointError.limitExceeded("object graph nested deeper than \(maxDepth)") }

@@ -126,7 +126,11 @@ public enum Severity {
       if p == "all" {
         items = all
       } else if let dash = p.firstIndex(of: "-"), dash != p.startIndex {
-        guard let a = Int(p[..<dash]), let b = Int(p[p.index(after: dash)...]), a <= b else {
+        // Bounds are checked before the range is materialised: "1-99999999999" must be an
+        // error, not a multi-gigabyte array (found by Fuzz/harness/severity_list.swift).
+        guard let a = Int(p[..<dash]), let b = Int(p[p.index(after: dash)...]), a <= b,
+          (1...5).contains(a), (1...5).contains(b)
+        else {
           throw CorruptionError.invalidSeverity(p)
         }
         items = Array(a...b)

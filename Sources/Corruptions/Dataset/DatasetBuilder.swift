@@ -13,7 +13,8 @@ import Imaging
 /// * Output: JPEG quality 85 (ImageNet-C's storage; the file keeps its name if it already ends in
 ///   .jpg/.jpeg, otherwise the extension becomes .jpg) or lossless PNG (extension .png).
 /// * Resumable: an existing output file is skipped (an image whose outputs all exist is not even read).
-///   Writes are atomic (temporary file + rename), so an interrupted run leaves no partial images.
+///   Writes are atomic (temporary file + rename), so an interrupted run leaves no partial images;
+///   the temporary files of a killed run are deleted when the build is resumed.
 /// * Parallel over input files on all cores; the progress callback is invoked serially (under a lock)
 ///   from worker threads after every finished input file.
 public enum DatasetBuilder {
@@ -144,6 +145,7 @@ public enum DatasetBuilder {
           } catch {
             throw CorruptionError.io("cannot create \(dir.path): \(error.localizedDescription)")
           }
+          removeStaleTemporaryFiles(in: dir)
         }
       }
     }
@@ -204,6 +206,15 @@ public enum DatasetBuilder {
       }
     }
     return (written, skipped, failures)
+  }
+
+  /// Deletes the temporary files of a killed earlier run (their process is gone), so a resumed
+  /// build leaves exactly the tree an uninterrupted build writes.
+  static func removeStaleTemporaryFiles(in dir: URL) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    for name in names where ImageFile.isStaleTemporaryFile(name) {
+      try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+    }
   }
 
   /// Image input (Imaging's decoder; EXIF orientation applied).

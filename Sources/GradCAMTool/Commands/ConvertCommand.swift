@@ -22,12 +22,17 @@ struct ConvertCommand: ParsableCommand {
   @Flag(help: "Keep the checkpoint's keys exactly as stored (no prefix normalisation).")
   var keepKeys = false
 
+  @OptionGroup var checkpointLimits: CheckpointLimitOptions
+
   func run() throws {
     guard output.hasSuffix(".safetensors") else {
       throw CLIError("the output must end in .safetensors: \(output)")
     }
     let url = URL(fileURLWithPath: input)
-    let stateDict = try Checkpoint.loadStateDict(contentsOf: url, normalization: keepKeys ? .none : .standard)
+    let stateDict = try checkpointLimits.explaining {
+      try Checkpoint.loadStateDict(
+        contentsOf: url, normalization: keepKeys ? .none : .standard, options: checkpointLimits.loadOptions)
+    }
     try SafeTensors.write(stateDict, to: URL(fileURLWithPath: output), metadata: ["source": url.lastPathComponent, "converter": "gradcam \(GradCAMVersion.string)"])
     let dropped = stateDict.droppedKeys.count
     FileHandle.standardError.write(

@@ -47,11 +47,14 @@ struct CorruptCommand: ParsableCommand {
   @Flag(help: "No progress on stderr.")
   var quiet = false
 
+  @OptionGroup var imageLimits: ImageLimitOptions
+
   func validate() throws {
     guard (image == nil) != (data == nil) else { throw ValidationError("give exactly one of --image and --data") }
   }
 
   func run() throws {
+    imageLimits.apply()
     let list = try Corruption.parseList(corruption)
     let levels = try severity.map { [try Severity.validate($0)] } ?? Severity.parseList(severities)
     let chosen = try profile.map { name -> Profile in

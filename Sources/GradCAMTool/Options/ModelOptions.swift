@@ -29,8 +29,12 @@ struct ModelOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar, none or demo (default: the model's own).", valueName: "profile"))
   var preprocess: String?
 
+  @OptionGroup var imageLimits: ImageLimitOptions
+  @OptionGroup var checkpointLimits: CheckpointLimitOptions
+
   /// The loaded model, its class names and its preprocessing.
   func load() throws -> LoadedModel {
+    imageLimits.apply()
     let model: ImageClassifier
     let label: String
     if let weights {
@@ -63,7 +67,9 @@ struct ModelOptions: ParsableArguments {
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw CLIError("\(url.path): no such file")
     }
-    return report(try Architectures.load(arch, weights: url, strict: strict))
+    return report(try checkpointLimits.explaining {
+      try Architectures.load(arch, weights: url, strict: strict, options: checkpointLimits.loadOptions)
+    })
   }
 
   /// Notes unused checkpoint keys on stderr and returns the model.

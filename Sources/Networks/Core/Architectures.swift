@@ -41,25 +41,30 @@ public enum Architectures {
   /// normalised) into architecture `name`.
   ///
   /// - Parameter strict: fail when the checkpoint has keys the architecture does not use.
+  /// - Parameter options: size limits for the (untrusted) checkpoint file.
   /// - Returns: the model and the keys the checkpoint had but the model did not use.
-  public static func load(_ name: String, weights url: URL, strict: Bool = false, classCount: Int? = nil) throws
+  public static func load(
+    _ name: String, weights url: URL, strict: Bool = false, classCount: Int? = nil,
+    options: CheckpointLoadOptions = CheckpointLoadOptions()
+  ) throws
     -> (model: ImageClassifier, unusedKeys: [String])
   {
-    try load(name, weights: [url], strict: strict, classCount: classCount)
+    try load(name, weights: [url], strict: strict, classCount: classCount, options: options)
   }
 
   /// Loads several checkpoint files whose state dicts together make one model, e.g. a DINO
   /// backbone and its separately published linear head. Each file is normalised with
-  /// `normalization` on its own; a key present in two files is an error.
+  /// `normalization` on its own; a key present in two files is an error. `options` bounds what
+  /// each (untrusted) file may make the reader allocate.
   public static func load(
     _ name: String, weights urls: [URL], normalization: KeyNormalization = .standard, strict: Bool = false,
-    classCount: Int? = nil
+    classCount: Int? = nil, options: CheckpointLoadOptions = CheckpointLoadOptions()
   ) throws -> (model: ImageClassifier, unusedKeys: [String]) {
     let label = urls.map(\.lastPathComponent).joined(separator: " + ")
     var tensors: [String: Tensor] = [:]
     var origin: [String: String] = [:]
     for url in urls {
-      let stateDict = try Checkpoint.loadStateDict(contentsOf: url, normalization: normalization)
+      let stateDict = try Checkpoint.loadStateDict(contentsOf: url, normalization: normalization, options: options)
       for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
         if let first = origin[entry.key] {
           throw NetworkError.invalidInput("\(label): key '\(entry.key)' is in both \(first) and \(url.lastPathComponent)")

@@ -16,6 +16,7 @@ enum AtomicFile {
     do {
       try data.write(to: tmp)
     } catch {
+      try? FileManager.default.removeItem(at: tmp)  // a partial temporary file (disk full, ...)
       throw RenderError.io("cannot write \(tmp.path): \(error.localizedDescription)")
     }
     if rename(tmp.path, url.path) != 0 {

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target (or all) with swiftc -sanitize=fuzzer,address.
+#
+# Each harness is compiled *into* the module it fuzzes (harness + the module's sources in one
+# swiftc invocation), so it can call internal parsers (the pickle VM, the zip reader) without
+# @testable. Binaries go to Fuzz/.build/bin/<target>.
+#
+#   Fuzz/build.sh png          # one target
+#   Fuzz/build.sh all          # every target
+#
+# FUZZ_CHECKPOINTS_SOURCES=DIR fuzzes another copy of Sources/Checkpoints (e.g. a branch
+# exported with `git archive BRANCH Sources/Checkpoints | tar -x -C /tmp/x`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${FUZZ_BUILD_DIR:-$ROOT/Fuzz/.build}  # FUZZ_BUILD_DIR: build somewhere else
+mkdir -p "$OUT/bin" "$OUT/obj" "$OUT/include/CImageSupport"
+SWIFTC=${SWIFTC:-swiftc}
+CLANG=${CLANG:-$(dirname "$(command -v swiftc)")/clang}
+SFLAGS=(-sanitize=fuzzer,address -parse-as-library -swift-version 5 -O -g -suppress-warnings)
+CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
+
+TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard)
+
+zipfoundation() {
+  # ZIPFoundation (a dependency of Checkpoints) as a static library + module.
+  if [[ ! -f $OUT/obj/libZIPFoundation.a ]]; then
+    local src=$ROOT/.build/checkouts/ZIPFoundation/Sources
+    [[ -d $src ]] || swift package resolve >/dev/null
+    "$SWIFTC" "${SFLAGS[@]}" -module-name ZIPFoundation -I "$src/CZLib" -Xcc -D_GNU_SOURCE=1 \
+      -emit-library -static -emit-module -emit-module-path "$OUT/obj/ZIPFoundation.swiftmodule" \
+      -o "$OUT/obj/libZIPFoundation.a" "$src"/ZIPFoundation/*.swift
+  fi
+}
+
+suggestions() {
+  # "did you mean" helper module used by Corruption.swift.
+  if [[ ! -f $OUT/obj/libSuggestions.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name Suggestions -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/Suggestions.swiftmodule" -o "$OUT/obj/libSuggestions.a" \
+      Sources/Suggestions/*.swift
+  fi
+}
+
+cimagesupport() {
+  if [[ ! -f $OUT/obj/libCImageSupport.a ]]; then
+    cp Sources/CImageSupport/include/CImageSupport.h "$OUT/include/CImageSupport/"
+    printf 'module CImageSupport {\n  header "CImageSupport.h"\n  export *\n}\n' \
+      >"$OUT/include/CImageSupport/module.modulemap"
+    local objs=()
+    for c in Sources/CImageSupport/*.c; do
+      local o=$OUT/obj/$(basename "$c" .c).o
+      "$CLANG" "${CFLAGS[@]}" -I Sources/CImageSupport/include $(pkg-config --cflags libpng) -c "$c" -o "$o"
+      objs+=("$o")
+    done
+    ar rcs "$OUT/obj/libCImageSupport.a" "${objs[@]}"
+  fi
+}
+
+build() {
+  local t=$1 bin=$OUT/bin/$1 harness=Fuzz/harness/$1.swift
+  [[ -f $harness ]] || { echo "unknown fuzz target '$t' (known: ${TARGETS[*]})" >&2; exit 64; }
+  case $t in
+    png | jpeg)
+      cimagesupport
+      suggestions
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Imaging -I Sources/CPNG -I Sources/CJPEG -I "$OUT/obj" \
+        -I "$OUT/include/CImageSupport" Sources/Imaging/*.swift "$harness" \
+        "$OUT/obj/libCImageSupport.a" "$OUT/obj/libSuggestions.a" -lpng16 -ljpeg -lz -o "$bin" ;;
+    unpickler | torchzip | safetensors)
+      zipfoundation
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" \
+        -I .build/checkouts/ZIPFoundation/Sources/CZLib \
+        $(find "${FUZZ_CHECKPOINTS_SOURCES:-Sources/Checkpoints}" -name '*.swift' | sort) "$harness" \
+        "$OUT/obj/libZIPFoundation.a" -lz -o "$bin" ;;
+    npy)
+      "$SWIFTC" "${SFLAGS[@]}" -module-name NPY Sources/NPY/*.swift "$harness" -o "$bin" ;;
+    corruption_list | severity_list)
+      # The list parsers live in one self-contained file (the rest of Corruptions needs
+      # SwiftPM resources).
+      suggestions
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" Sources/Corruptions/Core/Corruption.swift \
+        "$harness" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
+    eval_csv | shard)
+      # Evaluation imports Corruptions only for the corruption list (Corruption.swift).
+      suggestions
+      if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
+        "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
+          -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
+          Sources/Corruptions/Core/Corruption.swift
+      fi
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" Sources/Evaluation/*.swift "$harness" \
+        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
+  esac
+  echo "built $bin"
+}
+
+if [[ ${1:-all} == all ]]; then
+  for t in "${TARGETS[@]}"; do build "$t"; done
+else
+  build "$1"
+fi
