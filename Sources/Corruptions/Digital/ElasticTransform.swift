@@ -17,23 +17,7 @@ extension Digital {
     }
     let dx = field(&rng)
     let dy = field(&rng)
-    let src = Pixels.unitFloats(img.pixels)
-    var out = [UInt8](repeating: 0, count: src.count)
-    for y in 0..<h {
-      for x in 0..<w {
-        let cy = Double(y) + Double(dy[y * w + x]), cx = Double(x) + Double(dx[y * w + x])
-        let (y0, y1, wy0, wy1) = MapCoordinates.linear(cy, h)
-        let (x0, x1, wx0, wx1) = MapCoordinates.linear(cx, w)
-        for c in 0..<3 {
-          var t = Double(src[(y0 * w + x0) * 3 + c]) * wy0 * wx0
-          t += Double(src[(y0 * w + x1) * 3 + c]) * wy0 * wx1
-          t += Double(src[(y1 * w + x0) * 3 + c]) * wy1 * wx0
-          t += Double(src[(y1 * w + x1) * 3 + c]) * wy1 * wx1
-          let v = Float(t)
-          out[(y * w + x) * 3 + c] = Pixels.trunc8(min(max(v, 0), 1) * 255)
-        }
-      }
-    }
+    let out = sampleDisplaced(Pixels.unitFloats(img.pixels), dx: dx, dy: dy, width: w, height: h)
     return RGBImage(width: w, height: h, pixels: out)
   }
 }
@@ -62,21 +46,30 @@ extension Digital {
     }
     let dx = field(&rng)
     let dy = field(&rng)
-    var out = [UInt8](repeating: 0, count: warped.count)
+    let out = sampleDisplaced(warped, dx: dx, dy: dy, width: w, height: h)
+    return RGBImage(width: w, height: h, pixels: out)
+  }
+}
+
+extension Digital {
+  /// `map_coordinates(order=1, mode='reflect')` of an RGB float image at `(y + dy, x + dx)`, in
+  /// Double as scipy, then clipped and truncated to bytes (the shared tail of both elastic variants).
+  static func sampleDisplaced(_ src: [Float], dx: [Float], dy: [Float], width w: Int, height h: Int) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: src.count)
     for y in 0..<h {
       for x in 0..<w {
         let cy = Double(y) + Double(dy[y * w + x]), cx = Double(x) + Double(dx[y * w + x])
         let (y0, y1, wy0, wy1) = MapCoordinates.linear(cy, h)
         let (x0, x1, wx0, wx1) = MapCoordinates.linear(cx, w)
         for c in 0..<3 {
-          var t = Double(warped[(y0 * w + x0) * 3 + c]) * wy0 * wx0
-          t += Double(warped[(y0 * w + x1) * 3 + c]) * wy0 * wx1
-          t += Double(warped[(y1 * w + x0) * 3 + c]) * wy1 * wx0
-          t += Double(warped[(y1 * w + x1) * 3 + c]) * wy1 * wx1
+          var t = Double(src[(y0 * w + x0) * 3 + c]) * wy0 * wx0
+          t += Double(src[(y0 * w + x1) * 3 + c]) * wy0 * wx1
+          t += Double(src[(y1 * w + x0) * 3 + c]) * wy1 * wx0
+          t += Double(src[(y1 * w + x1) * 3 + c]) * wy1 * wx1
           out[(y * w + x) * 3 + c] = Pixels.trunc8(min(max(Float(t), 0), 1) * 255)
         }
       }
     }
-    return RGBImage(width: w, height: h, pixels: out)
+    return out
   }
 }
