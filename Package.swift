@@ -41,11 +41,12 @@ let package = Package(
       providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
 
     // MARK: - Public modules
+    .target(name: "CKernels"),
     .target(name: "NPY"),
     .target(name: "Suggestions"),
     .target(
       name: "Autodiff",
-      dependencies: ["CBLAS", "CMalloc", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
+      dependencies: ["CBLAS", "CKernels", "CMalloc", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions"]),
     .target(
@@ -80,7 +81,7 @@ let package = Package(
     // MARK: - Tests
     .target(name: "AutodiffTestSupport", dependencies: ["Autodiff", "NPY"]),
     .testTarget(
-      name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport"],
+      name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport", "CKernels"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(

@@ -30,6 +30,31 @@ final class PoolingTests: XCTestCase {
     XCTAssertEqual(try gradients(of: y.sum(), wrt: [x])[0].doubles, [0, 1, 0, 0])
   }
 
+  // Inference takes a separate kernel (no argmax, separable passes): it must give exactly the
+  // recorded path's values, NaN and infinities included, in every geometry torch's tests use.
+  func testUnrecordedMaxPoolEqualsRecordedPath() {
+    var x = Tensor.uniform([2, 3, 9, 11], low: -1, high: 1, seed: 5, dtype: .float32)
+    var values = x.scalars
+    values[7] = .nan; values[40] = -.infinity; values[41] = .infinity; values[200] = .nan
+    x = Tensor(shape: x.shape, scalars: values)
+    let cases: [(String, (Tensor) -> Tensor)] = [
+      ("k3s2p1", { maxPool2d($0, kernel: 3, stride: 2, padding: 1) }),
+      ("dilated ceil", { maxPool2d($0, kernel: (2, 3), stride: (2, 1), padding: (1, 0), dilation: (2, 1), ceilMode: true) }),
+      ("k2 ceil", { maxPool2d($0, kernel: 2, ceilMode: true) }),
+      ("dilated2 ceil", { maxPool2d($0, kernel: (3, 3), stride: (1, 2), padding: (1, 1), dilation: (2, 2), ceilMode: true) }),
+      ("k3s2 ceil pad", { maxPool2d($0, kernel: 3, stride: 2, padding: 1, ceilMode: true) }),
+      ("k1", { maxPool2d($0, kernel: 1) }),
+    ]
+    for (name, pool) in cases {
+      let recorded = pool(x.tracked()).scalars
+      let plain = withoutGradients { pool(x) }.scalars
+      XCTAssertEqual(plain.count, recorded.count, name)
+      for (a, b) in zip(plain, recorded) {
+        XCTAssertTrue(a == b || (a.isNaN && b.isNaN), "\(name): \(a) vs \(b)")
+      }
+    }
+  }
+
   // Tolerances: Double central differences with step 1e-6; inputs are >= 0.01 apart so no window
   // has a tie within the step: |analytic - numeric| <= 1e-6 + 1e-5 |numeric|.
   func testMaxPoolGradients() throws {

@@ -36,8 +36,11 @@ final class RolloutTests: XCTestCase {
   }
 
   func testRolloutMaxFusionMatrixDiscard() throws {
+    // Discarding the lowest 90% of 197 x 197 float32 attention weights: a weight within rounding
+    // of the threshold can land on either side depending on the GEMM's summation order (seen:
+    // 7e-7 on OpenBLAS, 2e-4 on the AVX-512 kernel), hence 1e-3 here as for vit-explain's mode.
     compare(try raw(Self.s16, .rollout, batch: 2, options: RolloutOptions(headFusion: .max, discardRatio: 0.9)),
-            "rollout_s16_max_90_matrix")
+            "rollout_s16_max_90_matrix", tolerance: 1e-3)
   }
 
   func testRolloutMinFusionRowDiscard() throws {

@@ -6,14 +6,14 @@ import XCTest
 /// Full-size networks with deterministic weights (WeightFormula, mirrored by
 /// Scripts/fixtures/weight_formula.py) against PyTorch logits written by
 /// Scripts/fixtures/make_network_fixtures.py (torch 2.15.0, torchvision 0.29.2, timm 1.0.31).
-/// Tolerance: max |Swift - torch| / max(|torch|, 1e-3) over the logits ≤ 1e-3.
+/// Tolerance: max |Swift - torch| / max(|torch|, 1% of max |torch|) over the logits ≤ 1e-3 (logitDifference).
 final class FormulaParityTests: XCTestCase {
   func testResNet50MatchesTorchvision() throws {
     let model = try ResNet("resnet50", weights: WeightFormula.source)
     let x = WeightFormula.tensor("input", [2, 3, 224, 224])
     let expected = try loadFixture("resnet50_formula_logits", bundle: .module)
     let logits = model.logits(x)
-    XCTAssertLessThanOrEqual(maxRelativeDifference(logits, expected), 1e-3)
+    XCTAssertLessThanOrEqual(logitDifference(logits, expected), 1e-3)
   }
 
   func testViTSmallPatch16MatchesTimm() throws {
@@ -39,7 +39,7 @@ final class FormulaParityTests: XCTestCase {
     let expected = try loadFixture(fixture, bundle: .module)
     let logits = model.logits(x)
     XCTAssertEqual(logits.shape, expected.shape)
-    XCTAssertLessThanOrEqual(maxRelativeDifference(logits, expected), 1e-3, "\(name) at \(size)")
+    XCTAssertLessThanOrEqual(logitDifference(logits, expected), 1e-3, "\(name) at \(size)")
   }
 }
 
@@ -59,7 +59,7 @@ final class FoldedBatchNormTests: XCTestCase {
 /// DINO's linear-evaluation heads on a WeightFormula ViT-S/16 against the same computation in
 /// PyTorch on timm's blocks (Scripts/fixtures/make_network_fixtures.py dino_heads): the last four
 /// normalised class tokens (1536-d), and the class token interleaved with the mean patch token.
-/// Tolerance: relative 1e-3 of the logits.
+/// Tolerance: relative 1e-3 of the logits (logitDifference).
 final class DINOHeadTests: XCTestCase {
   func testLastFourClassTokensHead() throws {
     try check(.dinoLinear(classes: 1000, blocks: 4, averagePatches: false), "vit_small_patch16_dino_last4_formula_logits")
@@ -73,6 +73,13 @@ final class DINOHeadTests: XCTestCase {
     let config = try XCTUnwrap(VisionTransformer.Config.named("vit_small_patch16", head: head))
     let model = try VisionTransformer("vit_small_patch16", config: config, weights: WeightFormula.source)
     let logits = model.logits(WeightFormula.tensor("input", [1, 3, 224, 224]))
-    XCTAssertLessThanOrEqual(maxRelativeDifference(logits, try loadFixture(fixture, bundle: .module)), 1e-3)
+    XCTAssertLessThanOrEqual(logitDifference(logits, try loadFixture(fixture, bundle: .module)), 1e-3)
   }
+}
+
+/// Relative difference of logits, each against max(|reference|, 1% of the largest |reference|):
+/// a logit near zero (some are 1e-3 of the largest) would otherwise turn float32 rounding of the
+/// large ones (about 1e-7 of the scale) into a "relative" error of 1e-3.
+func logitDifference(_ logits: Tensor, _ reference: Tensor) -> Double {
+  maxRelativeDifference(logits, reference, floor: 0.01 * (reference.doubles.map(abs).max() ?? 1))
 }

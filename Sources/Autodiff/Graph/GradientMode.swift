@@ -19,6 +19,12 @@ extension Tensor {
   ///
   /// `pullback` receives the output gradient and which inputs need one; it must not capture the
   /// returned tensor (that would make a reference cycle), only `value` or the inputs.
+  /// Whether an op on `inputs` would be recorded (so a forward pass can skip what only its
+  /// backward rule needs, such as max pooling's argmax).
+  static func willRecord(_ inputs: Tensor...) -> Bool {
+    GradientMode.isRecording && inputs.contains(where: { $0.node != nil })
+  }
+
   static func recorded(
     _ value: Tensor, op: String, inputs: [Tensor],
     pullback: @escaping (Tensor, [Bool]) -> [Tensor?]

@@ -1,44 +1,89 @@
 import Dispatch
+import Foundation
 internal import CBLAS
+internal import CKernels
 #if os(Linux)
   internal import CMalloc
 #endif
 
-/// Matrix products for every op: row-major `C = alpha * op(A) * op(B) + beta * C`.
+/// Matrix products for every op: row-major `C = act(alpha * op(A) * op(B) + beta * C + bias)`,
+/// where `bias` (one value per row of C) and the ReLU `act` are optional.
 ///
-/// BLAS runs single-threaded and this function splits large products into column (or row)
-/// blocks, one per core. That keeps one thread pool for the whole library: OpenBLAS's own
-/// threads spin while idle and, next to the library's other parallel loops, oversubscribe the
-/// cores (seen as most of the time going to the kernel on small CIFAR-sized products).
+/// Float products run on the package's AVX-512 kernel when the processor has it (CKernels: the
+/// workplace's OpenBLAS is pinned to AVX2), everything else on BLAS. Either way the kernel runs
+/// single-threaded and this function splits large products into column (or row) blocks, one per
+/// core. That keeps one thread pool for the whole library: OpenBLAS's own threads spin while idle
+/// and, next to the library's other parallel loops, oversubscribe the cores.
 func gemm<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
-  c: UnsafeMutablePointer<T>, ldc: Int
+  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>? = nil, relu: Bool = false
 ) {
   BLASThreads.configureOnce
   let work = Double(m) * Double(n) * Double(k)
   let blocks = work < 4e6 ? 1 : coreCount
   if blocks <= 1 || (m < 2 * blocks && n < 2 * blocks) {
-    T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+               beta: beta, c: c, ldc: ldc, bias: bias, relu: relu)
     return
   }
   if n >= m {
-    // Column blocks of C use column blocks of op(B); keep block edges on 16-column boundaries.
-    let step = ((n + blocks - 1) / blocks + 15) / 16 * 16
+    // Column blocks of C use column blocks of op(B); keep block edges on 32-column boundaries.
+    let step = ((n + blocks - 1) / blocks + 31) / 32 * 32
     DispatchQueue.concurrentPerform(iterations: (n + step - 1) / step) { i in
       let j0 = i * step, width = min(step, n - j0)
-      T.gemm(transA: transA, transB: transB, m: m, n: width, k: k, alpha: alpha, a: a, lda: lda,
-             b: transB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta, c: c + j0, ldc: ldc)
+      gemmKernel(transA: transA, transB: transB, m: m, n: width, k: k, alpha: alpha, a: a, lda: lda,
+                 b: transB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta, c: c + j0, ldc: ldc,
+                 bias: bias, relu: relu)
     }
   } else {
-    // Row blocks of C use row blocks of op(A).
-    let step = ((m + blocks - 1) / blocks + 15) / 16 * 16
+    // Row blocks of C use row blocks of op(A) (and of the bias).
+    let step = ((m + blocks - 1) / blocks + 11) / 12 * 12
     DispatchQueue.concurrentPerform(iterations: (m + step - 1) / step) { i in
       let i0 = i * step, height = min(step, m - i0)
-      T.gemm(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
-             a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta, c: c + i0 * ldc, ldc: ldc)
+      gemmKernel(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
+                 a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
+                 c: c + i0 * ldc, ldc: ldc, bias: bias.map { $0 + i0 }, relu: relu)
     }
   }
+}
+
+/// One single-threaded product with its epilogue, on the fastest kernel for `T`.
+private func gemmKernel<T: TensorScalar>(
+  transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
+  a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
+  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>?, relu: Bool
+) {
+  if T.self == Float.self && GEMMKernel.useAVX512 {
+    // The epilogue runs in the kernel's store, while the tile is still in registers.
+    func cast(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+    ck_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, cast(b), ldb,
+             unsafeBitCast(beta, to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc,
+             bias.map(cast), relu ? 1 : 0)
+    return
+  }
+  T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+         beta: beta, c: c, ldc: ldc)
+  guard bias != nil || relu else { return }
+  for i in 0..<m {
+    let row = c + i * ldc, add = bias?[i] ?? 0
+    for j in 0..<n {
+      let v = row[j] + add
+      row[j] = relu && v < 0 ? 0 : v
+    }
+  }
+}
+
+/// Which Float GEMM kernel runs.
+public enum GEMMKernel {
+  /// True when Float products use the package's AVX-512 kernel (the processor has AVX-512F and
+  /// `GRADCAM_GEMM` is not `blas`); false when they use OpenBLAS's `sgemm`.
+  public static let useAVX512: Bool = {
+    ck_sgemm_available() == 1 && ProcessInfo.processInfo.environment["GRADCAM_GEMM"] != "blas"
+  }()
+
+  /// A short name of the Float kernel, for benchmark reports.
+  public static var name: String { useAVX512 ? "gradcam AVX-512 sgemm" : "OpenBLAS sgemm" }
 }
 
 /// Puts OpenBLAS in single-threaded mode the first time a product runs, and keeps freed tensor

@@ -102,13 +102,9 @@ struct ConvPlan {
   func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
     switch x.dtype {
     case .float32:
-      var out = forward(x.array(Float.self), w.array(Float.self))
-      epilogue(&out, bias?.array(Float.self), relu: relu)
-      return Tensor(shape: outShape, array: out)
+      return Tensor(shape: outShape, array: forward(x.array(Float.self), w.array(Float.self), bias?.array(Float.self), relu: relu))
     case .float64:
-      var out = forward(x.array(Double.self), w.array(Double.self))
-      epilogue(&out, bias?.array(Double.self), relu: relu)
-      return Tensor(shape: outShape, array: out)
+      return Tensor(shape: outShape, array: forward(x.array(Double.self), w.array(Double.self), bias?.array(Double.self), relu: relu))
     }
   }
 
@@ -169,19 +165,25 @@ struct ConvPlan {
     }
   }
 
-  private func forward<T: TensorScalar>(_ x: [T], _ w: [T]) -> [T] {
+  /// The convolution, then the bias of each output channel and the ReLU (inside the GEMM's
+  /// store where possible).
+  private func forward<T: TensorScalar>(_ x: [T], _ w: [T], _ bias: [T]?, relu: Bool) -> [T] {
     var out = [T](repeating: 0, count: n * o * outPlane)
     if isDepthwise {
       depthwiseForward(x, w, &out)
+      epilogue(&out, bias, relu: relu)
       return out
     }
     w.withUnsafeBufferPointer { wb in
       out.withUnsafeMutableBufferPointer { ob in
-        forEachColumnMatrix(x) { img, grp, cols in
-          gemm(
-            transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
-            a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
-            c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane)
+        withOptionalBuffer(bias) { bb in
+          forEachColumnMatrix(x) { img, grp, cols in
+            gemm(
+              transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
+              a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
+              c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane,
+              bias: bb.map { $0 + grp * og }, relu: relu)
+          }
         }
       }
     }
@@ -302,4 +304,10 @@ struct ConvPlan {
       }
     }
   }
+}
+
+/// Calls `body` with the base address of `array`, or nil when there is no array.
+private func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
+  guard let array else { return body(nil) }
+  return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

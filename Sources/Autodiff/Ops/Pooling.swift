@@ -48,6 +48,14 @@ public func maxPool2d(
   let outW = poolOutputSize(inW, kernel: kernel.1, stride: s.1, padding: padding.1, dilation: dilation.1, ceilMode: ceilMode, op: "maxPool2d")
   let planes = n * c
   let inPlane = inH * inW, outPlane = outH * outW
+  if !Tensor.willRecord(x) {
+    let geometry = ConvGeometry(inH: inH, inW: inW, kH: kernel.0, kW: kernel.1, strideH: s.0, strideW: s.1,
+                                padH: padding.0, padW: padding.1, dilationH: dilation.0, dilationW: dilation.1)
+    switch x.dtype {
+    case .float32: return maxPoolValues(x.array(Float.self), planes: planes, geometry, outH: outH, outW: outW, shape: [n, c, outH, outW])
+    case .float64: return maxPoolValues(x.array(Double.self), planes: planes, geometry, outH: outH, outW: outW, shape: [n, c, outH, outW])
+    }
+  }
   var argmax = [Int32](repeating: 0, count: planes * outPlane)
 
   func run<T: TensorScalar>(_: T.Type) -> Tensor {
@@ -104,6 +112,53 @@ public func maxPool2d(
   return Tensor.recorded(value, op: "maxPool2d", inputs: [x]) { g, _ in
     [maxPoolScatter(g, indices: indices, inShape: [n, c, inH, inW])]
   }
+}
+
+/// Max pooling's values alone (no argmax, for passes that are not recorded), as two separable
+/// passes: the maximum down each window's rows for every column (contiguous, so it vectorises),
+/// then across each window's columns. NaN wins, as in the recorded path.
+private func maxPoolValues<T: TensorScalar>(
+  _ src: [T], planes: Int, _ g: ConvGeometry, outH: Int, outW: Int, shape: [Int]
+) -> Tensor {
+  @inline(__always) func larger(_ a: T, _ b: T) -> T { b > a || b.isNaN ? b : a }
+  let inPlane = g.inH * g.inW, outPlane = outH * outW
+  var out = [T](repeating: 0, count: planes * outPlane)
+  src.withUnsafeBufferPointer { sb in
+    out.withUnsafeMutableBufferPointer { ob in
+      let sp = sb.baseAddress!, op = ob.baseAddress!
+      parallelChunks(planes, grain: Swift.max(1, 16_384 / Swift.max(inPlane, 1))) { r in
+        let column = UnsafeMutablePointer<T>.allocate(capacity: g.inW)
+        defer { column.deallocate() }
+        for p in r {
+          let plane = sp + p * inPlane
+          for oh in 0..<outH {
+            var h = oh * g.strideH - g.padH
+            let h1 = Swift.min(h + (g.kH - 1) * g.dilationH + 1, g.inH)
+            while h < 0 { h += g.dilationH }
+            column.update(repeating: -T.infinity, count: g.inW)
+            while h < h1 {
+              let row = plane + h * g.inW
+              for w in 0..<g.inW { column[w] = larger(column[w], row[w]) }
+              h += g.dilationH
+            }
+            let o = op + p * outPlane + oh * outW
+            for ow in 0..<outW {
+              var w = ow * g.strideW - g.padW
+              let w1 = Swift.min(w + (g.kW - 1) * g.dilationW + 1, g.inW)
+              while w < 0 { w += g.dilationW }
+              var best = -T.infinity
+              while w < w1 {
+                best = larger(best, column[w])
+                w += g.dilationW
+              }
+              o[ow] = best
+            }
+          }
+        }
+      }
+    }
+  }
+  return Tensor(shape: shape, array: out)
 }
 
 /// `maxPool2d` with the same value for rows and columns.

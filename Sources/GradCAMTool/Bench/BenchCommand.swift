@@ -18,11 +18,14 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Write the results as JSON to this file as well.")
   var json: String?
 
+  @Option(help: "Run only the forward/cam cases whose name contains this text (e.g. resnet50).")
+  var filter: String?
+
   func run() throws {
     var results: [BenchResult] = []
     let wanted = Set(suites.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     let all = wanted.contains("all")
-    let models = ModelBench(repeats: repeats)
+    let models = ModelBench(repeats: repeats, filter: filter)
     if all || wanted.contains("core") { results += CoreBench(repeats: repeats).run() }
     if all || wanted.contains("forward") { results += try models.forward() }
     if all || wanted.contains("cam") { results += try models.cam() }

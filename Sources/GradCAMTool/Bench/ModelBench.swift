@@ -9,6 +9,10 @@ import Networks
 /// weights (WeightFormula), so they run offline.
 struct ModelBench {
   let repeats: Int
+  /// Only cases whose name contains this run (all when nil).
+  var filter: String? = nil
+
+  private func wanted(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
 
   func forward() throws -> [BenchResult] {
     var out: [BenchResult] = []
@@ -17,9 +21,9 @@ struct ModelBench {
       ("resnet50", { try ResNet("resnet50", weights: WeightFormula.source) }, 224),
       ("vit_small_patch16", { try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source) }, 224),
     ]
-    for (name, make, size) in models {
+    for (name, make, size) in models where [1, 8].contains(where: { wanted("\(name) b\($0)") }) {
       let model = try make()
-      for batch in [1, 8] {
+      for batch in [1, 8] where wanted("\(name) b\(batch)") {
         let x = WeightFormula.tensor("input", [batch, 3, size, size])
         let t = bestTime(repeats: repeats) { _ = model.logits(x) }
         out.append(row("forward", "\(name) b\(batch)", t, perImage: batch))
@@ -32,16 +36,18 @@ struct ModelBench {
     var out: [BenchResult] = []
     let resnet = try ResNet("resnet50", weights: WeightFormula.source)
     let gradcam = try CAMExplainer(model: resnet, method: .gradCAM)
-    for batch in [1, 8] {
+    for batch in [1, 8] where wanted("gradcam resnet50 layer4 b\(batch)") {
       let x = WeightFormula.tensor("input", [batch, 3, 224, 224])
       let t = bestTime(repeats: repeats) { _ = try! gradcam.explain(batch: x, target: .predicted) }
       out.append(row("cam", "gradcam resnet50 layer4 b\(batch)", t, perImage: batch))
     }
+    let rolloutName = "rollout vit_small_patch16 b1 (forward + rollout)"
+    guard wanted(rolloutName) else { return out }
     let vit = try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source)
     let rollout = try CAMExplainer(model: vit, method: .rollout)
     let x = WeightFormula.tensor("input", [1, 3, 224, 224])
     let t = bestTime(repeats: repeats) { _ = try! rollout.explain(batch: x, target: .predicted) }
-    out.append(row("cam", "rollout vit_small_patch16 b1 (forward + rollout)", t, perImage: 1))
+    out.append(row("cam", rolloutName, t, perImage: 1))
     return out
   }
 

@@ -1,0 +1,203 @@
+// SGEMM for AVX-512, in the usual packed-panel form (Goto/BLIS): B is packed into 32-column
+// strips, A into 12-row strips, and a 12x32 register tile accumulates one strip pair.
+//
+// Why hand-written: the workplace pins OpenBLAS to its AVX2 (Haswell) kernels, because the
+// OpenBLAS 0.3.21 shipped here is too old for this processor's AVX-512 path; on a processor with
+// full-width AVX-512 units that leaves half the floating-point throughput unused. The functions
+// carry their own target attribute, so the package needs no compiler flags and still runs (through
+// OpenBLAS) on processors without AVX-512: ck_sgemm_available() decides at run time.
+#include "CKernels.h"
+
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MR 12    // rows of the register tile (12 x 2 accumulators + 2 B vectors fit in 32 zmm)
+#define NR 32    // columns of the register tile: two 16-float vectors
+#define KC 256   // depth of a packed block: a 32-column B strip (32 KB) stays in L1
+#define MC 240   // rows of a packed A block (240 KB, in L2)
+#define NC 4096  // columns of a packed B block (4 MB, in L3)
+#define AS (KC + 16)  // row stride of a packed untransposed A strip (not a multiple of 1 KB: L1 sets)
+
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
+
+int ck_sgemm_available(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = __builtin_cpu_supports("avx512f") ? 1 : 0;
+  }
+  return cached;
+}
+
+static long min_l(long a, long b) { return a < b ? a : b; }
+
+// Per-thread packing buffers, grown on demand and kept for the thread's lifetime.
+static _Thread_local float *buffer_a, *buffer_b;
+static _Thread_local size_t capacity_a, capacity_b;
+
+static float *ensure(float **buffer, size_t *capacity, size_t count) {
+  if (*capacity < count) {
+    free(*buffer);
+    *buffer = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
+    *capacity = *buffer ? count : 0;
+  }
+  return *buffer;
+}
+
+// Packs op(A)[0..<mc, 0..<kc] (a points at its first element) into MR-row strips of MR * AS
+// floats, the last strip padded with zero rows. Untransposed A keeps its rows (element (i, p) of a
+// strip at i * AS + p: a plain copy, which matters because weights are packed on every call);
+// transposed A is stored depth-major (at p * MR + i), again a run of contiguous reads.
+static void pack_a(int transA, long mc, long kc, const float *a, long lda, float *dst) {
+  for (long ir = 0; ir < mc; ir += MR) {
+    long mr = min_l(MR, mc - ir);
+    if (transA) {
+      for (long p = 0; p < kc; p++) {
+        const float *src = a + p * lda + ir;
+        float *d = dst + p * MR;
+        long i = 0;
+        for (; i < mr; i++) d[i] = src[i];
+        for (; i < MR; i++) d[i] = 0;
+      }
+    } else {
+      for (long i = 0; i < mr; i++) memcpy(dst + i * AS, a + (ir + i) * lda, (size_t)kc * sizeof(float));
+      for (long i = mr; i < MR; i++) memset(dst + i * AS, 0, (size_t)kc * sizeof(float));
+    }
+    dst += MR * AS;
+  }
+}
+
+// Packs op(B)[0..<kc, 0..<nc] into NR-column strips, each stored row by row (NR values per step
+// of k), the last strip padded with zeros.
+AVX512 static void pack_b(int transB, long kc, long nc, const float *b, long ldb, float *dst) {
+  for (long jr = 0; jr < nc; jr += NR) {
+    long nr = min_l(NR, nc - jr);
+    if (!transB && nr == NR) {
+      for (long p = 0; p < kc; p++) {
+        const float *src = b + p * ldb + jr;
+        _mm512_store_ps(dst + p * NR, _mm512_loadu_ps(src));
+        _mm512_store_ps(dst + p * NR + 16, _mm512_loadu_ps(src + 16));
+      }
+    } else if (!transB) {
+      __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+      __mmask16 m1 = nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+      for (long p = 0; p < kc; p++) {
+        const float *src = b + p * ldb + jr;
+        _mm512_store_ps(dst + p * NR, _mm512_maskz_loadu_ps(m0, src));
+        _mm512_store_ps(dst + p * NR + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+      }
+    } else {
+      for (long j = 0; j < nr; j++) {
+        const float *src = b + (jr + j) * ldb;
+        for (long p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+      }
+      for (long j = nr; j < NR; j++)
+        for (long p = 0; p < kc; p++) dst[p * NR + j] = 0;
+    }
+    dst += NR * kc;
+  }
+}
+
+// One 12x32 tile: C = act(alpha * Ap * Bp + beta * C + bias), storing only the top-left
+// mr x nr corner (the padding rows and columns of the packed panels are zeros). A_AT(i) is where
+// row i of the current depth step sits in the packed A strip, A_STEP how far one step moves.
+#define DEFINE_MICRO_KERNEL(NAME, A_AT, A_STEP) \
+AVX512 static void NAME(long kc, const float *restrict ap, const float *restrict bp,       \
+                        float *restrict c, long ldc, long mr, long nr, float alpha,         \
+                        float beta, const float *bias, int relu) {                          \
+  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
+  for (long p = 0; p < kc; p++) {                                                           \
+    __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16), a;                        \
+    _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                                 \
+    STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)     \
+    STEP(6, A_AT) STEP(7, A_AT) STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT)   \
+    ap += A_STEP;                                                                           \
+    bp += NR;                                                                               \
+  }                                                                                         \
+  __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);                           \
+  __mmask16 m1 = nr >= 32 ? 0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;      \
+  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps(); \
+  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)                                     \
+  STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)                                   \
+}
+
+#define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
+#define STEP(i, A_AT)                             \
+  a = _mm512_set1_ps(ap[A_AT(i)]);                \
+  c##i##a = _mm512_fmadd_ps(a, b0, c##i##a);      \
+  c##i##b = _mm512_fmadd_ps(a, b1, c##i##b);
+#define STORE(i)                                                                  \
+  if (i < mr) {                                                                   \
+    float *row = c + (long)(i) * ldc;                                             \
+    __m512 x0 = _mm512_mul_ps(c##i##a, va), x1 = _mm512_mul_ps(c##i##b, va);      \
+    if (beta != 0) {                                                              \
+      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), x0);              \
+      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), x1);         \
+    }                                                                             \
+    if (bias) {                                                                   \
+      __m512 bb = _mm512_set1_ps(bias[i]);                                        \
+      x0 = _mm512_add_ps(x0, bb);                                                 \
+      x1 = _mm512_add_ps(x1, bb);                                                 \
+    }                                                                             \
+    if (relu) {                                                                   \
+      x0 = _mm512_max_ps(x0, zero);                                               \
+      x1 = _mm512_max_ps(x1, zero);                                               \
+    }                                                                             \
+    _mm512_mask_storeu_ps(row, m0, x0);                                           \
+    _mm512_mask_storeu_ps(row + 16, m1, x1);                                      \
+  }
+#define ROW_MAJOR_A(i) ((i) * AS)
+#define DEPTH_MAJOR_A(i) (i)
+DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
+DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
+#undef ZERO2
+#undef STEP
+#undef STORE
+
+// C = act(beta * C + bias) for an empty product (k == 0).
+static void scale_only(long m, long n, float beta, float *c, long ldc, const float *bias, int relu) {
+  for (long i = 0; i < m; i++) {
+    float *row = c + i * ldc;
+    for (long j = 0; j < n; j++) {
+      float v = (beta == 0 ? 0 : beta * row[j]) + (bias ? bias[i] : 0);
+      row[j] = relu && v < 0 ? 0 : v;
+    }
+  }
+}
+
+void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+              long lda, const float *b, long ldb, float beta, float *c, long ldc,
+              const float *bias, int relu) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    scale_only(m, n, beta, c, ldc, bias, relu);
+    return;
+  }
+  // Even depth blocks, so the last one is not a sliver.
+  long kblocks = (k + KC - 1) / KC, kc_step = (k + kblocks - 1) / kblocks;
+  float *pa = ensure(&buffer_a, &capacity_a, (size_t)MC * AS);
+  float *pb = ensure(&buffer_b, &capacity_b, (size_t)KC * NC);
+  if (!pa || !pb) abort();  // out of memory for 4 MB: nothing sensible is left to do
+  for (long jc = 0; jc < n; jc += NC) {
+    long nc = min_l(NC, n - jc);
+    for (long pc = 0; pc < k; pc += kc_step) {
+      long kc = min_l(kc_step, k - pc);
+      int last = pc + kc >= k;
+      float be = pc == 0 ? beta : 1.0f;
+      pack_b(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
+      for (long ic = 0; ic < m; ic += MC) {
+        long mc = min_l(MC, m - ic);
+        pack_a(transA, mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+        for (long jr = 0; jr < nc; jr += NR) {
+          for (long ir = 0; ir < mc; ir += MR) {
+            (transA ? micro_kernel_depth : micro_kernel_rows)(kc, pa + ir * AS, pb + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
+                         min_l(MR, mc - ir), min_l(NR, nc - jr), alpha, be,
+                         last && bias ? bias + ic + ir : NULL, last && relu);
+          }
+        }
+      }
+    }
+  }
+}

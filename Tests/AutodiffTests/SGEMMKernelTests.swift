@@ -1,0 +1,121 @@
+import Autodiff
+import CKernels
+import XCTest
+
+/// The AVX-512 SGEMM kernel (Sources/CKernels) against a float64 reference product, on shapes that
+/// hit every edge of its blocking (12-row and 32-column tiles, 256-deep blocks, 240-row and
+/// 4096-column panels), all four transpose cases, alpha/beta, leading dimensions wider than the
+/// matrix and the fused bias + ReLU epilogue.
+/// Tolerance: |c - ref| <= 1e-5 * (1 + sum_p |a_ip b_pj|) (float32 accumulation over k terms).
+final class SGEMMKernelTests: XCTestCase {
+  override func setUpWithError() throws {
+    try XCTSkipUnless(ck_sgemm_available() == 1, "this processor has no AVX-512: products run on OpenBLAS")
+  }
+
+  private struct Case {
+    var m: Int, n: Int, k: Int
+    var transA = false, transB = false
+    var alpha: Float = 1, beta: Float = 0
+    var bias = false, relu = false
+    var pad = 0  // extra columns in every leading dimension
+  }
+
+  private func check(_ c: Case, seed: UInt64) {
+    var rng = SplitMix(seed)
+    let (rowsA, colsA) = c.transA ? (c.k, c.m) : (c.m, c.k)
+    let (rowsB, colsB) = c.transB ? (c.n, c.k) : (c.k, c.n)
+    let lda = colsA + c.pad, ldb = colsB + c.pad, ldc = c.n + c.pad
+    let a = (0..<(rowsA * lda)).map { _ in rng.uniform() }
+    let b = (0..<(rowsB * ldb)).map { _ in rng.uniform() }
+    let bias = (0..<c.m).map { _ in rng.uniform() }
+    // With beta 0 the old contents must not be read: NaN there must not leak into the result.
+    let start = (0..<(c.m * ldc)).map { _ in c.beta == 0 ? Float.nan : rng.uniform() }
+    var out = start
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        bias.withUnsafeBufferPointer { biasp in
+          out.withUnsafeMutableBufferPointer { cp in
+            ck_sgemm(c.transA ? 1 : 0, c.transB ? 1 : 0, c.m, c.n, c.k, c.alpha, ap.baseAddress, lda,
+                     bp.baseAddress, ldb, c.beta, cp.baseAddress, ldc, c.bias ? biasp.baseAddress : nil,
+                     c.relu ? 1 : 0)
+          }
+        }
+      }
+    }
+    var worst = 0.0
+    for i in 0..<c.m {
+      for j in 0..<ldc {
+        let got = Double(out[i * ldc + j])
+        guard j < c.n else {
+          // Padding columns of C are never written.
+          XCTAssertTrue(got == Double(start[i * ldc + j]) || (got.isNaN && start[i * ldc + j].isNaN), "\(c): wrote padding")
+          continue
+        }
+        var sum = 0.0, magnitude = 0.0
+        for p in 0..<c.k {
+          let x = Double(c.transA ? a[p * lda + i] : a[i * lda + p])
+          let y = Double(c.transB ? b[j * ldb + p] : b[p * ldb + j])
+          sum += x * y
+          magnitude += abs(x * y)
+        }
+        var want = Double(c.alpha) * sum + (c.beta == 0 ? 0 : Double(c.beta) * Double(start[i * ldc + j]))
+        if c.bias { want += Double(bias[i]) }
+        if c.relu { want = max(want, 0) }
+        let error = abs(got - want) / (1 + magnitude)
+        worst = max(worst, error.isNaN ? .infinity : error)
+      }
+    }
+    XCTAssertLessThanOrEqual(worst, 1e-5, "\(c)")
+  }
+
+  func testEdgesOfEveryBlock() {
+    var seed: UInt64 = 1
+    for m in [1, 11, 12, 13, 241] {
+      for n in [1, 17, 31, 32, 33, 65] {
+        for k in [1, 7, 256, 300] {
+          check(Case(m: m, n: n, k: k), seed: seed)
+          seed += 1
+        }
+      }
+    }
+  }
+
+  func testTransposesAlphaBetaAndLeadingDimensions() {
+    var seed: UInt64 = 100
+    for transA in [false, true] {
+      for transB in [false, true] {
+        for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+          check(Case(m: 29, n: 45, k: 270, transA: transA, transB: transB, alpha: alpha, beta: beta, pad: 3), seed: seed)
+          seed += 1
+        }
+      }
+    }
+  }
+
+  func testFusedBiasAndReLU() {
+    check(Case(m: 30, n: 50, k: 513, bias: true), seed: 7)
+    check(Case(m: 30, n: 50, k: 513, bias: true, relu: true), seed: 8)
+    check(Case(m: 30, n: 50, k: 20, relu: true), seed: 9)
+    check(Case(m: 30, n: 50, k: 600, alpha: 0.5, beta: 1, bias: true, relu: true, pad: 2), seed: 10)
+  }
+
+  func testWidePanelsAndEmptyDepth() {
+    check(Case(m: 13, n: 4096 + 40, k: 33), seed: 11)  // two column panels
+    check(Case(m: 250, n: 20, k: 5, transA: true), seed: 12)  // two row panels
+    check(Case(m: 5, n: 6, k: 0, beta: 0.5, bias: true, relu: true), seed: 13)  // C = relu(beta C + bias)
+  }
+}
+
+/// A small deterministic generator (SplitMix64) for test inputs in [-1, 1).
+private struct SplitMix {
+  var state: UInt64
+  init(_ seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
+}
