@@ -76,16 +76,16 @@ AVX512 static void pack_b(int transB, long kc, long nc, const float *b, long ldb
     if (!transB && nr == NR) {
       for (long p = 0; p < kc; p++) {
         const float *src = b + p * ldb + jr;
-        _mm512_store_ps(dst + p * NR, _mm512_loadu_ps(src));
-        _mm512_store_ps(dst + p * NR + 16, _mm512_loadu_ps(src + 16));
+        _mm512_storeu_ps(dst + p * NR, _mm512_loadu_ps(src));
+        _mm512_storeu_ps(dst + p * NR + 16, _mm512_loadu_ps(src + 16));
       }
     } else if (!transB) {
       __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
       __mmask16 m1 = nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
       for (long p = 0; p < kc; p++) {
         const float *src = b + p * ldb + jr;
-        _mm512_store_ps(dst + p * NR, _mm512_maskz_loadu_ps(m0, src));
-        _mm512_store_ps(dst + p * NR + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+        _mm512_storeu_ps(dst + p * NR, _mm512_maskz_loadu_ps(m0, src));
+        _mm512_storeu_ps(dst + p * NR + 16, _mm512_maskz_loadu_ps(m1, src + 16));
       }
     } else {
       for (long j = 0; j < nr; j++) {
@@ -109,7 +109,7 @@ AVX512 static void NAME(long kc, const float *restrict ap, const float *restrict
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
   for (long p = 0; p < kc; p++) {                                                           \
-    __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16), a;                        \
+    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16), a;                        \
     _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                                 \
     STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)     \
     STEP(6, A_AT) STEP(7, A_AT) STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT)   \
@@ -167,37 +167,103 @@ static void scale_only(long m, long n, float beta, float *c, long ldc, const flo
   }
 }
 
-void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,
-              long lda, const float *b, long ldb, float beta, float *c, long ldc,
-              const float *bias, int relu) {
+// The depth blocking, shared by the driver and the prepacking functions: even blocks of at most
+// KC, so the last one is not a sliver.
+static long depth_step(long k) {
+  long kblocks = (k + KC - 1) / KC;
+  return (k + kblocks - 1) / kblocks;
+}
+
+long ck_sgemm_packed_a_size(long m, long k) {
+  long step = depth_step(k), kblocks = (k + step - 1) / step, strips = (m + MR - 1) / MR;
+  return kblocks * strips * MR * AS;
+}
+
+long ck_sgemm_packed_b_size(long k, long n) {
+  long strips = (n + NR - 1) / NR;
+  return strips * NR * k;
+}
+
+// Prepacked A: for every depth block, all its MR-row strips (MR * AS floats each) in order.
+static const float *prepacked_a_block(const ck_packed *packed, long pc, long kc_step, long row) {
+  long strips = (packed->count + MR - 1) / MR;
+  return packed->data + ((pc / kc_step) * strips + (packed->offset + row) / MR) * MR * AS;
+}
+
+// Prepacked B: for every depth block (of depth kc), all its NR-column strips (NR * kc each).
+static const float *prepacked_b_block(const ck_packed *packed, long pc, long kc, long column) {
+  long strips = (packed->count + NR - 1) / NR;
+  return packed->data + strips * NR * pc + ((packed->offset + column) / NR) * NR * kc;
+}
+
+void ck_sgemm_pack_a(long m, long k, const float *a, long lda, float *dst) {
+  long step = depth_step(k), strips = (m + MR - 1) / MR;
+  for (long pc = 0; pc < k; pc += step) {
+    long kc = min_l(step, k - pc);
+    for (long s = 0; s < strips; s++) {
+      float *strip = dst + ((pc / step) * strips + s) * MR * AS;
+      memset(strip, 0, (size_t)MR * AS * sizeof(float));
+      pack_a(0, min_l(MR, m - s * MR), kc, a + s * MR * lda + pc, lda, strip);
+    }
+  }
+}
+
+void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst) {
+  long step = depth_step(k), strips = (n + NR - 1) / NR;
+  for (long pc = 0; pc < k; pc += step) {
+    long kc = min_l(step, k - pc);
+    pack_b(transB, kc, n, transB ? b + pc : b + pc * ldb, ldb, dst + strips * NR * pc);
+  }
+}
+
+void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+                     long lda, const ck_packed *packed_a, const float *b, long ldb,
+                     const ck_packed *packed_b, float beta, float *c, long ldc, const float *bias,
+                     int relu) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     scale_only(m, n, beta, c, ldc, bias, relu);
     return;
   }
-  // Even depth blocks, so the last one is not a sliver.
-  long kblocks = (k + KC - 1) / KC, kc_step = (k + kblocks - 1) / kblocks;
-  float *pa = ensure(&buffer_a, &capacity_a, (size_t)MC * AS);
-  float *pb = ensure(&buffer_b, &capacity_b, (size_t)KC * NC);
-  if (!pa || !pb) abort();  // out of memory for 4 MB: nothing sensible is left to do
+  long kc_step = depth_step(k);
+  float *pa = packed_a ? NULL : ensure(&buffer_a, &capacity_a, (size_t)MC * AS);
+  float *pb = packed_b ? NULL : ensure(&buffer_b, &capacity_b, (size_t)KC * NC);
+  if ((!packed_a && !pa) || (!packed_b && !pb)) abort();  // out of memory for 4 MB
+  // A prepacked A is always row-major within its strips; a transposed one never is.
+  int rows_a = packed_a || !transA;
   for (long jc = 0; jc < n; jc += NC) {
     long nc = min_l(NC, n - jc);
     for (long pc = 0; pc < k; pc += kc_step) {
       long kc = min_l(kc_step, k - pc);
       int last = pc + kc >= k;
       float be = pc == 0 ? beta : 1.0f;
-      pack_b(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
+      const float *bblock = pb;
+      if (packed_b)
+        bblock = prepacked_b_block(packed_b, pc, kc, jc);
+      else
+        pack_b(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
       for (long ic = 0; ic < m; ic += MC) {
         long mc = min_l(MC, m - ic);
-        pack_a(transA, mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+        const float *ablock = pa;
+        if (packed_a)
+          ablock = prepacked_a_block(packed_a, pc, kc_step, ic);
+        else
+          pack_a(transA, mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
         for (long jr = 0; jr < nc; jr += NR) {
           for (long ir = 0; ir < mc; ir += MR) {
-            (transA ? micro_kernel_depth : micro_kernel_rows)(kc, pa + ir * AS, pb + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
-                         min_l(MR, mc - ir), min_l(NR, nc - jr), alpha, be,
-                         last && bias ? bias + ic + ir : NULL, last && relu);
+            (rows_a ? micro_kernel_rows : micro_kernel_depth)(
+                kc, ablock + ir * AS, bblock + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
+                min_l(MR, mc - ir), min_l(NR, nc - jr), alpha, be,
+                last && bias ? bias + ic + ir : NULL, last && relu);
           }
         }
       }
     }
   }
+}
+
+void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+              long lda, const float *b, long ldb, float beta, float *c, long ldc,
+              const float *bias, int relu) {
+  ck_sgemm_packed(transA, transB, m, n, k, alpha, a, lda, NULL, b, ldb, NULL, beta, c, ldc, bias, relu);
 }

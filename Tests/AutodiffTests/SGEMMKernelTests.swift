@@ -99,6 +99,46 @@ final class SGEMMKernelTests: XCTestCase {
     check(Case(m: 30, n: 50, k: 600, alpha: 0.5, beta: 1, bias: true, relu: true, pad: 2), seed: 10)
   }
 
+  /// Prepacked operands (a layer's weights packed once) give bit-for-bit the products of the same
+  /// kernel packing on the fly, also for a row block of a packed A and a column block of a packed
+  /// B (how products are split across cores), over several depth blocks.
+  func testPrepackedOperandsGiveTheSameProducts() {
+    var rng = SplitMix(42)
+    for (m, n, k, transB) in [(37, 70, 600, false), (250, 45, 257, true), (24, 4200, 31, false), (13, 33, 1, true)] {
+      let a = (0..<(m * k)).map { _ in rng.uniform() }
+      let b = (0..<(k * n)).map { _ in rng.uniform() }
+      let bias = (0..<m).map { _ in rng.uniform() }
+      let ldb = transB ? k : n
+      var packedA = [Float](repeating: .nan, count: ck_sgemm_packed_a_size(m, k))
+      var packedB = [Float](repeating: .nan, count: ck_sgemm_packed_b_size(k, n))
+      ck_sgemm_pack_a(m, k, a, k, &packedA)
+      ck_sgemm_pack_b(transB ? 1 : 0, k, n, b, ldb, &packedB)
+      // Row block [12, m) of A and column block [32, n) of B, as the core split would pass them.
+      let (r0, c0) = (min(12, m / 12 * 12), min(32, n / 32 * 32))
+      let (rows, cols) = (m - r0, n - c0)
+      var want = [Float](repeating: 0, count: rows * cols)
+      var got = want
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          bias.withUnsafeBufferPointer { biasp in
+            let bOffset = transB ? c0 * ldb : c0
+            ck_sgemm(0, transB ? 1 : 0, rows, cols, k, 0.5, ap.baseAddress! + r0 * k, k, bp.baseAddress! + bOffset, ldb,
+                     0, &want, cols, biasp.baseAddress! + r0, 1)
+            packedA.withUnsafeBufferPointer { pa in
+              packedB.withUnsafeBufferPointer { pb in
+                var opA = ck_packed(data: pa.baseAddress, count: m, offset: r0)
+                var opB = ck_packed(data: pb.baseAddress, count: n, offset: c0)
+                ck_sgemm_packed(0, transB ? 1 : 0, rows, cols, k, 0.5, nil, k, &opA, nil, ldb, &opB, 0, &got, cols,
+                                biasp.baseAddress! + r0, 1)
+              }
+            }
+          }
+        }
+      }
+      XCTAssertEqual(got, want, "m \(m) n \(n) k \(k) transB \(transB)")
+    }
+  }
+
   func testWidePanelsAndEmptyDepth() {
     check(Case(m: 13, n: 4096 + 40, k: 33), seed: 11)  // two column panels
     check(Case(m: 250, n: 20, k: 5, transA: true), seed: 12)  // two row panels

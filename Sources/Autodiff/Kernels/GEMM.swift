@@ -17,33 +17,37 @@ internal import CKernels
 func gemm<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
-  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>? = nil, relu: Bool = false
+  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>? = nil, relu: Bool = false,
+  packedA: PackedWeights? = nil, packedB: PackedWeights? = nil
 ) {
   BLASThreads.configureOnce
+  let t0 = DispatchTime.now().uptimeNanoseconds
+  defer { GEMMTiming.total += DispatchTime.now().uptimeNanoseconds - t0; GEMMTiming.calls += 1; GEMMTiming.flops += 2 * Double(m) * Double(n) * Double(k) }
   let work = Double(m) * Double(n) * Double(k)
   let blocks = work < 4e6 ? 1 : coreCount
   if blocks <= 1 || (m < 2 * blocks && n < 2 * blocks) {
     gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-               beta: beta, c: c, ldc: ldc, bias: bias, relu: relu)
+               beta: beta, c: c, ldc: ldc, bias: bias, relu: relu, packedA: packedA, packedB: packedB)
     return
   }
   if n >= m {
     // Column blocks of C use column blocks of op(B); keep block edges on 32-column boundaries.
     let step = ((n + blocks - 1) / blocks + 31) / 32 * 32
-    DispatchQueue.concurrentPerform(iterations: (n + step - 1) / step) { i in
+    parallelFor((n + step - 1) / step) { i in
       let j0 = i * step, width = min(step, n - j0)
       gemmKernel(transA: transA, transB: transB, m: m, n: width, k: k, alpha: alpha, a: a, lda: lda,
                  b: transB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta, c: c + j0, ldc: ldc,
-                 bias: bias, relu: relu)
+                 bias: bias, relu: relu, packedA: packedA, packedB: packedB, columnOffset: j0)
     }
   } else {
     // Row blocks of C use row blocks of op(A) (and of the bias).
     let step = ((m + blocks - 1) / blocks + 11) / 12 * 12
-    DispatchQueue.concurrentPerform(iterations: (m + step - 1) / step) { i in
+    parallelFor((m + step - 1) / step) { i in
       let i0 = i * step, height = min(step, m - i0)
       gemmKernel(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
                  a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
-                 c: c + i0 * ldc, ldc: ldc, bias: bias.map { $0 + i0 }, relu: relu)
+                 c: c + i0 * ldc, ldc: ldc, bias: bias.map { $0 + i0 }, relu: relu,
+                 packedA: packedA, packedB: packedB, rowOffset: i0)
     }
   }
 }
@@ -52,14 +56,21 @@ func gemm<T: TensorScalar>(
 private func gemmKernel<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
-  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>?, relu: Bool
+  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>?, relu: Bool,
+  packedA: PackedWeights?, packedB: PackedWeights?, rowOffset: Int = 0, columnOffset: Int = 0
 ) {
   if T.self == Float.self && GEMMKernel.useAVX512 {
     // The epilogue runs in the kernel's store, while the tile is still in registers.
     func cast(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
-    ck_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, cast(b), ldb,
-             unsafeBitCast(beta, to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc,
-             bias.map(cast), relu ? 1 : 0)
+    var opA = packedA?.operand(offset: rowOffset), opB = packedB?.operand(offset: columnOffset)
+    withOptionalPointer(&opA) { pa in
+      withOptionalPointer(&opB) { pb in
+        ck_sgemm_packed(
+          transA ? 1 : 0, transB ? 1 : 0, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa,
+          cast(b), ldb, pb, unsafeBitCast(beta, to: Float.self),
+          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc, bias.map(cast), relu ? 1 : 0)
+      }
+    }
     return
   }
   T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
@@ -72,6 +83,12 @@ private func gemmKernel<T: TensorScalar>(
       row[j] = relu && v < 0 ? 0 : v
     }
   }
+}
+
+/// Calls `body` with a pointer to `value`, or nil when there is none.
+private func withOptionalPointer<V, R>(_ value: inout V?, _ body: (UnsafePointer<V>?) -> R) -> R {
+  guard value != nil else { return body(nil) }
+  return withUnsafePointer(to: &value!) { body($0) }
 }
 
 /// Which Float GEMM kernel runs.
@@ -99,3 +116,5 @@ enum BLASThreads {
     #endif
   }()
 }
+
+public enum GEMMTiming { public nonisolated(unsafe) static var total: UInt64 = 0; public nonisolated(unsafe) static var calls = 0; public nonisolated(unsafe) static var flops = 0.0 }

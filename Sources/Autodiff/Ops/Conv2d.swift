@@ -44,10 +44,13 @@ public enum FusedActivation: Sendable {
 ///   - bias: `[O]` or nil.
 ///   - options: stride, padding, dilation and groups.
 ///   - activation: applied after the bias, in the same pass (`relu(conv2d(...))` fused).
+///   - packedWeight: `weight` packed for the GEMM kernel (`PackedWeights(convolutionWeight:)`),
+///     which the forward pass then reads instead of packing `weight` again; gradients still use
+///     `weight`.
 /// - Returns: `[N, O, outH, outW]`.
 public func conv2d(
   _ x: Tensor, weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions(),
-  activation: FusedActivation = .none
+  activation: FusedActivation = .none, packedWeight: PackedWeights? = nil
 ) -> Tensor {
   precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
   precondition(weight.rank == 4, "conv2d: weight must be [O, C/groups, kH, kW], got \(weight.shape)")
@@ -69,9 +72,13 @@ public func conv2d(
   precondition(
     geometry.outH > 0 && geometry.outW > 0,
     "conv2d: a \(geometry.kH)x\(geometry.kW) kernel does not fit input \(x.shape) with padding \(options.padding)")
+  if let packedWeight {
+    precondition(packedWeight.role == .left && packedWeight.shape == weight.shape && groups == 1,
+                 "conv2d: the packed weight \(packedWeight.shape) is not this convolution's weight \(weight.shape)")
+  }
   let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
   let relu = activation == .relu
-  let value = conv.forward(x, weight, bias: bias, relu: relu)
+  let value = conv.forward(x, weight, bias: bias, relu: relu, packed: packedWeight)
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
   return Tensor.recorded(value, op: relu ? "conv2d+relu" : "conv2d", inputs: inputs) { g, needs in
     // Through the fused ReLU first: the gradient passes where the output is positive.
@@ -99,10 +106,10 @@ struct ConvPlan {
       && geometry.padH == 0 && geometry.padW == 0
   }
 
-  func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
+  func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, relu: Bool, packed: PackedWeights? = nil) -> Tensor {
     switch x.dtype {
     case .float32:
-      return Tensor(shape: outShape, array: forward(x.array(Float.self), w.array(Float.self), bias?.array(Float.self), relu: relu))
+      return Tensor(shape: outShape, array: forward(x.array(Float.self), w.array(Float.self), bias?.array(Float.self), relu: relu, packed: packed))
     case .float64:
       return Tensor(shape: outShape, array: forward(x.array(Double.self), w.array(Double.self), bias?.array(Double.self), relu: relu))
     }
@@ -147,9 +154,12 @@ struct ConvPlan {
   /// Calls `body(image, group, columns)` with the im2col matrix `[k, outPlane]` of every image
   /// and group; a pointwise convolution's columns are the input itself, with no copy.
   private func forEachColumnMatrix<T: TensorScalar>(_ x: [T], _ body: (Int, Int, UnsafePointer<T>) -> Void) {
-    var cols = [T](repeating: 0, count: isPointwise ? 0 : k * outPlane)
+    // Not zero-filled: im2col writes every entry.
+    let cols = UnsafeMutableBufferPointer<T>.allocate(capacity: isPointwise ? 0 : k * outPlane)
+    defer { cols.deallocate() }
     x.withUnsafeBufferPointer { xb in
-      cols.withUnsafeMutableBufferPointer { cb in
+      do {
+        let cb = cols
         for img in 0..<n {
           for grp in 0..<groups {
             let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
@@ -167,27 +177,29 @@ struct ConvPlan {
 
   /// The convolution, then the bias of each output channel and the ReLU (inside the GEMM's
   /// store where possible).
-  private func forward<T: TensorScalar>(_ x: [T], _ w: [T], _ bias: [T]?, relu: Bool) -> [T] {
-    var out = [T](repeating: 0, count: n * o * outPlane)
-    if isDepthwise {
-      depthwiseForward(x, w, &out)
+  private func forward<T: TensorScalar>(_ x: [T], _ w: [T], _ bias: [T]?, relu: Bool, packed: PackedWeights? = nil) -> [T] {
+    let total = n * o * outPlane
+    if isDepthwise || total == 0 || k == 0 {
+      var out = [T](repeating: 0, count: total)
+      if isDepthwise && total > 0 { depthwiseForward(x, w, &out) }
       epilogue(&out, bias, relu: relu)
       return out
     }
-    w.withUnsafeBufferPointer { wb in
-      out.withUnsafeMutableBufferPointer { ob in
+    // Not zero-filled first: the GEMM (beta 0) writes every output.
+    return [T](unsafeUninitializedCapacity: total) { ob, count in
+      w.withUnsafeBufferPointer { wb in
         withOptionalBuffer(bias) { bb in
           forEachColumnMatrix(x) { img, grp, cols in
             gemm(
               transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
               a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
               c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane,
-              bias: bb.map { $0 + grp * og }, relu: relu)
+              bias: bb.map { $0 + grp * og }, relu: relu, packedA: packed)
           }
         }
       }
+      count = total
     }
-    return out
   }
 
   private func inputGradient<T: TensorScalar>(_ g: [T], _ w: [T]) -> [T] {

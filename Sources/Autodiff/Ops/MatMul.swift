@@ -16,7 +16,8 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 extension Tensor {
   /// `op(a) . op(b)` over broadcast batches, where `op` transposes the last two dimensions.
-  static func matmulRaw(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool) -> Tensor {
+  /// `packedB`, when given, is `b` packed for the kernel (a linear layer's weight, `transB`).
+  static func matmulRaw(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool, packedB: PackedWeights? = nil) -> Tensor {
     let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
     let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
     let (m, k) = transA ? (ac, ar) : (ar, ac)
@@ -28,11 +29,14 @@ extension Tensor {
     let batches = Shape.count(batch)
     let outShape = batch + [m, n]
     func run<T: TensorScalar>(_: T.Type) -> Tensor {
+      let total = batches * m * n
+      // An empty product (k == 0) is zeros; nothing to multiply when the output is empty.
+      guard total > 0 && k > 0 else { return Tensor(shape: outShape, array: [T](repeating: 0, count: total)) }
       let x = a.array(T.self), y = b.array(T.self)
-      var out = [T](repeating: 0, count: batches * m * n)
-      x.withUnsafeBufferPointer { xp in
-        y.withUnsafeBufferPointer { yp in
-          out.withUnsafeMutableBufferPointer { op in
+      // Not zero-filled first: the GEMM (beta 0) writes every output.
+      let out = [T](unsafeUninitializedCapacity: total) { op, count in
+        x.withUnsafeBufferPointer { xp in
+          y.withUnsafeBufferPointer { yp in
             let (xb, yb, ob) = (xp.baseAddress!, yp.baseAddress!, op.baseAddress!)
             func product(_ i: Int) {
               var rem = i, oa = 0, obb = 0
@@ -45,7 +49,7 @@ extension Tensor {
               gemm(
                 transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
                 a: xb + oa * ar * ac, lda: ac, b: yb + obb * br * bc, ldb: bc, beta: 0,
-                c: ob + i * m * n, ldc: n)
+                c: ob + i * m * n, ldc: n, packedB: obb == 0 ? packedB : nil)
             }
             // Many small products (attention heads) run side by side on the cores; a large one
             // is split across the cores by gemm itself.
@@ -56,6 +60,7 @@ extension Tensor {
             }
           }
         }
+        count = total
       }
       return Tensor(shape: outShape, array: out)
     }
@@ -72,12 +77,18 @@ extension Tensor {
 ///   - x: `[..., in]`.
 ///   - weight: `[out, in]` (PyTorch layout).
 ///   - bias: `[out]` or nil.
+///   - packedWeight: `weight` packed for the GEMM kernel (`PackedWeights(linearWeight:)`), which
+///     the forward pass then reads instead of packing `weight` again; gradients still use `weight`.
 /// - Returns: `[..., out]`.
-public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, packedWeight: PackedWeights? = nil) -> Tensor {
   precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
   precondition(x.shape.last == weight.shape[1], "linear: input \(x.shape) does not end in \(weight.shape[1]) features")
+  if let packedWeight {
+    precondition(packedWeight.role == .rightTransposed && packedWeight.shape == weight.shape,
+                 "linear: the packed weight \(packedWeight.shape) is not this layer's weight \(weight.shape)")
+  }
   let flat = x.reshaped([-1, weight.shape[1]])
-  let value = Tensor.matmulRaw(flat, weight, transA: false, transB: true)
+  let value = Tensor.matmulRaw(flat, weight, transA: false, transB: true, packedB: packedWeight)
   var y = Tensor.recorded(value, op: "linear", inputs: [flat, weight]) { g, needs in
     [needs[0] ? Tensor.matmulRaw(g, weight, transA: false, transB: false) : nil,
      needs[1] ? Tensor.matmulRaw(g, flat, transA: true, transB: false) : nil]

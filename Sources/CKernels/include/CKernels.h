@@ -15,4 +15,41 @@ void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha,
               const float *a, long lda, const float *b, long ldb, float beta,
               float *c, long ldc, const float *bias, int relu);
 
+/// An operand packed once with ck_sgemm_pack_a / ck_sgemm_pack_b, for products that reuse it
+/// (a layer's weights): `count` is its number of rows (A) or columns (B) when packed, `offset`
+/// the first row (a multiple of 12) or column (a multiple of 32) a product uses.
+typedef struct {
+  const float *data;
+  long count;
+  long offset;
+} ck_packed;
+
+/// Floats needed to pack an untransposed m x k A, or a k x n op(B).
+long ck_sgemm_packed_a_size(long m, long k);
+long ck_sgemm_packed_b_size(long k, long n);
+/// Packs row-major m x k A (leading dimension lda) into dst.
+void ck_sgemm_pack_a(long m, long k, const float *a, long lda, float *dst);
+/// Packs op(B), k x n (B transposed when transB is non-zero), into dst.
+void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst);
+
+/// ck_sgemm where either operand may come prepacked (then a or b is not read; k and the packed
+/// matrix's depth must agree).
+void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha,
+                     const float *a, long lda, const ck_packed *packed_a,
+                     const float *b, long ldb, const ck_packed *packed_b, float beta,
+                     float *c, long ldc, const float *bias, int relu);
+
+/// One task of a parallel loop: called with the loop's context and an index.
+typedef void (*ck_task)(void *context, long index);
+
+/// Runs task(context, i) for every i in [0, count) on the calling thread and the pool's workers
+/// (one per extra core), returning when all have finished. The workers spin briefly between
+/// loops before they sleep, so back-to-back loops start in about a microsecond instead of the
+/// tens of microseconds a sleeping thread takes to wake. A loop started while another is running
+/// (nested, or from a second thread) runs on its calling thread alone.
+void ck_parallel_for(long count, ck_task task, void *context);
+
+/// The number of threads ck_parallel_for uses (the caller included).
+long ck_parallel_width(void);
+
 #endif

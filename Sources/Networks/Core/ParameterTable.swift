@@ -15,6 +15,7 @@ public final class ParameterTable {
   /// Bumped on every change, so values derived from the parameters know when to recompute.
   public private(set) var version = 0
   private var derivedValues: [String: (version: Int, tensors: [Tensor])] = [:]
+  private var packedValues: [String: (version: Int, packed: PackedWeights?)] = [:]
   private let lock = NSLock()
 
   /// Creates an empty table.
@@ -52,6 +53,17 @@ public final class ParameterTable {
     let tensors = withoutGradients { compute().map { $0.detached() } }
     derivedValues[key] = (version, tensors)
     return tensors
+  }
+
+  /// A weight packed for the GEMM kernel (nil where products do not use packed weights), cached
+  /// like `derived` values until any parameter changes.
+  func packed(_ key: String, _ make: () -> PackedWeights?) -> PackedWeights? {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cached = packedValues[key], cached.version == version { return cached.packed }
+    let packed = make()
+    packedValues[key] = (version, packed)
+    return packed
   }
 
   /// Total number of scalars in trainable parameters.

@@ -60,7 +60,10 @@ public struct Linear {
   }
 
   func callAsFunction(_ x: Tensor, _ table: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    ctx.tap(path, linear(x, weight: table["\(path).weight"], bias: hasBias ? table["\(path).bias"] : nil))
+    let weight = table["\(path).weight"]
+    // Inference reads the weight packed once; training changes it every step.
+    let packed = ctx.training ? nil : table.packed("pack:\(path)") { PackedWeights(linearWeight: weight) }
+    return ctx.tap(path, linear(x, weight: weight, bias: hasBias ? table["\(path).bias"] : nil, packedWeight: packed))
   }
 }
 
@@ -97,5 +100,7 @@ func convBN(
     let weight = t[conv.weight] * scale.reshaped([-1, 1, 1, 1])
     return [weight, t["\(bn.path).bias"] - t["\(bn.path).running_mean"] * scale]
   }
-  return conv2d(x, weight: folded[0], bias: folded[1], options: conv.options, activation: useRelu ? .relu : .none)
+  let packed = conv.options.groups == 1 ? t.packed("pack:\(conv.path)") { PackedWeights(convolutionWeight: folded[0]) } : nil
+  return conv2d(x, weight: folded[0], bias: folded[1], options: conv.options, activation: useRelu ? .relu : .none,
+                packedWeight: packed)
 }

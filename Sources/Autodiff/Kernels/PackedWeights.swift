@@ -1,0 +1,65 @@
+internal import CKernels
+
+/// A layer's weight matrix packed once for the Float GEMM kernel, so that inference passes do not
+/// repack it on every call (packing the weights was a tenth of a ResNet-50 forward pass at batch 1
+/// and was repeated for every image of a batch). Networks keeps one per convolution and linear
+/// layer next to its folded weights.
+///
+/// It caches the weight it was made from: pass it only together with that same weight.
+public final class PackedWeights: @unchecked Sendable {
+  /// How the weight enters the product.
+  enum Role {
+    /// A convolution's weight as the left operand, `[out, in * kH * kW]`.
+    case left
+    /// A linear layer's weight `[out, in]` as the transposed right operand of `x . W^T`.
+    case rightTransposed
+  }
+
+  let role: Role
+  /// The weight's shape, checked against the weight passed with it.
+  let shape: [Int]
+  let rows: Int, cols: Int
+  private let storage: UnsafeMutableBufferPointer<Float>
+
+  /// Packs a convolution weight `[O, C, kH, kW]` (one group); nil where products do not run on
+  /// the packed kernel (not float32, or no AVX-512).
+  public convenience init?(convolutionWeight weight: Tensor) {
+    guard weight.rank == 4 else { return nil }
+    self.init(weight, role: .left, rows: weight.shape[0], cols: weight.count / max(weight.shape[0], 1))
+  }
+
+  /// Packs a linear layer's weight `[out, in]`; nil where products do not run on the packed
+  /// kernel (not float32, or no AVX-512).
+  public convenience init?(linearWeight weight: Tensor) {
+    guard weight.rank == 2 else { return nil }
+    self.init(weight, role: .rightTransposed, rows: weight.shape[0], cols: weight.shape[1])
+  }
+
+  private init?(_ weight: Tensor, role: Role, rows: Int, cols: Int) {
+    guard GEMMKernel.useAVX512, weight.dtype == .float32, rows > 0, cols > 0 else { return nil }
+    self.role = role
+    self.shape = weight.shape
+    self.rows = rows
+    self.cols = cols
+    let w = weight.array(Float.self)
+    switch role {
+    case .left:
+      storage = .allocate(capacity: ck_sgemm_packed_a_size(rows, cols))
+      ck_sgemm_pack_a(rows, cols, w, cols, storage.baseAddress!)
+    case .rightTransposed:
+      // op(B) = W^T is [in, out]: depth `cols`, width `rows`.
+      storage = .allocate(capacity: ck_sgemm_packed_b_size(cols, rows))
+      ck_sgemm_pack_b(1, cols, rows, w, cols, storage.baseAddress!)
+    }
+  }
+
+  deinit { storage.deallocate() }
+
+  /// The packed operand for the kernel, starting at row (left) or column (right) `offset`.
+  func operand(offset: Int) -> ck_packed {
+    ck_packed(data: UnsafePointer(storage.baseAddress!), count: rows, offset: offset)
+  }
+
+  /// Bytes held by the packed copy.
+  public var byteCount: Int { storage.count * MemoryLayout<Float>.stride }
+}
