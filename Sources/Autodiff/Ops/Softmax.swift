@@ -20,6 +20,11 @@ private func softmaxRaw(_ x: Tensor, axis: Int, log: Bool) -> Tensor {
           parallelChunks(outer, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { r in
             for q in r {
               let src = s + q * n, dst = o + q * n
+              if T.self == Float.self && !log && VectorMath.enabled,
+                 VectorMath.softmaxRow(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                       UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), count: n) {
+                continue
+              }
               var m = -T.infinity
               for k in 0..<n where src[k] > m || src[k].isNaN { m = src[k] }
               var total: T = 0

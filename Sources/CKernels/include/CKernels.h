@@ -39,6 +39,13 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
                      const float *b, long ldb, const ck_packed *packed_b, float beta,
                      float *c, long ldc, const float *bias, int relu);
 
+/// y = GELU(x) (exact erf form) for n floats; x and y may be the same. Needs AVX-512.
+void ck_gelu(const float *x, float *y, long n);
+
+/// y = softmax(x) over one row of n floats. Returns 0, writing nothing useful, when the row holds
+/// a NaN or an infinite maximum (the caller's scalar path handles those). Needs AVX-512.
+int ck_softmax_row(const float *x, float *y, long n);
+
 /// One task of a parallel loop: called with the loop's context and an index.
 typedef void (*ck_task)(void *context, long index);
 
