@@ -99,13 +99,13 @@ AVX512 static void pack_b(int transB, long kc, long nc, const float *b, long ldb
   }
 }
 
-// One 12x32 tile: C = act(alpha * Ap * Bp + beta * C + bias), storing only the top-left
+// One 12x32 tile: C = act(alpha * Ap * Bp + beta * C + bias + residual), storing only the top-left
 // mr x nr corner (the padding rows and columns of the packed panels are zeros). A_AT(i) is where
 // row i of the current depth step sits in the packed A strip, A_STEP how far one step moves.
 #define DEFINE_MICRO_KERNEL(NAME, A_AT, A_STEP) \
 AVX512 static void NAME(long kc, const float *restrict ap, const float *restrict bp,       \
                         float *restrict c, long ldc, long mr, long nr, float alpha,         \
-                        float beta, const float *bias, int relu) {                          \
+                        float beta, const float *bias, const float *res, long ldr, int relu) { \
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
   for (long p = 0; p < kc; p++) {                                                           \
@@ -141,6 +141,11 @@ AVX512 static void NAME(long kc, const float *restrict ap, const float *restrict
       x0 = _mm512_add_ps(x0, bb);                                                 \
       x1 = _mm512_add_ps(x1, bb);                                                 \
     }                                                                             \
+    if (res) {                                                                    \
+      const float *rrow = res + (long)(i) * ldr;                                  \
+      x0 = _mm512_add_ps(x0, _mm512_maskz_loadu_ps(m0, rrow));                    \
+      x1 = _mm512_add_ps(x1, _mm512_maskz_loadu_ps(m1, rrow + 16));               \
+    }                                                                             \
     if (relu) {                                                                   \
       x0 = _mm512_max_ps(x0, zero);                                               \
       x1 = _mm512_max_ps(x1, zero);                                               \
@@ -156,13 +161,14 @@ DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
 #undef STEP
 #undef STORE
 
-// C = act(beta * C + bias) for an empty product (k == 0).
-static void scale_only(long m, long n, float beta, float *c, long ldc, const float *bias, int relu) {
+// C = act(beta * C + bias + residual) for an empty product (k == 0).
+static void scale_only(long m, long n, float beta, float *c, long ldc, const ck_epilogue *e) {
   for (long i = 0; i < m; i++) {
     float *row = c + i * ldc;
     for (long j = 0; j < n; j++) {
-      float v = (beta == 0 ? 0 : beta * row[j]) + (bias ? bias[i] : 0);
-      row[j] = relu && v < 0 ? 0 : v;
+      float v = (beta == 0 ? 0 : beta * row[j]) + (e->bias ? e->bias[i] : 0);
+      if (e->residual) v += e->residual[i * e->ldr + j];
+      row[j] = e->relu && v < 0 ? 0 : v;
     }
   }
 }
@@ -218,11 +224,13 @@ void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float
 
 void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha, const float *a,
                      long lda, const ck_packed *packed_a, const float *b, long ldb,
-                     const ck_packed *packed_b, float beta, float *c, long ldc, const float *bias,
-                     int relu) {
+                     const ck_packed *packed_b, float beta, float *c, long ldc,
+                     const ck_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
+  const ck_epilogue none = {NULL, NULL, 0, 0};
+  const ck_epilogue *e = epilogue ? epilogue : &none;
   if (k <= 0) {
-    scale_only(m, n, beta, c, ldc, bias, relu);
+    scale_only(m, n, beta, c, ldc, e);
     return;
   }
   long kc_step = depth_step(k);
@@ -254,7 +262,9 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
             (rows_a ? micro_kernel_rows : micro_kernel_depth)(
                 kc, ablock + ir * AS, bblock + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
                 min_l(MR, mc - ir), min_l(NR, nc - jr), alpha, be,
-                last && bias ? bias + ic + ir : NULL, last && relu);
+                last && e->bias ? e->bias + ic + ir : NULL,
+                last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr,
+                last && e->relu);
           }
         }
       }
@@ -265,5 +275,6 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
 void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,
               long lda, const float *b, long ldb, float beta, float *c, long ldc,
               const float *bias, int relu) {
-  ck_sgemm_packed(transA, transB, m, n, k, alpha, a, lda, NULL, b, ldb, NULL, beta, c, ldc, bias, relu);
+  ck_epilogue e = {bias, NULL, 0, relu};
+  ck_sgemm_packed(transA, transB, m, n, k, alpha, a, lda, NULL, b, ldb, NULL, beta, c, ldc, &e);
 }

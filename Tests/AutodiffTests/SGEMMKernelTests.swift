@@ -5,7 +5,7 @@ import XCTest
 /// The AVX-512 SGEMM kernel (Sources/CKernels) against a float64 reference product, on shapes that
 /// hit every edge of its blocking (12-row and 32-column tiles, 256-deep blocks, 240-row and
 /// 4096-column panels), all four transpose cases, alpha/beta, leading dimensions wider than the
-/// matrix and the fused bias + ReLU epilogue.
+/// matrix and the fused epilogue (bias, residual, ReLU).
 /// Tolerance: |c - ref| <= 1e-5 * (1 + sum_p |a_ip b_pj|) (float32 accumulation over k terms).
 final class SGEMMKernelTests: XCTestCase {
   override func setUpWithError() throws {
@@ -16,7 +16,7 @@ final class SGEMMKernelTests: XCTestCase {
     var m: Int, n: Int, k: Int
     var transA = false, transB = false
     var alpha: Float = 1, beta: Float = 0
-    var bias = false, relu = false
+    var bias = false, relu = false, residual = false
     var pad = 0  // extra columns in every leading dimension
   }
 
@@ -28,16 +28,27 @@ final class SGEMMKernelTests: XCTestCase {
     let a = (0..<(rowsA * lda)).map { _ in rng.uniform() }
     let b = (0..<(rowsB * ldb)).map { _ in rng.uniform() }
     let bias = (0..<c.m).map { _ in rng.uniform() }
+    let ldr = c.n + 2 * c.pad + 1
+    let residual = (0..<(c.m * ldr)).map { _ in rng.uniform() }
     // With beta 0 the old contents must not be read: NaN there must not leak into the result.
     let start = (0..<(c.m * ldc)).map { _ in c.beta == 0 ? Float.nan : rng.uniform() }
     var out = start
     a.withUnsafeBufferPointer { ap in
       b.withUnsafeBufferPointer { bp in
         bias.withUnsafeBufferPointer { biasp in
-          out.withUnsafeMutableBufferPointer { cp in
-            ck_sgemm(c.transA ? 1 : 0, c.transB ? 1 : 0, c.m, c.n, c.k, c.alpha, ap.baseAddress, lda,
-                     bp.baseAddress, ldb, c.beta, cp.baseAddress, ldc, c.bias ? biasp.baseAddress : nil,
-                     c.relu ? 1 : 0)
+          residual.withUnsafeBufferPointer { rp in
+            out.withUnsafeMutableBufferPointer { cp in
+              if c.residual {
+                var epilogue = ck_epilogue(bias: c.bias ? biasp.baseAddress : nil, residual: rp.baseAddress, ldr: ldr,
+                                           relu: c.relu ? 1 : 0)
+                ck_sgemm_packed(c.transA ? 1 : 0, c.transB ? 1 : 0, c.m, c.n, c.k, c.alpha, ap.baseAddress, lda, nil,
+                                bp.baseAddress, ldb, nil, c.beta, cp.baseAddress, ldc, &epilogue)
+              } else {
+                ck_sgemm(c.transA ? 1 : 0, c.transB ? 1 : 0, c.m, c.n, c.k, c.alpha, ap.baseAddress, lda,
+                         bp.baseAddress, ldb, c.beta, cp.baseAddress, ldc, c.bias ? biasp.baseAddress : nil,
+                         c.relu ? 1 : 0)
+              }
+            }
           }
         }
       }
@@ -60,6 +71,7 @@ final class SGEMMKernelTests: XCTestCase {
         }
         var want = Double(c.alpha) * sum + (c.beta == 0 ? 0 : Double(c.beta) * Double(start[i * ldc + j]))
         if c.bias { want += Double(bias[i]) }
+        if c.residual { want += Double(residual[i * ldr + j]) }
         if c.relu { want = max(want, 0) }
         let error = abs(got - want) / (1 + magnitude)
         worst = max(worst, error.isNaN ? .infinity : error)
@@ -97,6 +109,9 @@ final class SGEMMKernelTests: XCTestCase {
     check(Case(m: 30, n: 50, k: 513, bias: true, relu: true), seed: 8)
     check(Case(m: 30, n: 50, k: 20, relu: true), seed: 9)
     check(Case(m: 30, n: 50, k: 600, alpha: 0.5, beta: 1, bias: true, relu: true, pad: 2), seed: 10)
+    // The residual (a ResNet block's shortcut) is added after the bias and before the ReLU.
+    check(Case(m: 30, n: 50, k: 600, bias: true, relu: true, residual: true), seed: 14)
+    check(Case(m: 13, n: 33, k: 0, beta: 0.5, residual: true, pad: 1), seed: 15)
   }
 
   /// Prepacked operands (a layer's weights packed once) give bit-for-bit the products of the same
@@ -128,8 +143,9 @@ final class SGEMMKernelTests: XCTestCase {
               packedB.withUnsafeBufferPointer { pb in
                 var opA = ck_packed(data: pa.baseAddress, count: m, offset: r0)
                 var opB = ck_packed(data: pb.baseAddress, count: n, offset: c0)
+                var epilogue = ck_epilogue(bias: biasp.baseAddress! + r0, residual: nil, ldr: 0, relu: 1)
                 ck_sgemm_packed(0, transB ? 1 : 0, rows, cols, k, 0.5, nil, k, &opA, nil, ldb, &opB, 0, &got, cols,
-                                biasp.baseAddress! + r0, 1)
+                                &epilogue)
               }
             }
           }

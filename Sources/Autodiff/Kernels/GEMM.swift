@@ -6,47 +6,60 @@ internal import CKernels
   internal import CMalloc
 #endif
 
-/// Matrix products for every op: row-major `C = act(alpha * op(A) * op(B) + beta * C + bias)`,
-/// where `bias` (one value per row of C) and the ReLU `act` are optional.
+/// What a product does to each output as it is stored: add a per-row bias, add a residual of
+/// C's shape (leading dimension `ldr`), then apply a ReLU. Every part is optional.
+struct GEMMEpilogue<T: TensorScalar> {
+  var bias: UnsafePointer<T>? = nil
+  var residual: UnsafePointer<T>? = nil
+  var ldr = 0
+  var relu = false
+
+  var isEmpty: Bool { bias == nil && residual == nil && !relu }
+
+  /// The same epilogue for the block of C starting at (row, column).
+  func block(row: Int, column: Int) -> GEMMEpilogue {
+    GEMMEpilogue(bias: bias.map { $0 + row }, residual: residual.map { $0 + row * ldr + column }, ldr: ldr, relu: relu)
+  }
+}
+
+/// Matrix products for every op: row-major `C = epilogue(alpha * op(A) * op(B) + beta * C)`.
 ///
 /// Float products run on the package's AVX-512 kernel when the processor has it (CKernels: the
-/// workplace's OpenBLAS is pinned to AVX2), everything else on BLAS. Either way the kernel runs
-/// single-threaded and this function splits large products into column (or row) blocks, one per
-/// core. That keeps one thread pool for the whole library: OpenBLAS's own threads spin while idle
-/// and, next to the library's other parallel loops, oversubscribe the cores.
+/// workplace's OpenBLAS is pinned to AVX2), with the epilogue in the kernel's store and, for a
+/// layer's weights, the operand packed once (`packedA`/`packedB`); everything else runs on BLAS.
+/// Either way the kernel runs single-threaded and this function splits large products into
+/// column (or row) blocks, one per core, on the library's thread pool.
 func gemm<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
-  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>? = nil, relu: Bool = false,
+  c: UnsafeMutablePointer<T>, ldc: Int, epilogue: GEMMEpilogue<T> = GEMMEpilogue(),
   packedA: PackedWeights? = nil, packedB: PackedWeights? = nil
 ) {
   BLASThreads.configureOnce
-  let t0 = DispatchTime.now().uptimeNanoseconds
-  defer { GEMMTiming.total += DispatchTime.now().uptimeNanoseconds - t0; GEMMTiming.calls += 1; GEMMTiming.flops += 2 * Double(m) * Double(n) * Double(k) }
   let work = Double(m) * Double(n) * Double(k)
   let blocks = work < 4e6 ? 1 : coreCount
   if blocks <= 1 || (m < 2 * blocks && n < 2 * blocks) {
     gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-               beta: beta, c: c, ldc: ldc, bias: bias, relu: relu, packedA: packedA, packedB: packedB)
+               beta: beta, c: c, ldc: ldc, epilogue: epilogue, packedA: packedA, packedB: packedB)
     return
   }
   if n >= m {
-    // Column blocks of C use column blocks of op(B); keep block edges on 32-column boundaries.
+    // Column blocks of C use column blocks of op(B); block edges on the kernel's 32-column tiles.
     let step = ((n + blocks - 1) / blocks + 31) / 32 * 32
     parallelFor((n + step - 1) / step) { i in
       let j0 = i * step, width = min(step, n - j0)
       gemmKernel(transA: transA, transB: transB, m: m, n: width, k: k, alpha: alpha, a: a, lda: lda,
                  b: transB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta, c: c + j0, ldc: ldc,
-                 bias: bias, relu: relu, packedA: packedA, packedB: packedB, columnOffset: j0)
+                 epilogue: epilogue.block(row: 0, column: j0), packedA: packedA, packedB: packedB, columnOffset: j0)
     }
   } else {
-    // Row blocks of C use row blocks of op(A) (and of the bias).
+    // Row blocks of C use row blocks of op(A); block edges on the kernel's 12-row tiles.
     let step = ((m + blocks - 1) / blocks + 11) / 12 * 12
     parallelFor((m + step - 1) / step) { i in
       let i0 = i * step, height = min(step, m - i0)
       gemmKernel(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
                  a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
-                 c: c + i0 * ldc, ldc: ldc, bias: bias.map { $0 + i0 }, relu: relu,
+                 c: c + i0 * ldc, ldc: ldc, epilogue: epilogue.block(row: i0, column: 0),
                  packedA: packedA, packedB: packedB, rowOffset: i0)
     }
   }
@@ -56,31 +69,33 @@ func gemm<T: TensorScalar>(
 private func gemmKernel<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
-  c: UnsafeMutablePointer<T>, ldc: Int, bias: UnsafePointer<T>?, relu: Bool,
+  c: UnsafeMutablePointer<T>, ldc: Int, epilogue e: GEMMEpilogue<T>,
   packedA: PackedWeights?, packedB: PackedWeights?, rowOffset: Int = 0, columnOffset: Int = 0
 ) {
   if T.self == Float.self && GEMMKernel.useAVX512 {
     // The epilogue runs in the kernel's store, while the tile is still in registers.
     func cast(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
     var opA = packedA?.operand(offset: rowOffset), opB = packedB?.operand(offset: columnOffset)
+    var epilogue = ck_epilogue(bias: e.bias.map(cast), residual: e.residual.map(cast), ldr: e.ldr, relu: e.relu ? 1 : 0)
     withOptionalPointer(&opA) { pa in
       withOptionalPointer(&opB) { pb in
         ck_sgemm_packed(
           transA ? 1 : 0, transB ? 1 : 0, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa,
           cast(b), ldb, pb, unsafeBitCast(beta, to: Float.self),
-          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc, bias.map(cast), relu ? 1 : 0)
+          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc, &epilogue)
       }
     }
     return
   }
   T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
          beta: beta, c: c, ldc: ldc)
-  guard bias != nil || relu else { return }
+  guard !e.isEmpty else { return }
   for i in 0..<m {
-    let row = c + i * ldc, add = bias?[i] ?? 0
+    let row = c + i * ldc, add = e.bias?[i] ?? 0, residual = e.residual.map { $0 + i * e.ldr }
     for j in 0..<n {
-      let v = row[j] + add
-      row[j] = relu && v < 0 ? 0 : v
+      var v = row[j] + add
+      if let residual { v += residual[j] }
+      row[j] = e.relu && v < 0 ? 0 : v
     }
   }
 }
@@ -117,4 +132,3 @@ enum BLASThreads {
   }()
 }
 
-public enum GEMMTiming { public nonisolated(unsafe) static var total: UInt64 = 0; public nonisolated(unsafe) static var calls = 0; public nonisolated(unsafe) static var flops = 0.0 }

@@ -43,14 +43,16 @@ public enum FusedActivation: Sendable {
 ///   - weight: `[O, C / groups, kH, kW]` (PyTorch OIHW layout).
 ///   - bias: `[O]` or nil.
 ///   - options: stride, padding, dilation and groups.
-///   - activation: applied after the bias, in the same pass (`relu(conv2d(...))` fused).
+///   - activation: applied after the bias (and residual), in the same pass (`relu(conv2d(...))` fused).
+///   - residual: added after the bias and before the activation, in the same pass (a ResNet
+///     block's `relu(bn3(conv3(h)) + identity)`); the output's shape.
 ///   - packedWeight: `weight` packed for the GEMM kernel (`PackedWeights(convolutionWeight:)`),
 ///     which the forward pass then reads instead of packing `weight` again; gradients still use
 ///     `weight`.
 /// - Returns: `[N, O, outH, outW]`.
 public func conv2d(
   _ x: Tensor, weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions(),
-  activation: FusedActivation = .none, packedWeight: PackedWeights? = nil
+  residual: Tensor? = nil, activation: FusedActivation = .none, packedWeight: PackedWeights? = nil
 ) -> Tensor {
   precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
   precondition(weight.rank == 4, "conv2d: weight must be [O, C/groups, kH, kW], got \(weight.shape)")
@@ -77,14 +79,23 @@ public func conv2d(
                  "conv2d: the packed weight \(packedWeight.shape) is not this convolution's weight \(weight.shape)")
   }
   let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
+  if let residual {
+    precondition(residual.shape == conv.outShape, "conv2d: residual must be \(conv.outShape), got \(residual.shape)")
+    precondition(residual.dtype == x.dtype, "conv2d: residual is \(residual.dtype) but input is \(x.dtype)")
+  }
   let relu = activation == .relu
-  let value = conv.forward(x, weight, bias: bias, relu: relu, packed: packedWeight)
-  let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-  return Tensor.recorded(value, op: relu ? "conv2d+relu" : "conv2d", inputs: inputs) { g, needs in
+  let value = conv.forward(x, weight, bias: bias, residual: residual, relu: relu, packed: packedWeight)
+  var inputs = [x, weight]
+  if let bias { inputs.append(bias) }
+  if let residual { inputs.append(residual) }
+  let op = "conv2d" + (residual == nil ? "" : "+residual") + (relu ? "+relu" : "")
+  return Tensor.recorded(value, op: op, inputs: inputs) { g, needs in
     // Through the fused ReLU first: the gradient passes where the output is positive.
     let gz = relu ? g * value.mapped(StepKernel()) : g
-    return [needs[0] ? conv.inputGradient(gz, weight) : nil, needs[1] ? conv.weightGradient(gz, x) : nil]
-      + (bias == nil ? [] : [needs[2] ? gz.sum(alongAxes: [0, 2, 3]) : nil])
+    var grads = [needs[0] ? conv.inputGradient(gz, weight) : nil, needs[1] ? conv.weightGradient(gz, x) : nil]
+    if bias != nil { grads.append(needs[2] ? gz.sum(alongAxes: [0, 2, 3]) : nil) }
+    if residual != nil { grads.append(needs[grads.count] ? gz : nil) }
+    return grads
   }
 }
 
@@ -106,29 +117,34 @@ struct ConvPlan {
       && geometry.padH == 0 && geometry.padW == 0
   }
 
-  func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, relu: Bool, packed: PackedWeights? = nil) -> Tensor {
+  func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, residual: Tensor? = nil, relu: Bool, packed: PackedWeights? = nil) -> Tensor {
     switch x.dtype {
     case .float32:
-      return Tensor(shape: outShape, array: forward(x.array(Float.self), w.array(Float.self), bias?.array(Float.self), relu: relu, packed: packed))
+      return Tensor(shape: outShape, array: forward(
+        x.array(Float.self), w.array(Float.self), bias?.array(Float.self), residual?.array(Float.self), relu: relu, packed: packed))
     case .float64:
-      return Tensor(shape: outShape, array: forward(x.array(Double.self), w.array(Double.self), bias?.array(Double.self), relu: relu))
+      return Tensor(shape: outShape, array: forward(
+        x.array(Double.self), w.array(Double.self), bias?.array(Double.self), residual?.array(Double.self), relu: relu))
     }
   }
 
-  /// Adds the bias of each output channel and applies the activation, in one pass.
-  private func epilogue<T: TensorScalar>(_ out: inout [T], _ bias: [T]?, relu: Bool) {
-    guard bias != nil || relu else { return }
+  /// Adds the bias of each output channel and the residual and applies the activation, in one
+  /// pass (for the paths whose product has no fused epilogue).
+  private func epilogue<T: TensorScalar>(_ out: inout [T], _ bias: [T]?, _ residual: [T]?, relu: Bool) {
+    guard bias != nil || residual != nil || relu else { return }
     let plane = outPlane, channels = o
     out.withUnsafeMutableBufferPointer { ob in
-      let p = ob.baseAddress!
-      parallelChunks(n * channels, grain: max(1, 32_768 / max(plane, 1))) { r in
-        for q in r {
-          let b = bias?[q % channels] ?? 0
-          let base = q * plane
-          if relu {
-            for i in 0..<plane { let v = p[base + i] + b; p[base + i] = v > 0 ? v : 0 }
-          } else {
-            for i in 0..<plane { p[base + i] += b }
+      withOptionalBuffer(residual) { rp in
+        let p = ob.baseAddress!
+        parallelChunks(n * channels, grain: max(1, 32_768 / max(plane, 1))) { r in
+          for q in r {
+            let b = bias?[q % channels] ?? 0
+            let base = q * plane
+            for i in 0..<plane {
+              var v = p[base + i] + b
+              if let rp { v += rp[base + i] }
+              p[base + i] = relu && !(v > 0) ? 0 : v
+            }
           }
         }
       }
@@ -177,24 +193,30 @@ struct ConvPlan {
 
   /// The convolution, then the bias of each output channel and the ReLU (inside the GEMM's
   /// store where possible).
-  private func forward<T: TensorScalar>(_ x: [T], _ w: [T], _ bias: [T]?, relu: Bool, packed: PackedWeights? = nil) -> [T] {
+  private func forward<T: TensorScalar>(
+    _ x: [T], _ w: [T], _ bias: [T]?, _ residual: [T]?, relu: Bool, packed: PackedWeights? = nil
+  ) -> [T] {
     let total = n * o * outPlane
     if isDepthwise || total == 0 || k == 0 {
       var out = [T](repeating: 0, count: total)
       if isDepthwise && total > 0 { depthwiseForward(x, w, &out) }
-      epilogue(&out, bias, relu: relu)
+      epilogue(&out, bias, residual, relu: relu)
       return out
     }
     // Not zero-filled first: the GEMM (beta 0) writes every output.
     return [T](unsafeUninitializedCapacity: total) { ob, count in
       w.withUnsafeBufferPointer { wb in
         withOptionalBuffer(bias) { bb in
-          forEachColumnMatrix(x) { img, grp, cols in
-            gemm(
-              transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
-              a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
-              c: ob.baseAddress! + (img * o + grp * og) * outPlane, ldc: outPlane,
-              bias: bb.map { $0 + grp * og }, relu: relu, packedA: packed)
+          withOptionalBuffer(residual) { rb in
+            forEachColumnMatrix(x) { img, grp, cols in
+              let first = (img * o + grp * og) * outPlane
+              gemm(
+                transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
+                a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
+                c: ob.baseAddress! + first, ldc: outPlane,
+                epilogue: GEMMEpilogue(bias: bb.map { $0 + grp * og }, residual: rb.map { $0 + first }, ldr: outPlane, relu: relu),
+                packedA: packed)
+            }
           }
         }
       }

@@ -32,12 +32,21 @@ void ck_sgemm_pack_a(long m, long k, const float *a, long lda, float *dst);
 /// Packs op(B), k x n (B transposed when transB is non-zero), into dst.
 void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst);
 
+/// What runs on each tile of C as it is stored: C = act(product + bias[row] + residual), each
+/// part optional (NULL / 0). `residual` has C's shape, with leading dimension `ldr`.
+typedef struct {
+  const float *bias;
+  const float *residual;
+  long ldr;
+  int relu;
+} ck_epilogue;
+
 /// ck_sgemm where either operand may come prepacked (then a or b is not read; k and the packed
-/// matrix's depth must agree).
+/// matrix's depth must agree), with an optional epilogue (NULL: none).
 void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha,
                      const float *a, long lda, const ck_packed *packed_a,
                      const float *b, long ldb, const ck_packed *packed_b, float beta,
-                     float *c, long ldc, const float *bias, int relu);
+                     float *c, long ldc, const ck_epilogue *epilogue);
 
 /// y = GELU(x) (exact erf form) for n floats; x and y may be the same. Needs AVX-512.
 void ck_gelu(const float *x, float *y, long n);

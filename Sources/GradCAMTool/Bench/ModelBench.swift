@@ -26,9 +26,6 @@ struct ModelBench {
       for batch in [1, 8] where wanted("\(name) b\(batch)") {
         let x = WeightFormula.tensor("input", [batch, 3, size, size])
         let t = bestTime(repeats: repeats) { _ = model.logits(x) }
-        GEMMTiming.total = 0; GEMMTiming.calls = 0; GEMMTiming.flops = 0
-        let t2 = bestTime(repeats: 0) { _ = model.logits(x) }
-        print("DEBUG gemm", Double(GEMMTiming.total) / 2e6, "ms of", t2 * 1e3, "calls", GEMMTiming.calls / 2, "GFLOP", GEMMTiming.flops / 2e9)
         out.append(row("forward", "\(name) b\(batch)", t, perImage: batch))
       }
     }

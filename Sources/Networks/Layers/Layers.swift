@@ -88,11 +88,16 @@ public struct LayerNorm {
 /// weight and bias (`W * s`, `beta - mean * s` with `s = gamma / sqrt(var + eps)`) and the ReLU
 /// runs in the convolution's output pass: one pass over memory instead of three. Training, or a
 /// tap on either module, runs the modules one by one so every intermediate output exists.
+///
+/// `residual`, when given, is added before the ReLU (a residual block's shortcut): fused into
+/// the same output pass too.
 func convBN(
-  _ conv: Conv2d, _ bn: BatchNorm2d, relu useRelu: Bool, _ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext
+  _ conv: Conv2d, _ bn: BatchNorm2d, relu useRelu: Bool, _ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext,
+  residual: Tensor? = nil
 ) -> Tensor {
   if ctx.training || conv.bias != nil || ctx.taps.contains(conv.path) || ctx.taps.contains(bn.path) {
-    let y = bn(conv(x, t, ctx), t, ctx)
+    var y = bn(conv(x, t, ctx), t, ctx)
+    if let residual { y = y + residual }
     return useRelu ? relu(y) : y
   }
   let folded = t.derived("fold:\(conv.path)") {
@@ -101,6 +106,6 @@ func convBN(
     return [weight, t["\(bn.path).bias"] - t["\(bn.path).running_mean"] * scale]
   }
   let packed = conv.options.groups == 1 ? t.packed("pack:\(conv.path)") { PackedWeights(convolutionWeight: folded[0]) } : nil
-  return conv2d(x, weight: folded[0], bias: folded[1], options: conv.options, activation: useRelu ? .relu : .none,
-                packedWeight: packed)
+  return conv2d(x, weight: folded[0], bias: folded[1], options: conv.options, residual: residual,
+                activation: useRelu ? .relu : .none, packedWeight: packed)
 }

@@ -111,9 +111,9 @@ struct CIFARBlock {
   }
 
   func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
-    h = convBN(conv2, bn2, relu: false, h, t, ctx)
-    let identity = shortcut.map { conv2d(x, weight: $0, options: Conv2dOptions(stride: 2)) } ?? x
-    return ctx.tap(path, relu(h + ctx.tap("\(path).shortcut", identity)))
+    let h = convBN(conv1, bn1, relu: true, x, t, ctx)
+    let identity = ctx.tap("\(path).shortcut", shortcut.map { conv2d(x, weight: $0, options: Conv2dOptions(stride: 2)) } ?? x)
+    // relu(bn2(conv2(h)) + identity), the addition and ReLU fused into the convolution's output pass.
+    return ctx.tap(path, convBN(conv2, bn2, relu: true, h, t, ctx, residual: identity))
   }
 }

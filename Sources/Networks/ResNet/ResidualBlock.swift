@@ -33,10 +33,10 @@ struct BasicBlock: ResidualBlock {
   }
 
   func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
-    h = convBN(conv2, bn2, relu: false, h, t, ctx)
+    let h = convBN(conv1, bn1, relu: true, x, t, ctx)
     let identity = downsample.map { ctx.tap("\(path).downsample", convBN($0.0, $0.1, relu: false, x, t, ctx)) } ?? x
-    return ctx.tap(path, ctx.tap("\(path).relu", relu(h + identity)))
+    // relu(bn2(conv2(h)) + identity), the addition and ReLU fused into the convolution's output pass.
+    return ctx.tap(path, ctx.tap("\(path).relu", convBN(conv2, bn2, relu: true, h, t, ctx, residual: identity)))
   }
 }
 
@@ -70,8 +70,8 @@ struct Bottleneck: ResidualBlock {
   func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
     var h = convBN(conv1, bn1, relu: true, x, t, ctx)
     h = convBN(conv2, bn2, relu: true, h, t, ctx)
-    h = convBN(conv3, bn3, relu: false, h, t, ctx)
     let identity = downsample.map { ctx.tap("\(path).downsample", convBN($0.0, $0.1, relu: false, x, t, ctx)) } ?? x
-    return ctx.tap(path, ctx.tap("\(path).relu", relu(h + identity)))
+    // relu(bn3(conv3(h)) + identity), the addition and ReLU fused into the convolution's output pass.
+    return ctx.tap(path, ctx.tap("\(path).relu", convBN(conv3, bn3, relu: true, h, t, ctx, residual: identity)))
   }
 }
