@@ -99,6 +99,64 @@ AVX512 static void pack_b(int transB, long kc, long nc, const float *b, long ldb
   }
 }
 
+// Packs columns [column, column + nc) and rows [row, row + kc) of the im2col matrix of one image
+// (rows: channel-major taps (c, i, j); columns: output positions) straight from the image, in
+// pack_b's layout, so the convolution never writes its column matrix. Each 32-column strip is cut
+// at output-row boundaries into runs that read one input row each.
+AVX512 static void pack_b_im2col(const ck_im2col *g, long row, long kc, long column, long nc, float *dst) {
+  long taps = g->kH * g->kW, plane = g->inH * g->inW;
+  // The tap (c, i, j) of the block's first row; later rows step through it without dividing.
+  long c0 = row / taps, i0 = (row % taps) / g->kW, j0 = row % g->kW;
+  for (long jr = 0; jr < nc; jr += NR) {
+    long nr = min_l(NR, nc - jr);
+    // Runs of the strip: first strip column, length, and the input row/column of tap (0, 0).
+    long run_t[NR], run_len[NR], run_ih[NR], run_iw[NR], runs = 0;
+    for (long t = 0; t < nr;) {
+      long q = column + jr + t, oh = q / g->outW, ow = q % g->outW;
+      long len = min_l(nr - t, g->outW - ow);
+      run_t[runs] = t;
+      run_len[runs] = len;
+      run_ih[runs] = oh * g->strideH - g->padH;
+      run_iw[runs] = ow * g->strideW - g->padW;
+      runs++;
+      t += len;
+    }
+    long c = c0, i = i0, j = j0;
+    for (long p = 0; p < kc; p++) {
+      const float *src = g->x + c * plane;
+      float *d = dst + p * NR;
+      long di = i * g->dilationH, dj = j * g->dilationW;
+      for (long u = 0; u < runs; u++) {
+        float *out = d + run_t[u];
+        long len = run_len[u], ih = run_ih[u] + di, iw0 = run_iw[u] + dj;
+        if (ih < 0 || ih >= g->inH) {
+          for (long t = 0; t < len; t++) out[t] = 0;
+        } else if (g->strideW == 1 && iw0 >= 0 && iw0 + len <= g->inW) {
+          const float *line = src + ih * g->inW + iw0;
+          long t = 0;
+          for (; t + 16 <= len; t += 16) _mm512_storeu_ps(out + t, _mm512_loadu_ps(line + t));
+          if (t < len) {
+            __mmask16 m = (__mmask16)((1u << (len - t)) - 1);
+            _mm512_mask_storeu_ps(out + t, m, _mm512_maskz_loadu_ps(m, line + t));
+          }
+        } else {
+          const float *line = src + ih * g->inW;
+          for (long t = 0; t < len; t++) {
+            long iw = iw0 + t * g->strideW;
+            out[t] = iw >= 0 && iw < g->inW ? line[iw] : 0;
+          }
+        }
+      }
+      for (long t = nr; t < NR; t++) d[t] = 0;
+      if (++j == g->kW) {
+        j = 0;
+        if (++i == g->kH) { i = 0; c++; }
+      }
+    }
+    dst += NR * kc;
+  }
+}
+
 // One 12x32 tile: C = act(alpha * Ap * Bp + beta * C + bias + residual), storing only the top-left
 // mr x nr corner (the padding rows and columns of the packed panels are zeros). A_AT(i) is where
 // row i of the current depth step sits in the packed A strip, A_STEP how far one step moves.
@@ -222,10 +280,13 @@ void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float
   }
 }
 
-void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha, const float *a,
-                     long lda, const ck_packed *packed_a, const float *b, long ldb,
-                     const ck_packed *packed_b, float beta, float *c, long ldc,
-                     const ck_epilogue *epilogue) {
+// The blocked product behind every entry point. B comes from b, from packed_b, or (im2col set)
+// from an image through its im2col matrix, starting at column column0.
+static void sgemm_driver(int transA, int transB, long m, long n, long k, float alpha,
+                         const float *a, long lda, const ck_packed *packed_a, const float *b,
+                         long ldb, const ck_packed *packed_b, const ck_im2col *im2col,
+                         long column0, float beta, float *c, long ldc,
+                         const ck_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
   const ck_epilogue none = {NULL, NULL, 0, 0};
   const ck_epilogue *e = epilogue ? epilogue : &none;
@@ -248,6 +309,8 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
       const float *bblock = pb;
       if (packed_b)
         bblock = prepacked_b_block(packed_b, pc, kc, jc);
+      else if (im2col)
+        pack_b_im2col(im2col, pc, kc, column0 + jc, nc, pb);
       else
         pack_b(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
       for (long ic = 0; ic < m; ic += MC) {
@@ -270,6 +333,21 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
       }
     }
   }
+}
+
+void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+                     long lda, const ck_packed *packed_a, const float *b, long ldb,
+                     const ck_packed *packed_b, float beta, float *c, long ldc,
+                     const ck_epilogue *epilogue) {
+  sgemm_driver(transA, transB, m, n, k, alpha, a, lda, packed_a, b, ldb, packed_b, NULL, 0, beta, c,
+               ldc, epilogue);
+}
+
+void ck_sgemm_conv(long m, long n, long k, float alpha, const float *a, long lda,
+                   const ck_packed *packed_a, const ck_im2col *im2col, long column0, float beta,
+                   float *c, long ldc, const ck_epilogue *epilogue) {
+  sgemm_driver(0, 0, m, n, k, alpha, a, lda, packed_a, NULL, 0, NULL, im2col, column0, beta, c, ldc,
+               epilogue);
 }
 
 void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,

@@ -33,14 +33,15 @@ func gemm<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
   c: UnsafeMutablePointer<T>, ldc: Int, epilogue: GEMMEpilogue<T> = GEMMEpilogue(),
-  packedA: PackedWeights? = nil, packedB: PackedWeights? = nil
+  packedA: PackedWeights? = nil, packedB: PackedWeights? = nil, im2col: ImplicitColumns? = nil
 ) {
   BLASThreads.configureOnce
+  precondition(im2col == nil || (T.self == Float.self && GEMMKernel.useAVX512 && !transB), "gemm: implicit im2col needs the float kernel")
   let work = Double(m) * Double(n) * Double(k)
   let blocks = work < 4e6 ? 1 : coreCount
   if blocks <= 1 || (m < 2 * blocks && n < 2 * blocks) {
     gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-               beta: beta, c: c, ldc: ldc, epilogue: epilogue, packedA: packedA, packedB: packedB)
+               beta: beta, c: c, ldc: ldc, epilogue: epilogue, packedA: packedA, packedB: packedB, im2col: im2col)
     return
   }
   if n >= m {
@@ -50,7 +51,8 @@ func gemm<T: TensorScalar>(
       let j0 = i * step, width = min(step, n - j0)
       gemmKernel(transA: transA, transB: transB, m: m, n: width, k: k, alpha: alpha, a: a, lda: lda,
                  b: transB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta, c: c + j0, ldc: ldc,
-                 epilogue: epilogue.block(row: 0, column: j0), packedA: packedA, packedB: packedB, columnOffset: j0)
+                 epilogue: epilogue.block(row: 0, column: j0), packedA: packedA, packedB: packedB, im2col: im2col,
+                 columnOffset: j0)
     }
   } else {
     // Row blocks of C use row blocks of op(A); block edges on the kernel's 12-row tiles.
@@ -60,7 +62,7 @@ func gemm<T: TensorScalar>(
       gemmKernel(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
                  a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
                  c: c + i0 * ldc, ldc: ldc, epilogue: epilogue.block(row: i0, column: 0),
-                 packedA: packedA, packedB: packedB, rowOffset: i0)
+                 packedA: packedA, packedB: packedB, im2col: im2col, rowOffset: i0)
     }
   }
 }
@@ -70,13 +72,21 @@ private func gemmKernel<T: TensorScalar>(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
   a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int, beta: T,
   c: UnsafeMutablePointer<T>, ldc: Int, epilogue e: GEMMEpilogue<T>,
-  packedA: PackedWeights?, packedB: PackedWeights?, rowOffset: Int = 0, columnOffset: Int = 0
+  packedA: PackedWeights?, packedB: PackedWeights?, im2col: ImplicitColumns?, rowOffset: Int = 0, columnOffset: Int = 0
 ) {
   if T.self == Float.self && GEMMKernel.useAVX512 {
     // The epilogue runs in the kernel's store, while the tile is still in registers.
     func cast(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
     var opA = packedA?.operand(offset: rowOffset), opB = packedB?.operand(offset: columnOffset)
     var epilogue = ck_epilogue(bias: e.bias.map(cast), residual: e.residual.map(cast), ldr: e.ldr, relu: e.relu ? 1 : 0)
+    if var source = im2col?.source {
+      withOptionalPointer(&opA) { pa in
+        ck_sgemm_conv(m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa, &source, columnOffset,
+                      unsafeBitCast(beta, to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
+                      ldc, &epilogue)
+      }
+      return
+    }
     withOptionalPointer(&opA) { pa in
       withOptionalPointer(&opB) { pb in
         ck_sgemm_packed(
@@ -97,6 +107,18 @@ private func gemmKernel<T: TensorScalar>(
       if let residual { v += residual[j] }
       row[j] = e.relu && v < 0 ? 0 : v
     }
+  }
+}
+
+/// A float32 image seen as the im2col matrix of a convolution (`im2col` in Im2Col.swift), for
+/// products that read it in place instead of writing the matrix out.
+struct ImplicitColumns {
+  let source: ck_im2col
+
+  init(_ image: UnsafePointer<Float>, _ g: ConvGeometry) {
+    source = ck_im2col(
+      x: image, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, strideH: g.strideH, strideW: g.strideW,
+      padH: g.padH, padW: g.padW, dilationH: g.dilationH, dilationW: g.dilationW, outW: g.outW)
   }
 }
 

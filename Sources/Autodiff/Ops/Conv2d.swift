@@ -203,19 +203,33 @@ struct ConvPlan {
       epilogue(&out, bias, residual, relu: relu)
       return out
     }
+    // The float kernel reads the image through its im2col matrix in place.
+    let implicit = T.self == Float.self && GEMMKernel.useAVX512 && !isPointwise
     // Not zero-filled first: the GEMM (beta 0) writes every output.
     return [T](unsafeUninitializedCapacity: total) { ob, count in
       w.withUnsafeBufferPointer { wb in
         withOptionalBuffer(bias) { bb in
           withOptionalBuffer(residual) { rb in
-            forEachColumnMatrix(x) { img, grp, cols in
+            func product(_ img: Int, _ grp: Int, _ cols: UnsafePointer<T>, _ im2col: ImplicitColumns?) {
               let first = (img * o + grp * og) * outPlane
               gemm(
                 transA: false, transB: false, m: og, n: outPlane, k: k, alpha: 1,
                 a: wb.baseAddress! + grp * og * k, lda: k, b: cols, ldb: outPlane, beta: 0,
                 c: ob.baseAddress! + first, ldc: outPlane,
                 epilogue: GEMMEpilogue(bias: bb.map { $0 + grp * og }, residual: rb.map { $0 + first }, ldr: outPlane, relu: relu),
-                packedA: packed)
+                packedA: packed, im2col: im2col)
+            }
+            if implicit {
+              x.withUnsafeBufferPointer { xb in
+                for img in 0..<n {
+                  for grp in 0..<groups {
+                    let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
+                    product(img, grp, src, ImplicitColumns(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self), geometry))
+                  }
+                }
+              }
+            } else {
+              forEachColumnMatrix(x) { img, grp, cols in product(img, grp, cols, nil) }
             }
           }
         }

@@ -55,6 +55,21 @@ void ck_gelu(const float *x, float *y, long n);
 /// a NaN or an infinite maximum (the caller's scalar path handles those). Needs AVX-512.
 int ck_softmax_row(const float *x, float *y, long n);
 
+/// One image's convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
+/// oh * outW + ow holds x[c, oh * strideH - padH + i * dilationH, ow * strideW - padW + j * dilationW]
+/// (0 outside the image).
+typedef struct {
+  const float *x;
+  long inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outW;
+} ck_im2col;
+
+/// A convolution as C = epilogue(alpha * A * B + beta * C) with B the im2col matrix of one image,
+/// read straight from the image (never written out), from column `column0` on: the m x k weights
+/// A (or packed_a), k = channels * kH * kW, n output positions.
+void ck_sgemm_conv(long m, long n, long k, float alpha, const float *a, long lda,
+                   const ck_packed *packed_a, const ck_im2col *im2col, long column0, float beta,
+                   float *c, long ldc, const ck_epilogue *epilogue);
+
 /// One task of a parallel loop: called with the loop's context and an index.
 typedef void (*ck_task)(void *context, long index);
 
