@@ -93,6 +93,30 @@ final class Conv2dTests: XCTestCase {
     }
   }
 
+  /// float32 convolutions take the AVX-512 path, which reads the image through an implicit im2col
+  /// matrix in the GEMM's packing: every configuration above, plus sizes that cross the kernel's
+  /// blocks (32-column strips spanning output rows, two depth blocks, a second 4096-column panel,
+  /// stride 2 at the image edges), against the direct float64 convolution.
+  /// Tolerance: 1e-5 absolute + 1e-5 relative (float32 accumulation over at most 360 terms).
+  func testFloat32ImplicitColumnsAgainstDirectConvolution() {
+    let extra = [
+      Config(name: "3x3 pad 1, 7-wide rows", x: [2, 20, 7, 7], w: [13, 20, 3, 3], bias: true, options: Conv2dOptions(padding: 1)),
+      Config(name: "3x3 stride 2, 40 channels (2 depth blocks)", x: [1, 40, 17, 19], w: [30, 40, 3, 3], bias: true,
+             options: Conv2dOptions(stride: 2, padding: 1)),
+      Config(name: "3x3 dilation 2 over 70x70 (2 column panels)", x: [1, 3, 70, 70], w: [5, 3, 3, 3], bias: false,
+             options: Conv2dOptions(padding: 2, dilation: 2)),
+      Config(name: "7x7 stride 2 pad 3 (a ResNet stem)", x: [1, 3, 45, 41], w: [8, 3, 7, 7], bias: false,
+             options: Conv2dOptions(stride: 2, padding: 3)),
+    ]
+    for (i, cfg) in (Self.configs + extra).enumerated() {
+      let x = uniform(cfg.x, UInt64(900 + i)), w = uniform(cfg.w, UInt64(1000 + i))
+      let b = cfg.bias ? uniform([cfg.w[0]], UInt64(1100 + i)) : nil
+      let y32 = conv2d(x.converted(to: .float32), weight: w.converted(to: .float32), bias: b?.converted(to: .float32),
+                       options: cfg.options)
+      assertClose(y32, directConv2d(x, w, b, cfg.options), atol: 1e-5, rtol: 1e-5, "float32 conv2d \(cfg.name)")
+    }
+  }
+
   func testOutputShapes() {
     let x = Tensor.zeros([2, 3, 10, 7])
     func shape(_ w: [Int], _ o: Conv2dOptions) -> [Int] { conv2d(x, weight: Tensor.zeros(w), options: o).shape }
