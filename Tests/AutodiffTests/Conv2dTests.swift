@@ -117,6 +117,31 @@ final class Conv2dTests: XCTestCase {
     }
   }
 
+  /// 3x3 stride-1 convolutions given Winograd F(2x2, 3x3) weights (PackedWeights(winogradWeight:))
+  /// against the direct float64 convolution: odd and even output sizes (partial 2x2 tiles),
+  /// padding 0-2, a batch of 2, with bias, residual and ReLU, and 130 input channels.
+  /// Tolerance: 1e-5 relative + 2e-7 * 9C absolute (float32 rounding over 9C terms of magnitude at
+  /// most 1; the transforms add a few roundings of their own).
+  func testWinogradWeightsAgainstDirectConvolution() throws {
+    try XCTSkipUnless(GEMMKernel.useAVX512, "Winograd runs on the AVX-512 kernel only")
+    let cases: [(x: [Int], o: Int, padding: Int)] = [([2, 5, 9, 8], 7, 1), ([1, 130, 15, 14], 33, 1), ([1, 4, 6, 7], 3, 0), ([1, 3, 5, 5], 2, 2)]
+    for (i, cfg) in cases.enumerated() {
+      let x = uniform(cfg.x, UInt64(1200 + i)), w = uniform([cfg.o, cfg.x[1], 3, 3], UInt64(1300 + i))
+      let b = uniform([cfg.o], UInt64(1400 + i))
+      let options = Conv2dOptions(padding: cfg.padding)
+      let reference = directConv2d(x, w, b, options)
+      let residual = uniform(reference.shape, UInt64(1500 + i))
+      let packed = try XCTUnwrap(PackedWeights(winogradWeight: w.converted(to: .float32)))
+      let plain = conv2d(x.converted(to: .float32), weight: w.converted(to: .float32), bias: b.converted(to: .float32),
+                         options: options, packedWeight: packed)
+      let atol = 2e-7 * 9 * Double(cfg.x[1])
+      assertClose(plain, reference, atol: atol, rtol: 1e-5, "winograd \(cfg)")
+      let fused = conv2d(x.converted(to: .float32), weight: w.converted(to: .float32), bias: b.converted(to: .float32),
+                         options: options, residual: residual.converted(to: .float32), activation: .relu, packedWeight: packed)
+      assertClose(fused, relu(reference + residual), atol: atol, rtol: 1e-5, "winograd + residual + relu \(cfg)")
+    }
+  }
+
   func testOutputShapes() {
     let x = Tensor.zeros([2, 3, 10, 7])
     func shape(_ w: [Int], _ o: Conv2dOptions) -> [Int] { conv2d(x, weight: Tensor.zeros(w), options: o).shape }

@@ -1,3 +1,4 @@
+internal import CKernels
 // 2-D convolution (PyTorch conv2d semantics) by im2col + GEMM, with a direct kernel for
 // depthwise convolutions, and its backward rule for input, weight and bias.
 
@@ -75,8 +76,10 @@ public func conv2d(
     geometry.outH > 0 && geometry.outW > 0,
     "conv2d: a \(geometry.kH)x\(geometry.kW) kernel does not fit input \(x.shape) with padding \(options.padding)")
   if let packedWeight {
-    precondition(packedWeight.role == .left && packedWeight.shape == weight.shape && groups == 1,
+    precondition(packedWeight.role != .rightTransposed && packedWeight.shape == weight.shape && groups == 1,
                  "conv2d: the packed weight \(packedWeight.shape) is not this convolution's weight \(weight.shape)")
+    precondition(packedWeight.role != .winograd || (options.stride == (1, 1) && options.dilation == (1, 1)),
+                 "conv2d: Winograd weights need stride 1 and dilation 1, got \(options.stride) and \(options.dilation)")
   }
   let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
   if let residual {
@@ -203,8 +206,14 @@ struct ConvPlan {
       epilogue(&out, bias, residual, relu: relu)
       return out
     }
+    if let packed, packed.role == .winograd, T.self == Float.self,
+       let out = winogradForward(unsafeBitCast(x, to: [Float].self), bias.map { unsafeBitCast($0, to: [Float].self) },
+                                 residual.map { unsafeBitCast($0, to: [Float].self) }, relu: relu, packed: packed) {
+      return unsafeBitCast(out, to: [T].self)
+    }
     // The float kernel reads the image through its im2col matrix in place.
     let implicit = T.self == Float.self && GEMMKernel.useAVX512 && !isPointwise
+    let packed = packed?.role == .left ? packed : nil
     // Not zero-filled first: the GEMM (beta 0) writes every output.
     return [T](unsafeUninitializedCapacity: total) { ob, count in
       w.withUnsafeBufferPointer { wb in
@@ -236,6 +245,30 @@ struct ConvPlan {
       }
       count = total
     }
+  }
+
+  /// A 3x3 stride-1 convolution by Winograd F(2x2, 3x3), image by image (each image's transforms
+  /// and 16 products run on all cores); nil if its scratch memory cannot be had.
+  private func winogradForward(_ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
+                               packed: PackedWeights) -> [Float]? {
+    let total = n * o * outPlane
+    var ok = true
+    let out = [Float](unsafeUninitializedCapacity: total) { ob, count in
+      x.withUnsafeBufferPointer { xb in
+        withOptionalBuffer(bias) { bb in
+          withOptionalBuffer(residual) { rb in
+            for img in 0..<n where ok {
+              var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0)
+              ok = ck_winograd_conv(
+                xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
+                packed.data, o, ob.baseAddress! + img * o * outPlane, &e) != 0
+            }
+          }
+        }
+      }
+      count = ok ? total : 0
+    }
+    return ok ? out : nil
   }
 
   private func inputGradient<T: TensorScalar>(_ g: [T], _ w: [T]) -> [T] {

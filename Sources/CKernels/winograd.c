@@ -1,0 +1,152 @@
+// 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3): each 2x2 output tile is
+// A^T [(G g G^T) .* (B^T d B)] A for its 4x4 input patch d, so the products become 16 GEMMs of
+// (out x in) . (in x tiles), with 16 multiplications per tile and channel pair instead of 36.
+// The weight transform is done once per layer (ck_winograd_pack); the input and output transforms
+// run per call, the 16 products on the AVX-512 SGEMM kernel with the weights prepacked.
+#include "CKernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XI 16  // 4x4 transformed positions
+
+long ck_winograd_packed_size(long o, long c) { return XI * ck_sgemm_packed_a_size(o, c); }
+
+void ck_winograd_pack(const float *w, long o, long c, float *dst) {
+  long each = ck_sgemm_packed_a_size(o, c);
+  float *u = malloc(sizeof(float) * XI * o * c);
+  if (!u) abort();
+  for (long p = 0; p < o; p++) {
+    for (long q = 0; q < c; q++) {
+      const float *g = w + (p * c + q) * 9;
+      // t = G g (4x3), then U = t G^T (4x4); G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1].
+      float t[4][3];
+      for (int j = 0; j < 3; j++) {
+        t[0][j] = g[j];
+        t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+        t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+        t[3][j] = g[6 + j];
+      }
+      for (int i = 0; i < 4; i++) {
+        float v[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2]};
+        for (int j = 0; j < 4; j++) u[((long)(i * 4 + j) * o + p) * c + q] = v[j];
+      }
+    }
+  }
+  for (int xi = 0; xi < XI; xi++) ck_sgemm_pack_a(o, c, u + (long)xi * o * c, c, dst + xi * each);
+  free(u);
+}
+
+typedef struct {
+  const float *x;
+  long c, inH, inW, padH, padW, outH, outW, tilesH, tilesW, tiles, o;
+  const float *packed;
+  long packed_each;
+  float *v, *m, *out;
+  const ck_epilogue *e;
+} job;
+
+// V[xi][channel][tile] = (B^T d B)[xi]; B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+static void input_transform(void *context, long channel) {
+  const job *j = context;
+  const float *plane = j->x + channel * j->inH * j->inW;
+  for (long ty = 0; ty < j->tilesH; ty++) {
+    for (long tx = 0; tx < j->tilesW; tx++) {
+      float d[4][4];
+      long h0 = 2 * ty - j->padH, w0 = 2 * tx - j->padW;
+      for (int r = 0; r < 4; r++) {
+        long h = h0 + r;
+        for (int s = 0; s < 4; s++) {
+          long w = w0 + s;
+          d[r][s] = h >= 0 && h < j->inH && w >= 0 && w < j->inW ? plane[h * j->inW + w] : 0;
+        }
+      }
+      float t[4][4];
+      for (int s = 0; s < 4; s++) {
+        t[0][s] = d[0][s] - d[2][s];
+        t[1][s] = d[1][s] + d[2][s];
+        t[2][s] = d[2][s] - d[1][s];
+        t[3][s] = d[1][s] - d[3][s];
+      }
+      long tile = ty * j->tilesW + tx;
+      float *dst = j->v + channel * j->tiles + tile;
+      long stride = j->c * j->tiles;
+      for (int r = 0; r < 4; r++) {
+        dst[(r * 4 + 0) * stride] = t[r][0] - t[r][2];
+        dst[(r * 4 + 1) * stride] = t[r][1] + t[r][2];
+        dst[(r * 4 + 2) * stride] = t[r][2] - t[r][1];
+        dst[(r * 4 + 3) * stride] = t[r][1] - t[r][3];
+      }
+    }
+  }
+}
+
+// M[xi] = U[xi] . V[xi] for one of the 16 positions.
+static void products(void *context, long xi) {
+  const job *j = context;
+  ck_packed u = {j->packed + xi * j->packed_each, j->o, 0};
+  ck_sgemm_packed(0, 0, j->o, j->tiles, j->c, 1.0f, NULL, j->c, &u, j->v + xi * j->c * j->tiles, j->tiles, NULL,
+                  0.0f, j->m + xi * j->o * j->tiles, j->tiles, NULL);
+}
+
+// out = epilogue(A^T M A) per tile; A^T = [1 1 1 0; 0 1 -1 -1].
+static void output_transform(void *context, long channel) {
+  const job *j = context;
+  const ck_epilogue *e = j->e;
+  long stride = j->o * j->tiles, plane = j->outH * j->outW;
+  float b = e && e->bias ? e->bias[channel] : 0;
+  const float *res = e && e->residual ? e->residual + channel * plane : NULL;
+  int relu = e && e->relu;
+  float *out = j->out + channel * plane;
+  for (long ty = 0; ty < j->tilesH; ty++) {
+    for (long tx = 0; tx < j->tilesW; tx++) {
+      const float *src = j->m + channel * j->tiles + ty * j->tilesW + tx;
+      float m[4][4];
+      for (int xi = 0; xi < XI; xi++) m[xi / 4][xi % 4] = src[xi * stride];
+      float t[2][4];
+      for (int s = 0; s < 4; s++) {
+        t[0][s] = m[0][s] + m[1][s] + m[2][s];
+        t[1][s] = m[1][s] - m[2][s] - m[3][s];
+      }
+      for (int r = 0; r < 2; r++) {
+        long h = 2 * ty + r;
+        if (h >= j->outH) break;
+        float y[2] = {t[r][0] + t[r][1] + t[r][2], t[r][1] - t[r][2] - t[r][3]};
+        for (int s = 0; s < 2; s++) {
+          long w = 2 * tx + s;
+          if (w >= j->outW) break;
+          float v = y[s] + b;
+          if (res) v += res[h * j->outW + w];
+          out[h * j->outW + w] = relu && !(v > 0) ? 0 : v;
+        }
+      }
+    }
+  }
+}
+
+int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
+                     const float *packed, long o, float *out, const ck_epilogue *epilogue) {
+  long outH = inH + 2 * padH - 2, outW = inW + 2 * padW - 2;
+  if (outH <= 0 || outW <= 0 || c <= 0 || o <= 0) return 0;
+  job j = {.x = x, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW, .outH = outH, .outW = outW,
+           .tilesH = (outH + 1) / 2, .tilesW = (outW + 1) / 2, .o = o, .packed = packed,
+           .packed_each = ck_sgemm_packed_a_size(o, c), .out = out, .e = epilogue};
+  j.tiles = j.tilesH * j.tilesW;
+  // Per-thread scratch kept between calls: fresh multi-megabyte buffers would fault in their
+  // pages on every call.
+  static _Thread_local float *scratch;
+  static _Thread_local size_t capacity;
+  size_t need = (size_t)XI * (size_t)(c + o) * (size_t)j.tiles;
+  if (capacity < need) {
+    free(scratch);
+    scratch = malloc(sizeof(float) * need);
+    capacity = scratch ? need : 0;
+    if (!scratch) return 0;
+  }
+  j.v = scratch;
+  j.m = scratch + (size_t)XI * c * j.tiles;
+  ck_parallel_for(c, input_transform, &j);
+  ck_parallel_for(XI, products, &j);
+  ck_parallel_for(o, output_transform, &j);
+  return 1;
+}
