@@ -166,6 +166,10 @@ static void write_bytes(png_structp png, png_bytep bytes, size_t count) {
 static void flush_bytes(png_structp png) { (void)png; }
 
 int cis_png_encode(const unsigned char *rgb, int width, int height, cis_buffer *out) {
+  return cis_png_encode_level(rgb, width, height, -1, out);
+}
+
+int cis_png_encode_level(const unsigned char *rgb, int width, int height, int level, cis_buffer *out) {
   memset(out, 0, sizeof *out);
   if (width <= 0 || height <= 0) {
     snprintf(out->message, CIS_MESSAGE_CAPACITY, "cannot write a %dx%d PNG", width, height);
@@ -190,6 +194,7 @@ int cis_png_encode(const unsigned char *rgb, int width, int height, cis_buffer *
     return code;
   }
   png_set_write_fn(png, state, write_bytes, flush_bytes);
+  if (level >= 0 && level <= 9) png_set_compression_level(png, level);
   png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);

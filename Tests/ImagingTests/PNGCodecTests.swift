@@ -31,6 +31,27 @@ final class PNGCodecTests: XCTestCase {
     }
   }
 
+  /// Every zlib level round-trips exactly; the levels trade size for time as zlib documents
+  /// (0 stores, 9 compresses hardest); out-of-range levels are clamped.
+  func testCompressionLevelsRoundTripExactly() throws {
+    let pixels: [UInt8] = (0..<(64 * 48 * 3)).map { (i: Int) -> UInt8 in
+      let column = i / 3 % 64, row = i / 192
+      return UInt8(column * 3 + row % 7)
+    }
+    let image = RGBImage(width: 64, height: 48, pixels: pixels)
+    var sizes: [Int: Int] = [:]
+    for level in [0, 1, 3, 6, 9, -5, 42] {
+      let data = try PNGCodec.encode(image, compression: level)
+      XCTAssertEqual(try PNGCodec.decode(data), image, "level \(level)")
+      sizes[level] = data.count
+    }
+    XCTAssertGreaterThan(sizes[0]!, sizes[3]!)
+    XCTAssertGreaterThanOrEqual(sizes[3]!, sizes[9]!)
+    XCTAssertEqual(sizes[-5], sizes[0])
+    XCTAssertEqual(sizes[42], sizes[9])
+    XCTAssertEqual(try PNGCodec.encode(image, compression: nil), try PNGCodec.encode(image, compression: 6))
+  }
+
   func testEncodingAnEmptyImageThrows() {
     XCTAssertThrowsError(try PNGCodec.encode(RGBImage(width: 0, height: 0, pixels: []))) {
       XCTAssertTrue($0 is ImageError)
