@@ -70,7 +70,7 @@ let package = Package(
       name: "GradCAMTool",
       dependencies: [
         "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation", "DemoData",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Examples (compiled with the package, so CI keeps them working)

@@ -1,7 +1,8 @@
 import Autodiff
 
 /// Attention rollout over a Vision Transformer's blocks (see ``RolloutOptions`` for the exact
-/// steps). Computed in Double; only the class-token row of the product is formed, by
+/// steps). Computed in Double (each block's normalised matrix is kept in float32); only the
+/// class-token row of the product is formed, by
 /// multiplying a row vector through the blocks from the last to the first
 /// (`e₀ᵀ Â_L ⋯ Â_1`), which equals row 0 of the full product.
 enum AttentionRollout {
@@ -19,7 +20,9 @@ enum AttentionRollout {
     let layers = attentions.count
     // Fused, discarded, normalised Â per image and block. Blocks outer, so only one block's
     // attention (and gradient) is copied out of its tensor at a time.
-    var fusedPerImage = [[[Double]]](repeating: [], count: b)
+    // Kept as float32 once normalised (half the memory of Double at thousands of tokens; the
+    // products below still run in Double).
+    var fusedPerImage = [[[Float]]](repeating: [], count: b)
     for l in 0..<layers {
       let att = attentions[l].detached().converted(to: .float32).scalars
       // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
@@ -52,7 +55,7 @@ enum AttentionRollout {
             for j in 0..<n { fused[i * n + j] /= s }
           }
         }
-        fusedPerImage[img].append(fused)
+        fusedPerImage[img].append(fused.map { Float($0) })
       }
     }
     var out: [Float] = []
@@ -67,7 +70,7 @@ enum AttentionRollout {
         var next = [Double](repeating: 0, count: n)
         for k in 0..<n where row[k] != 0 {
           let r = row[k]
-          for j in 0..<n { next[j] += r * m[k * n + j] }
+          for j in 0..<n { next[j] += r * Double(m[k * n + j]) }
         }
         row = next
       }
@@ -76,6 +79,22 @@ enum AttentionRollout {
       out += mask.map { Float($0) }
     }
     return out
+  }
+
+  /// `[B, heads, N, N]` attention fused over heads to `[B, 1, N, N]` float32, each value fused in
+  /// Double as ``fuse(_:offset:heads:n:fusion:)`` does (max and min are exact; the mean is
+  /// rounded once to float32).
+  static func fusedHeads(_ attention: Tensor, fusion: RolloutOptions.HeadFusion) -> Tensor {
+    let shape = attention.shape
+    precondition(shape.count == 4, "rollout: attention must be [B, heads, N, N], got \(shape)")
+    let (b, heads, n) = (shape[0], shape[1], shape[2])
+    let a = attention.detached().converted(to: .float32).scalars
+    var out: [Float] = []
+    out.reserveCapacity(b * n * n)
+    for img in 0..<b {
+      out += fuse(a, offset: img * heads * n * n, heads: heads, n: n, fusion: fusion).map { Float($0) }
+    }
+    return Tensor(shape: [b, 1, n, n], scalars: out)
   }
 
   /// Heads of one image fused to `N×N`.

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     abstract: "Measure matmul/conv2d GFLOPS vs sgemm peak, graph overhead and pipeline times.",
     discussion: "Run a release build (swift build -c release). Results go to stdout as a table, or JSON with --json.")
 
-  @Option(help: "Comma-separated suites: core (matmul, conv2d, graph overhead), forward, cam, corruptions, sweep, or all.")
+  @Option(help: "Comma-separated suites: core (matmul, conv2d, graph overhead), forward, cam, corruptions, sweep, all (those five), and scaling (batch size, image size, image count; minutes).")
   var suites: String = "all"
 
   @Option(help: "Timed repetitions per case (the best is reported).")
@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Write the results as JSON to this file as well.")
   var json: String?
 
-  @Option(help: "Run only the forward/cam cases whose name contains this text (e.g. resnet50).")
+  @Option(help: "Run only the forward, cam and scaling cases whose name contains this text (e.g. resnet50).")
   var filter: String?
 
   func run() throws {
@@ -31,6 +31,8 @@ struct BenchCommand: ParsableCommand {
     if all || wanted.contains("cam") { results += try models.cam() }
     if all || wanted.contains("corruptions") { results += try models.corruptions() }
     if all || wanted.contains("sweep") { results += try SweepBench().run() }
+    // Not part of "all": it takes minutes (batches up to 32, ViT-S/8 at 480).
+    if wanted.contains("scaling") { results += try ScalingBench(repeats: min(repeats, 3), filter: filter).run() }
     if let json {
       let data = try JSONEncoder.pretty.encode(results)
       try data.write(to: URL(fileURLWithPath: json), options: .atomic)

@@ -16,16 +16,25 @@ public final class ForwardContext {
   public let training: Bool
   /// Captured outputs by module path.
   public private(set) var captured: [String: Tensor] = [:]
-  /// Attention probabilities `[B, heads, tokens, tokens]`, one per block, in block order.
+  /// Attention probabilities `[B, heads, tokens, tokens]`, one per block, in block order (as
+  /// `attentionTransform` returns them, when there is one).
   public private(set) var attentions: [Tensor] = []
   /// Updated batch-norm running statistics from a training pass, by parameter name.
   public internal(set) var updatedBuffers: [String: Tensor] = [:]
 
+  /// Applied to each block's attention before it is kept in ``attentions`` (e.g. fusing the
+  /// heads, so a pass at many tokens does not hold every head of every block).
+  public let attentionTransform: ((Tensor) -> Tensor)?
+
   /// Creates a context.
-  public init(taps: Set<String> = [], capturesAttention: Bool = false, training: Bool = false) {
+  public init(
+    taps: Set<String> = [], capturesAttention: Bool = false, training: Bool = false,
+    attentionTransform: ((Tensor) -> Tensor)? = nil
+  ) {
     self.taps = taps
     self.capturesAttention = capturesAttention
     self.training = training
+    self.attentionTransform = attentionTransform
   }
 
   /// Returns `x`, captured (and made differentiable) when `path` is tapped.
@@ -42,7 +51,7 @@ public final class ForwardContext {
   /// rollout can differentiate with respect to them).
   func recordAttention(_ path: String, _ probabilities: Tensor) -> Tensor {
     let t = tap(path, probabilities)
-    if capturesAttention { attentions.append(t) }
+    if capturesAttention { attentions.append(attentionTransform.map { $0(t) } ?? t) }
     return t
   }
 }
