@@ -21,7 +21,7 @@ final class SGEMMKernelTests: XCTestCase {
   }
 
   private func check(_ c: Case, seed: UInt64) {
-    var rng = SplitMix(seed)
+    var rng = SplitMix64(seed: seed)
     let (rowsA, colsA) = c.transA ? (c.k, c.m) : (c.m, c.k)
     let (rowsB, colsB) = c.transB ? (c.n, c.k) : (c.k, c.n)
     let lda = colsA + c.pad, ldb = colsB + c.pad, ldc = c.n + c.pad
@@ -118,7 +118,7 @@ final class SGEMMKernelTests: XCTestCase {
   /// kernel packing on the fly, also for a row block of a packed A and a column block of a packed
   /// B (how products are split across cores), over several depth blocks.
   func testPrepackedOperandsGiveTheSameProducts() {
-    var rng = SplitMix(42)
+    var rng = SplitMix64(seed: 42)
     for (m, n, k, transB) in [(37, 70, 600, false), (250, 45, 257, true), (24, 4200, 31, false), (13, 33, 1, true)] {
       let a = (0..<(m * k)).map { _ in rng.uniform() }
       let b = (0..<(k * n)).map { _ in rng.uniform() }
@@ -162,16 +162,7 @@ final class SGEMMKernelTests: XCTestCase {
   }
 }
 
-/// A small deterministic generator (SplitMix64) for test inputs in [-1, 1).
-private struct SplitMix {
-  var state: UInt64
-  init(_ seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
+extension SplitMix64 {
+  /// A float32 test input in [-1, 1) (24 random bits).
+  fileprivate mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
 }

@@ -1,6 +1,7 @@
-internal import CKernels
 // 2-D convolution (PyTorch conv2d semantics) by im2col + GEMM, with a direct kernel for
 // depthwise convolutions, and its backward rule for input, weight and bias.
+
+internal import CKernels
 
 /// Options of a 2-D convolution, as in `torch.nn.functional.conv2d`.
 public struct Conv2dOptions: Equatable, Sendable {
@@ -177,25 +178,22 @@ struct ConvPlan {
     let cols = UnsafeMutableBufferPointer<T>.allocate(capacity: isPointwise ? 0 : k * outPlane)
     defer { cols.deallocate() }
     x.withUnsafeBufferPointer { xb in
-      do {
-        let cb = cols
-        for img in 0..<n {
-          for grp in 0..<groups {
-            let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
-            if isPointwise {
-              body(img, grp, src)
-            } else {
-              im2col(src, channels: cg, geometry, cb.baseAddress!)
-              body(img, grp, UnsafePointer(cb.baseAddress!))
-            }
+      for img in 0..<n {
+        for grp in 0..<groups {
+          let src = xb.baseAddress! + (img * c + grp * cg) * inPlane
+          if isPointwise {
+            body(img, grp, src)
+          } else {
+            im2col(src, channels: cg, geometry, cols.baseAddress!)
+            body(img, grp, UnsafePointer(cols.baseAddress!))
           }
         }
       }
     }
   }
 
-  /// The convolution, then the bias of each output channel and the ReLU (inside the GEMM's
-  /// store where possible).
+  /// The convolution, then the bias of each output channel, the residual and the ReLU (inside
+  /// the GEMM's store where possible).
   private func forward<T: TensorScalar>(
     _ x: [T], _ w: [T], _ bias: [T]?, _ residual: [T]?, relu: Bool, packed: PackedWeights? = nil
   ) -> [T] {
@@ -211,7 +209,8 @@ struct ConvPlan {
                                  residual.map { unsafeBitCast($0, to: [Float].self) }, relu: relu, packed: packed) {
       return unsafeBitCast(out, to: [T].self)
     }
-    // The float kernel reads the image through its im2col matrix in place.
+    // The float kernel reads the image through its im2col matrix in place, and the weights
+    // packed once when the layer gave them so (Winograd weights are of no use to it).
     let implicit = T.self == Float.self && GEMMKernel.useAVX512 && !isPointwise
     let packed = packed?.role == .left ? packed : nil
     // Not zero-filled first: the GEMM (beta 0) writes every output.
