@@ -29,6 +29,29 @@ final class GraphTests: XCTestCase {
     XCTAssertEqual(stats.inputGradients, 2)  // d score/d a2, d a2/d a1: no weight, no relu, no conv1
   }
 
+  /// forEachGradient hands over exactly what gradients(of:wrt:) returns, each target once, the
+  /// one nearest the output first (its gradient is complete first), a target listed twice under
+  /// both indices, unused targets last as zeros (or a throw after the used ones).
+  func testForEachGradientStreamsTheSameGradientsNearestTheOutputFirst() throws {
+    let x = Tensor(shape: [3], doubles: [1, -2, 3]).tracked()
+    let a = x * 2.0
+    let b = tanh(a) * a
+    let y = (b * b).sum() + a.sum()
+    let unused = Tensor(shape: [2], doubles: [1, 1]).tracked()
+    let wanted = try gradients(of: y, wrt: [x, a, b, a, unused], allowUnused: true)
+    var stats = BackwardStatistics()
+    var got: [(Int, Tensor)] = []
+    try forEachGradient(of: y, wrt: [x, a, b, a, unused], allowUnused: true, statistics: &stats) { got.append(($0, $1)) }
+    XCTAssertEqual(got.map(\.0), [2, 1, 3, 0, 4])
+    for (i, g) in got { XCTAssertEqual(g.doubles, wanted[i].doubles, "wrt[\(i)]") }
+    XCTAssertEqual(got[4].1.doubles, [0, 0])
+    var before: [Int] = []
+    XCTAssertThrowsError(try forEachGradient(of: y, wrt: [unused, b], statistics: &stats) { i, _ in before.append(i) }) {
+      XCTAssertEqual($0 as? AutodiffError, .unused(index: 0))
+    }
+    XCTAssertEqual(before, [1])
+  }
+
   func testErrors() {
     let x = Tensor(shape: [2], doubles: [1, 2])
     let t = x.tracked()

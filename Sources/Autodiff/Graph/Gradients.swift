@@ -62,6 +62,22 @@ public func gradients(
   of output: Tensor, wrt: [Tensor], seed: Tensor? = nil, allowUnused: Bool = false,
   statistics: inout BackwardStatistics
 ) throws -> [Tensor] {
+  var results = [Tensor?](repeating: nil, count: wrt.count)
+  try forEachGradient(of: output, wrt: wrt, seed: seed, allowUnused: allowUnused, statistics: &statistics) {
+    results[$0] = $1
+  }
+  return results.map { $0! }
+}
+
+/// The gradients of ``gradients(of:wrt:seed:allowUnused:)``, handed to `body(index, gradient)`
+/// one by one as the backward pass completes them (targets nearest the output first), instead of
+/// returned together: with many large targets (every block's attention of a ViT at thousands of
+/// tokens) only the gradient being handled need be alive. Unused targets get zeros last (with
+/// `allowUnused`), or the call throws after the used ones were handed over.
+public func forEachGradient(
+  of output: Tensor, wrt: [Tensor], seed: Tensor? = nil, allowUnused: Bool = false,
+  statistics: inout BackwardStatistics, _ body: (Int, Tensor) throws -> Void
+) throws {
   for (i, t) in wrt.enumerated() where t.node == nil { throw AutodiffError.notInGraph(index: i) }
   guard let root = output.node else { throw AutodiffError.outputNotRecorded }
   let seedGradient: Tensor
@@ -78,22 +94,27 @@ public func gradients(
   // Topological order (parents before children) of everything the output depends on.
   let order = topologicalOrder(from: root)
   // A node is relevant when it is a target or depends on one: only those get gradients.
-  let targets = Set(wrt.map { ObjectIdentifier($0.node!) })
+  var indices: [ObjectIdentifier: [Int]] = [:]
+  for (i, t) in wrt.enumerated() { indices[ObjectIdentifier(t.node!), default: []].append(i) }
   var relevant = Set<ObjectIdentifier>()
   for node in order {
     let id = ObjectIdentifier(node)
-    if targets.contains(id) || node.parents.contains(where: { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }) {
+    if indices[id] != nil || node.parents.contains(where: { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }) {
       relevant.insert(id)
     }
   }
 
   var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seedGradient]
-  var results: [ObjectIdentifier: Tensor] = [:]
-  withoutGradients {
+  var delivered = Set<Int>()
+  try withoutGradients {
     for node in order.reversed() {
       let id = ObjectIdentifier(node)
       guard relevant.contains(id), let g = grads.removeValue(forKey: id) else { continue }
-      if targets.contains(id) { results[id] = g }
+      // All of this node's consumers ran before it: its gradient is complete.
+      for i in indices[id] ?? [] {
+        try body(i, g)
+        delivered.insert(i)
+      }
       guard let pullback = node.pullback else { continue }
       let needs = node.parents.map { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }
       guard needs.contains(true) else { continue }
@@ -111,10 +132,9 @@ public func gradients(
     }
   }
 
-  return try wrt.enumerated().map { i, t in
-    if let g = results[ObjectIdentifier(t.node!)] { return g }
+  for (i, t) in wrt.enumerated() where !delivered.contains(i) {
     guard allowUnused else { throw AutodiffError.unused(index: i) }
-    return Tensor.zeros(t.shape, dtype: t.dtype)
+    try body(i, Tensor.zeros(t.shape, dtype: t.dtype))
   }
 }
 

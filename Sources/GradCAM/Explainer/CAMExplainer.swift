@@ -154,11 +154,24 @@ public final class CAMExplainer {
       logits = model.forward(input, context: context)
       passes = try target.classes(logits: logits.detached(), labels: labels)
       let attentions = context.attentions
+      let layers = attentions.count
       for classes in passes {
-        let g = try gradients(
-          of: targetScore(logits, classes: classes), wrt: attentions, allowUnused: true, statistics: &stats)
+        // Each block's gradient is reduced to its head-fused N x N as soon as the backward pass
+        // completes it, so only one [B, heads, N, N] gradient is alive at a time.
+        var fused = [[[Double]]](repeating: [], count: layers)
+        try forEachGradient(
+          of: targetScore(logits, classes: classes), wrt: attentions, allowUnused: true, statistics: &stats
+        ) { j, g in
+          // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
+          let l = rollout.vitExplainCompatible ? layers - 1 - j : j
+          fused[l] = AttentionRollout.gradientWeighted(attentions[l], g)
+        }
         raws.append(AttentionRollout.rawMaps(
-          attentions: attentions, gradients: g, options: rollout, prefixTokens: grid.prefixTokens))
+          blocks: layers, options: rollout, prefixTokens: grid.prefixTokens, protectCLS: !rollout.vitExplainCompatible
+        ) { l in
+          defer { fused[l] = [] }
+          return fused[l]
+        })
       }
     } else {
       // Heads are fused as each block runs: only one [B, 1, N, N] per block is kept (at 3601

@@ -9,39 +9,76 @@ enum AttentionRollout {
   /// Raw maps `[B, rows * columns]` (flat): the class-token row of the rollout over the patches.
   ///
   /// - Parameters:
-  ///   - attentions: per block in forward order, `[B, heads, N, N]`.
+  ///   - attentions: per block in forward order, `[B, heads, N, N]` (heads may already be fused).
   ///   - gradients: for gradient rollout, `∂y/∂A` per block in forward order (same shapes).
   static func rawMaps(
     attentions: [Tensor], gradients: [Tensor]?, options: RolloutOptions, prefixTokens: Int
   ) -> [Float] {
     precondition(!attentions.isEmpty, "rollout: no attention captured")
-    let shape = attentions[0].shape
-    let (b, heads, n) = (shape[0], shape[1], shape[2])
     let layers = attentions.count
-    // Fused, discarded, normalised Â per image and block. Blocks outer, so only one block's
-    // attention (and gradient) is copied out of its tensor at a time.
-    // Kept as float32 once normalised (half the memory of Double at thousands of tokens; the
-    // products below still run in Double).
-    var fusedPerImage = [[[Float]]](repeating: [], count: b)
+    // One block fused at a time, as the rollout below asks for it.
+    return rawMaps(blocks: layers, options: options, prefixTokens: prefixTokens,
+                   protectCLS: gradients == nil || !options.vitExplainCompatible) { l in
+      if let gradients {
+        // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
+        return gradientWeighted(attentions[l], gradients[options.vitExplainCompatible ? layers - 1 - l : l])
+      }
+      return headFused(attentions[l], fusion: options.headFusion)
+    }
+  }
+
+  /// One block's heads fused per image: `[B][N*N]` in Double.
+  static func headFused(_ attention: Tensor, fusion: RolloutOptions.HeadFusion) -> [[Double]] {
+    let shape = attention.shape
+    let (b, heads, n) = (shape[0], shape[1], shape[2])
+    let att = attention.detached().converted(to: .float32).scalars
+    return (0..<b).map { fuse(att, offset: $0 * heads * n * n, heads: heads, n: n, fusion: fusion) }
+  }
+
+  /// One block's gradient-weighted attention per image, `max(mean over heads of A ⊙ ∂y/∂A, 0)`:
+  /// `[B][N*N]` in Double.
+  static func gradientWeighted(_ attention: Tensor, _ gradient: Tensor) -> [[Double]] {
+    let shape = attention.shape
+    precondition(gradient.shape == shape, "rollout: gradient \(gradient.shape) does not match attention \(shape)")
+    let (b, heads, n) = (shape[0], shape[1], shape[2])
+    let att = attention.detached().converted(to: .float32).scalars
+    let grad = gradient.detached().converted(to: .float32).scalars
+    return (0..<b).map { img in
+      let offset = img * heads * n * n
+      var fused = [Double](repeating: 0, count: n * n)
+      for h in 0..<heads {
+        let o = offset + h * n * n
+        for i in 0..<(n * n) { fused[i] += Double(att[o + i]) * Double(grad[o + i]) }
+      }
+      for i in 0..<(n * n) { fused[i] = Swift.max(fused[i] / Double(heads), 0) }
+      return fused
+    }
+  }
+
+  /// The rollout of `blocks` blocks fused over heads, `block(l)` giving block l's `[image][N*N]`
+  /// (asked once each, in forward order, so only one is alive in Double at a time): discard,
+  /// residual identity, row normalisation, then the class-token row of `Â_L ⋯ Â_1` over the
+  /// patches.
+  static func rawMaps(
+    blocks layers: Int, options: RolloutOptions, prefixTokens: Int, protectCLS: Bool, block: (Int) -> [[Double]]
+  ) -> [Float] {
+    precondition(layers > 0, "rollout: no attention captured")
+    // Normalised Â per image and block, kept as float32 (half the memory of Double at thousands
+    // of tokens; the products below still run in Double).
+    var fusedPerImage: [[[Float]]] = []
+    var n = 0
     for l in 0..<layers {
-      let att = attentions[l].detached().converted(to: .float32).scalars
-      // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
-      let grad = gradients.map { $0[options.vitExplainCompatible ? layers - 1 - l : l].detached().converted(to: .float32).scalars }
-      for img in 0..<b {
-        let offset = img * heads * n * n
-        var fused: [Double]
-        if let grad {
-          fused = [Double](repeating: 0, count: n * n)
-          for h in 0..<heads {
-            let o = offset + h * n * n
-            for i in 0..<(n * n) { fused[i] += Double(att[o + i]) * Double(grad[o + i]) }
-          }
-          for i in 0..<(n * n) { fused[i] = Swift.max(fused[i] / Double(heads), 0) }
-        } else {
-          fused = fuse(att, offset: offset, heads: heads, n: n, fusion: options.headFusion)
-        }
+      var images = block(l)
+      if l == 0 {
+        precondition(!images.isEmpty, "rollout: no attention captured")
+        fusedPerImage = [[[Float]]](repeating: [], count: images.count)
+        n = Int(Double(images[0].count).squareRoot().rounded())
+      }
+      for img in 0..<fusedPerImage.count {
+        var fused = images[img]
+        images[img] = []
         if options.discardRatio > 0 {
-          discard(&fused, n: n, options: options, protectCLS: gradients == nil || !options.vitExplainCompatible)
+          discard(&fused, n: n, options: options, protectCLS: protectCLS)
         }
         // Residual identity and normalisation.
         for i in 0..<n { fused[i * n + i] += 1 }
@@ -59,8 +96,8 @@ enum AttentionRollout {
       }
     }
     var out: [Float] = []
-    out.reserveCapacity(b * (n - prefixTokens))
-    for img in 0..<b {
+    out.reserveCapacity(fusedPerImage.count * (n - prefixTokens))
+    for img in 0..<fusedPerImage.count {
       let fusedPerLayer = fusedPerImage[img]
       // Row 0 of Â_L ⋯ Â_1.
       var row = [Double](repeating: 0, count: n)
