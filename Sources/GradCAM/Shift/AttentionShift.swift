@@ -30,8 +30,27 @@ public struct AttentionShift: Codable, Equatable, Sendable {
   }
 
   /// Average ranks (1-based), ties sharing the mean of their positions.
+  /// Indices of `v` ordered by value (ascending, or descending), ties by index: one sort of
+  /// packed integer keys instead of a comparison closure per step (a sweep ranks ~200 maps of
+  /// 50,000 pixels).
+  static func order(_ v: [Float], descending: Bool = false) -> [Int] {
+    precondition(v.count <= Int(UInt32.max), "AttentionShift: map too large")
+    var keys = [UInt64](unsafeUninitializedCapacity: v.count) { keys, count in
+      for (i, x) in v.enumerated() {
+        // IEEE order as unsigned integers (-0 taken as +0, as == does).
+        let bits = (x + 0).bitPattern
+        var key = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        if descending { key = ~key }
+        keys[i] = UInt64(key) << 32 | UInt64(i)
+      }
+      count = v.count
+    }
+    keys.sort()
+    return keys.map { Int($0 & 0xFFFF_FFFF) }
+  }
+
   static func ranks(_ v: [Float]) -> [Double] {
-    let order = v.indices.sorted { v[$0] != v[$1] ? v[$0] < v[$1] : $0 < $1 }
+    let order = order(v)
     var r = [Double](repeating: 0, count: v.count)
     var i = 0
     while i < order.count {
@@ -64,7 +83,7 @@ public struct AttentionShift: Codable, Equatable, Sendable {
   /// Indices of the `fraction` highest pixels (at least one).
   static func topSet(_ v: [Float], fraction: Double) -> Set<Int> {
     let k = max(1, Int((Double(v.count) * fraction).rounded()))
-    return Set(v.indices.sorted { v[$0] != v[$1] ? v[$0] > v[$1] : $0 < $1 }.prefix(k))
+    return Set(order(v, descending: true).prefix(k))
   }
 
   static func topIoU(_ a: [Float], _ b: [Float], fraction: Double) -> Double {
