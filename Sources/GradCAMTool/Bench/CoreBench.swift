@@ -11,6 +11,9 @@ struct CoreBench {
     print(String(format: "sgemm peak (2048^3 raw OpenBLAS cblas_sgemm, its own threads): %.1f GFLOPS", peak))
     print("float32 products below run on: \(GEMMKernel.name)")
     out.append(BenchResult(suite: "core", name: "sgemm 2048^3", seconds: 0, gflops: peak, ratio: nil, ratioTo: nil))
+    // OpenBLAS's worker threads busy-wait for a while after the probe; measured right away, our
+    // products would share a core with them (seen as single-core speed for a whole case).
+    Thread.sleep(forTimeInterval: 1)
 
     for size in [512, 1024, 2048] {
       let a = Tensor.uniform([size, size], seed: 1), b = Tensor.uniform([size, size], seed: 2)
