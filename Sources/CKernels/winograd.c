@@ -39,20 +39,17 @@ void ck_winograd_pack(const float *w, long o, long c, float *dst) {
 
 typedef struct {
   const float *x;
-  long images, c, inH, inW, padH, padW, outH, outW, tilesH, tilesW, tiles, o;
+  long c, inH, inW, padH, padW, outH, outW, tilesH, tilesW, tiles, o;
   const float *packed;
   long packed_each;
   float *v, *m, *out;
   const ck_epilogue *e;
 } job;
 
-// V[xi][channel][tile] = (B^T d B)[xi]; B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. The
-// tiles of all images of the batch follow each other, so the 16 products cover the whole batch.
+// V[xi][channel][tile] = (B^T d B)[xi]; B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
 static void input_transform(void *context, long channel) {
   const job *j = context;
-  long per_image = j->tilesH * j->tilesW;
-  for (long img = 0; img < j->images; img++) {
-  const float *plane = j->x + (img * j->c + channel) * j->inH * j->inW;
+  const float *plane = j->x + channel * j->inH * j->inW;
   for (long ty = 0; ty < j->tilesH; ty++) {
     for (long tx = 0; tx < j->tilesW; tx++) {
       float d[4][4];
@@ -71,7 +68,7 @@ static void input_transform(void *context, long channel) {
         t[2][s] = d[2][s] - d[1][s];
         t[3][s] = d[1][s] - d[3][s];
       }
-      long tile = img * per_image + ty * j->tilesW + tx;
+      long tile = ty * j->tilesW + tx;
       float *dst = j->v + channel * j->tiles + tile;
       long stride = j->c * j->tiles;
       for (int r = 0; r < 4; r++) {
@@ -81,7 +78,6 @@ static void input_transform(void *context, long channel) {
         dst[(r * 4 + 3) * stride] = t[r][1] - t[r][3];
       }
     }
-  }
   }
 }
 
@@ -97,15 +93,14 @@ static void products(void *context, long xi) {
 static void output_transform(void *context, long channel) {
   const job *j = context;
   const ck_epilogue *e = j->e;
-  long stride = j->o * j->tiles, plane = j->outH * j->outW, per_image = j->tilesH * j->tilesW;
+  long stride = j->o * j->tiles, plane = j->outH * j->outW;
   float b = e && e->bias ? e->bias[channel] : 0;
+  const float *res = e && e->residual ? e->residual + channel * plane : NULL;
   int relu = e && e->relu;
-  for (long img = 0; img < j->images; img++) {
-  const float *res = e && e->residual ? e->residual + (img * j->o + channel) * plane : NULL;
-  float *out = j->out + (img * j->o + channel) * plane;
+  float *out = j->out + channel * plane;
   for (long ty = 0; ty < j->tilesH; ty++) {
     for (long tx = 0; tx < j->tilesW; tx++) {
-      const float *src = j->m + channel * j->tiles + img * per_image + ty * j->tilesW + tx;
+      const float *src = j->m + channel * j->tiles + ty * j->tilesW + tx;
       float m[4][4];
       for (int xi = 0; xi < XI; xi++) m[xi / 4][xi % 4] = src[xi * stride];
       float t[2][4];
@@ -127,17 +122,16 @@ static void output_transform(void *context, long channel) {
       }
     }
   }
-  }
 }
 
-int ck_winograd_conv(const float *x, long images, long c, long inH, long inW, long padH, long padW,
+int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue) {
   long outH = inH + 2 * padH - 2, outW = inW + 2 * padW - 2;
-  if (outH <= 0 || outW <= 0 || c <= 0 || o <= 0 || images <= 0) return 0;
-  job j = {.x = x, .images = images, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW,
-           .outH = outH, .outW = outW, .tilesH = (outH + 1) / 2, .tilesW = (outW + 1) / 2, .o = o,
-           .packed = packed, .packed_each = ck_sgemm_packed_a_size(o, c), .out = out, .e = epilogue};
-  j.tiles = images * j.tilesH * j.tilesW;
+  if (outH <= 0 || outW <= 0 || c <= 0 || o <= 0) return 0;
+  job j = {.x = x, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW, .outH = outH, .outW = outW,
+           .tilesH = (outH + 1) / 2, .tilesW = (outW + 1) / 2, .o = o, .packed = packed,
+           .packed_each = ck_sgemm_packed_a_size(o, c), .out = out, .e = epilogue};
+  j.tiles = j.tilesH * j.tilesW;
   // Per-thread scratch kept between calls: fresh multi-megabyte buffers would fault in their
   // pages on every call.
   static _Thread_local float *scratch;

@@ -246,8 +246,8 @@ struct ConvPlan {
     }
   }
 
-  /// A 3x3 stride-1 convolution by Winograd F(2x2, 3x3), the batch at once (its tiles share the
-  /// 16 products, which run on all cores); nil if its scratch memory cannot be had.
+  /// A 3x3 stride-1 convolution by Winograd F(2x2, 3x3), image by image (each image's transforms
+  /// and 16 products run on all cores); nil if its scratch memory cannot be had.
   private func winogradForward(_ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
                                packed: PackedWeights) -> [Float]? {
     let total = n * o * outPlane
@@ -256,10 +256,12 @@ struct ConvPlan {
       x.withUnsafeBufferPointer { xb in
         withOptionalBuffer(bias) { bb in
           withOptionalBuffer(residual) { rb in
-            var e = ck_epilogue(bias: bb, residual: rb, ldr: 0, relu: relu ? 1 : 0)
-            ok = ck_winograd_conv(
-              xb.baseAddress!, n, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
-              packed.data, o, ob.baseAddress!, &e) != 0
+            for img in 0..<n where ok {
+              var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0)
+              ok = ck_winograd_conv(
+                xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
+                packed.data, o, ob.baseAddress! + img * o * outPlane, &e) != 0
+            }
           }
         }
       }

@@ -74,12 +74,11 @@ void ck_sgemm_conv(long m, long n, long k, float alpha, const float *a, long lda
 long ck_winograd_packed_size(long o, long c);
 /// Transforms and packs 3x3 weights [o, c, 3, 3] (row-major) into dst.
 void ck_winograd_pack(const float *w, long o, long c, float *dst);
-/// A batch's 3x3 convolution, stride 1, dilation 1, by Winograd F(2x2, 3x3):
-/// out [images, o, outH, outW] = epilogue(conv(x [images, c, inH, inW], w)) with
-/// outH = inH + 2 padH - 2 (and so for W); the residual, if any, has out's shape; `packed` from
-/// ck_winograd_pack. The tiles of all images share the 16 products. Runs on the thread pool.
-/// Returns 0 (nothing written) when a buffer cannot be allocated. Needs AVX-512.
-int ck_winograd_conv(const float *x, long images, long c, long inH, long inW, long padH, long padW,
+/// One image's 3x3 convolution, stride 1, dilation 1, by Winograd F(2x2, 3x3):
+/// out [o, outH, outW] = epilogue(conv(x [c, inH, inW], w)) with outH = inH + 2 padH - 2 (and so
+/// for W); `packed` from ck_winograd_pack. Runs on the thread pool. Returns 0 (nothing written)
+/// when a buffer cannot be allocated. Needs AVX-512.
+int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue);
 
 /// One task of a parallel loop: called with the loop's context and an index.
