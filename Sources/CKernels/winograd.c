@@ -5,6 +5,7 @@
 // run per call, the 16 products on the AVX-512 SGEMM kernel with the weights prepacked.
 #include "CKernels.h"
 
+#include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,35 +48,53 @@ typedef struct {
 } job;
 
 // V[xi][channel][tile] = (B^T d B)[xi]; B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
-static void input_transform(void *context, long channel) {
+// Sixteen tiles of a tile row at a time: their 4x4 patches come from four zero-padded input rows,
+// split into even and odd columns with two permutes per row and column pair.
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
+AVX512 static void input_transform(void *context, long channel) {
   const job *j = context;
   const float *plane = j->x + channel * j->inH * j->inW;
+  long width = 2 * j->tilesW + 40;  // every column a tile reads, and a vector load's overrun
+  float rows[4][width];
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  long stride = j->c * j->tiles;
   for (long ty = 0; ty < j->tilesH; ty++) {
-    for (long tx = 0; tx < j->tilesW; tx++) {
-      float d[4][4];
-      long h0 = 2 * ty - j->padH, w0 = 2 * tx - j->padW;
+    for (int r = 0; r < 4; r++) {
+      long h = 2 * ty - j->padH + r;
+      memset(rows[r], 0, sizeof(float) * width);
+      if (h < 0 || h >= j->inH) continue;
+      // Column u of the padded row is input column u - padW.
+      long first = j->padW, count = j->inW;
+      if (first + count > width) count = width - first;
+      if (count > 0) memcpy(rows[r] + first, plane + h * j->inW, sizeof(float) * count);
+    }
+    for (long tx = 0; tx < j->tilesW; tx += 16) {
+      long nt = j->tilesW - tx < 16 ? j->tilesW - tx : 16;
+      __mmask16 m = (__mmask16)((1u << nt) - 1);
+      __m512 d[4][4];
       for (int r = 0; r < 4; r++) {
-        long h = h0 + r;
-        for (int s = 0; s < 4; s++) {
-          long w = w0 + s;
-          d[r][s] = h >= 0 && h < j->inH && w >= 0 && w < j->inW ? plane[h * j->inW + w] : 0;
-        }
+        const float *p = rows[r] + 2 * tx;
+        __m512 lo = _mm512_loadu_ps(p), hi = _mm512_loadu_ps(p + 16);
+        __m512 lo2 = _mm512_loadu_ps(p + 2), hi2 = _mm512_loadu_ps(p + 18);
+        d[r][0] = _mm512_permutex2var_ps(lo, even, hi);
+        d[r][1] = _mm512_permutex2var_ps(lo, odd, hi);
+        d[r][2] = _mm512_permutex2var_ps(lo2, even, hi2);
+        d[r][3] = _mm512_permutex2var_ps(lo2, odd, hi2);
       }
-      float t[4][4];
-      for (int s = 0; s < 4; s++) {
-        t[0][s] = d[0][s] - d[2][s];
-        t[1][s] = d[1][s] + d[2][s];
-        t[2][s] = d[2][s] - d[1][s];
-        t[3][s] = d[1][s] - d[3][s];
+      __m512 t[4][4];
+      for (int c = 0; c < 4; c++) {
+        t[0][c] = _mm512_sub_ps(d[0][c], d[2][c]);
+        t[1][c] = _mm512_add_ps(d[1][c], d[2][c]);
+        t[2][c] = _mm512_sub_ps(d[2][c], d[1][c]);
+        t[3][c] = _mm512_sub_ps(d[1][c], d[3][c]);
       }
-      long tile = ty * j->tilesW + tx;
-      float *dst = j->v + channel * j->tiles + tile;
-      long stride = j->c * j->tiles;
+      float *dst = j->v + channel * j->tiles + ty * j->tilesW + tx;
       for (int r = 0; r < 4; r++) {
-        dst[(r * 4 + 0) * stride] = t[r][0] - t[r][2];
-        dst[(r * 4 + 1) * stride] = t[r][1] + t[r][2];
-        dst[(r * 4 + 2) * stride] = t[r][2] - t[r][1];
-        dst[(r * 4 + 3) * stride] = t[r][1] - t[r][3];
+        _mm512_mask_storeu_ps(dst + (r * 4 + 0) * stride, m, _mm512_sub_ps(t[r][0], t[r][2]));
+        _mm512_mask_storeu_ps(dst + (r * 4 + 1) * stride, m, _mm512_add_ps(t[r][1], t[r][2]));
+        _mm512_mask_storeu_ps(dst + (r * 4 + 2) * stride, m, _mm512_sub_ps(t[r][2], t[r][1]));
+        _mm512_mask_storeu_ps(dst + (r * 4 + 3) * stride, m, _mm512_sub_ps(t[r][1], t[r][3]));
       }
     }
   }
