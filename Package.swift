@@ -80,6 +80,7 @@ let package = Package(
 
     // MARK: - Tests
     .target(name: "AutodiffTestSupport", dependencies: ["Autodiff", "NPY"]),
+    .target(name: "ToolTestSupport"),
     .testTarget(
       name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport", "CKernels"],
       resources: [.copy("Fixtures")]),
@@ -97,10 +98,10 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
-    .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY"]),
-    .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool"]),
+    .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY", "ToolTestSupport"]),
+    .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool", "ToolTestSupport"]),
     .testTarget(
-      name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging"], resources: [.copy("Fixtures")]),
+      name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging", "ToolTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM", "Autodiff"]),
   ],
   swiftLanguageModes: [.v5]

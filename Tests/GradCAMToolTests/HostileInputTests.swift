@@ -1,4 +1,5 @@
 import Foundation
+import ToolTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -76,7 +77,7 @@ final class HostileInputTests: XCTestCase {
   /// (a hang on hostile input is a bug too, and must not hang the test suite).
   static func runBounded(_ arguments: [String], seconds: Double) throws -> ToolRun {
     let process = Process()
-    process.executableURL = Tool.productsDirectory.appendingPathComponent("gradcam")
+    process.executableURL = BuiltTool.executable
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

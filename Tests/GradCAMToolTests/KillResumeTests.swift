@@ -1,4 +1,5 @@
 import Foundation
+import ToolTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -45,7 +46,7 @@ final class KillResumeTests: XCTestCase {
   /// Starts `gradcam corrupt`, sends SIGKILL after `delay` seconds (if still running).
   private func runAndKill(_ arguments: [String], after delay: TimeInterval) throws -> Bool {
     let process = Process()
-    process.executableURL = Tool.productsDirectory.appendingPathComponent("gradcam")
+    process.executableURL = BuiltTool.executable
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice

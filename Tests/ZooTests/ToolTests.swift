@@ -1,28 +1,11 @@
 import Foundation
+import ToolTestSupport
 import XCTest
 
 /// `gradcam models` and `--model NAME` as a user runs them (the built executable).
 final class ToolTests: XCTestCase {
-  static var executable: URL {
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gradcam")
-    }
-    return Bundle.main.bundleURL.appendingPathComponent("gradcam")
-  }
-
-  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ToolRun {
+    try BuiltTool.run(arguments, environment: environment)
   }
 
   func testModelsCommandListsNamesAndCachedState() throws {
