@@ -74,22 +74,13 @@ extension Corruptions {
   public static func applyMany(_ image: RGBImage, _ jobs: [Job], profile: Profile? = nil) throws -> [RGBImage] {
     var results = [Result<RGBImage, Error>?](repeating: nil, count: jobs.count)
     let lock = NSLock()
-    var next = 0
-    let workers = max(1, min(jobs.count, ProcessInfo.processInfo.activeProcessorCount))
     // Longest jobs first would be ideal; `jobs` order is kept for simplicity and determinism of results.
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while true {
-        lock.lock()
-        let i = next
-        next += 1
-        lock.unlock()
-        if i >= jobs.count { return }
-        let j = jobs[i]
-        let r = Result { try apply(image, j.corruption, severity: j.severity, seed: j.seed, profile: profile) }
-        lock.lock()
-        results[i] = r
-        lock.unlock()
-      }
+    forEachIndex(jobs.count, workers: ProcessInfo.processInfo.activeProcessorCount) { i in
+      let j = jobs[i]
+      let r = Result { try apply(image, j.corruption, severity: j.severity, seed: j.seed, profile: profile) }
+      lock.lock()
+      results[i] = r
+      lock.unlock()
     }
     return try results.map { try $0!.get() }
   }

@@ -152,27 +152,18 @@ public enum DatasetBuilder {
     let lock = NSLock()
     var state = Progress(filesDone: 0, filesTotal: items.count, written: 0, skipped: 0, failed: 0, lastFile: "")
     var failures: [String] = []
-    let workers = min(options.concurrency, items.count)
-    var next = 0
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while true {
-        lock.lock()
-        let i = next
-        next += 1
-        lock.unlock()
-        if i >= items.count { return }
-        let r = process(items[i], output: output, options: options)
-        lock.lock()
-        state.filesDone += 1
-        state.written += r.written
-        state.skipped += r.skipped
-        state.failed += r.failures.count
-        state.lastFile = items[i].url.path
-        failures += r.failures
-        let snapshot = state
-        progress?(snapshot)
-        lock.unlock()
-      }
+    forEachIndex(items.count, workers: options.concurrency) { i in
+      let r = process(items[i], output: output, options: options)
+      lock.lock()
+      state.filesDone += 1
+      state.written += r.written
+      state.skipped += r.skipped
+      state.failed += r.failures.count
+      state.lastFile = items[i].url.path
+      failures += r.failures
+      let snapshot = state
+      progress?(snapshot)
+      lock.unlock()
     }
     return Summary(files: items.count, written: state.written, skipped: state.skipped, failures: failures)
   }
