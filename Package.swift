@@ -58,11 +58,11 @@ let package = Package(
       name: "Corruptions",
       dependencies: ["Imaging", "Suggestions", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
-    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Suggestions"]),
+    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Corruptions", "NPY", "Suggestions"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
     .target(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "Evaluation", dependencies: ["Corruptions"]),
+    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks"]),
     .target(name: "DemoData", dependencies: ["Imaging", "CCairo"]),
 
     // MARK: - Command-line tool
@@ -98,10 +98,13 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"]),
-    .testTarget(name: "GradCAMToolTests", dependencies: ["GradCAMTool", "NPY", "ToolTestSupport"]),
+    .testTarget(
+      name: "GradCAMToolTests",
+      dependencies: ["GradCAMTool", "GradCAM", "Corruptions", "Imaging", "Networks", "NPY", "ToolTestSupport"]),
     .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool", "ToolTestSupport"]),
     .testTarget(
-      name: "EvaluationTests", dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "Imaging", "ToolTestSupport"], resources: [.copy("Fixtures")]),
+      name: "EvaluationTests",
+      dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "GradCAM", "Imaging", "Networks", "ToolTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM", "Autodiff"]),
   ],
   swiftLanguageModes: [.v5]

@@ -121,17 +121,3 @@ public enum AtomicWrite {
 
   public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 }
-
-/// Errors of the evaluation library.
-public enum EvaluationError: Error, CustomStringConvertible, Equatable {
-  case io(String)
-  case format(String)
-  case mismatch(String)
-  case incomplete(String)
-
-  public var description: String {
-    switch self {
-    case .io(let s), .format(let s), .mismatch(let s), .incomplete(let s): return s
-    }
-  }
-}

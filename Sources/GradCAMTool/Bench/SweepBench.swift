@@ -23,11 +23,11 @@ struct SweepBench {
     ]
     for (name, loaded) in cases {
       for corruptions in [Corruption.benchmark, Corruption.all] {
-        let start = Date()
-        var cells = try corruptedCells(displayImage(image), corruptions: corruptions, severities: Severity.all, seed: 0)
-        let corrupted = Date()
         let explainer = try CAMExplainer(model: loaded.model, method: .gradCAM)
-        _ = try ExplainSweep(loaded: loaded, explainer: explainer, batchSize: 16).run(&cells, label: nil) { _ in }
+        let sweep = CorruptionSweep(explainer: explainer, preprocessing: loaded.preprocessing, corruptions: corruptions)
+        let start = Date()
+        var corrupted = start
+        let cells = try sweep.run(image) { stage, done, _ in if stage == .corrupting && done == 1 { corrupted = Date() } }.cells
         let mapped = Date()
         var rows: [HeatmapGrid.Row] = []
         for c in corruptions {

@@ -23,13 +23,13 @@ struct CAMCommand: ParsableCommand {
   var image: String
 
   @Option(help: ArgumentHelp("CAM method: \(CAMMethod.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-  var method: String = "gradcam"
+  var method = CAMMethodArgument(argument: "gradcam")
 
   @Option(help: ArgumentHelp("Layer by PyTorch path (default: the model's: layer4, layer3, blocks.-1.norm1).", valueName: "path"))
   var layer: String?
 
   @Option(help: ArgumentHelp("Class to explain: pred (the prediction), label (needs --label), or a class index.", valueName: "label|pred|N"))
-  var target: String = "pred"
+  var target = CAMTargetArgument(argument: "pred")
 
   @Option(help: ArgumentHelp("Ground-truth class index, for --target label.", valueName: "N"))
   var label: Int?
@@ -45,19 +45,8 @@ struct CAMCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try modelOptions.load()
-    let explainer = try CAMExplainer(model: loaded.model, method: try CAMMethod(parsing: method), layer: layer)
-    let camTarget: CAMTarget
-    switch target {
-    case "pred": camTarget = .predicted
-    case "label":
-      guard label != nil else { throw CLIError("--target label needs --label N") }
-      camTarget = .groundTruth
-    default:
-      guard let n = Int(target), (0..<loaded.model.classCount).contains(n) else {
-        throw CLIError("--target must be pred, label or a class index in 0..<\(loaded.model.classCount), got '\(target)'")
-      }
-      camTarget = .classIndex(n)
-    }
+    let explainer = try CAMExplainer(model: loaded.model, method: try method.value(), layer: layer)
+    let camTarget = try target.resolve(classCount: loaded.model.classCount, label: label)
     let picture = try ImageFile.read(URL(fileURLWithPath: image))
     let batch = ModelInput(preprocessing: loaded.preprocessing).batch([picture])
     let result = try explainer.explain(batch: batch, target: camTarget, labels: label.map { [$0] })

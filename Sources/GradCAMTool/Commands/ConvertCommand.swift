@@ -39,13 +39,3 @@ struct ConvertCommand: ParsableCommand {
       "wrote \(stateDict.entries.count) tensors to \(output)\(dropped > 0 ? " (\(dropped) non-model keys dropped)" : "")\n")
   }
 }
-
-/// A one-line user-facing error.
-struct CLIError: Error, CustomStringConvertible {
-  let description: String
-  init(_ message: String) { description = message }
-}
-
-extension FileHandle {
-  func write(_ text: String) { write(Data(text.utf8)) }
-}

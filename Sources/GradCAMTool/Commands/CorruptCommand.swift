@@ -24,19 +24,19 @@ struct CorruptCommand: ParsableCommand {
   var data: String?
 
   @Option(help: ArgumentHelp("Corruption name, a comma list, benchmark (15) or all (19).", valueName: "name"))
-  var corruption: String = "all"
+  var corruption = CorruptionList(argument: "all")
 
   @Option(help: ArgumentHelp("One severity (1-5).", valueName: "N"))
   var severity: Int?
 
   @Option(help: ArgumentHelp("Severities: 1-5, 1,3,5 or all.", valueName: "list"))
-  var severities: String = "1-5"
+  var severities = SeverityList(argument: "1-5")
 
   @Option(help: "Seed (numpy RandomState semantics; datasets derive one seed per file).")
   var seed: UInt32 = 0
 
   @Option(help: ArgumentHelp("Parameter profile: imagenet, cifar or tiny (default: by image size).", valueName: "name"))
-  var profile: String?
+  var profile: ProfileArgument?
 
   @Flag(help: "Datasets: write PNG instead of JPEG quality 85.")
   var png = false
@@ -55,17 +55,15 @@ struct CorruptCommand: ParsableCommand {
 
   func run() throws {
     imageLimits.apply()
-    let list = try Corruption.parseList(corruption)
-    let levels = try severity.map { [try Severity.validate($0)] } ?? Severity.parseList(severities)
-    let chosen = try profile.map { name -> Profile in
-      guard let p = try Profile.parse(name) else { throw CLIError("unknown profile '\(name)'; known: imagenet, cifar, tiny") }
-      return p
-    }
+    let list = try corruption.value()
+    let levels = try severity.map { [try Severity.validate($0)] } ?? severities.value()
+    let chosen = try profile?.value()
     if let data {
       try buildDataset(URL(fileURLWithPath: data), list, levels, chosen)
       return
     }
-    let source = try ImageFile.read(URL(fileURLWithPath: image!))
+    guard let image else { throw ValidationError("give exactly one of --image and --data") }
+    let source = try ImageFile.read(URL(fileURLWithPath: image))
     let outURL = URL(fileURLWithPath: out)
     if list.count == 1 && levels.count == 1 {
       let result = try Corruptions.apply(source, list[0], severity: levels[0], seed: seed, profile: chosen)

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Autodiff
 import Corruptions
 import Foundation
 import GradCAM
 import Imaging
-import NPY
 import Networks
 import Render
 import Suggestions
@@ -32,13 +30,13 @@ struct ExplainCommand: ParsableCommand {
   var images: [String] = []
 
   @Option(help: ArgumentHelp("Severities: 1-5, 1,3,5 or all.", valueName: "list"))
-  var severities: String = "1-5"
+  var severities = SeverityList(argument: "1-5")
 
   @Option(help: ArgumentHelp("Corruptions: benchmark (the 15 of ImageNet-C), all (19), or a list such as glass_blur,snow.", valueName: "list"))
-  var corruptions: String = "benchmark"
+  var corruptions = CorruptionList(argument: "benchmark")
 
   @Option(help: ArgumentHelp("CAM method: \(CAMMethod.allCases.map(\.rawValue).joined(separator: ", ")). Default: gradcam for CNNs, rollout for ViTs.", valueName: "name"))
-  var method: String?
+  var method: CAMMethodArgument?
 
   @Option(help: ArgumentHelp("Layer to explain, by PyTorch path (default: the model's, e.g. layer4, layer3, blocks.-1.norm1).", valueName: "path"))
   var layer: String?
@@ -59,13 +57,13 @@ struct ExplainCommand: ParsableCommand {
   var report: String?
 
   @Option(help: ArgumentHelp("Colour map: jet (OpenCV), turbo, viridis, inferno.", valueName: "name"))
-  var colormap: String = "jet"
+  var colormap = FigureColorMap(argument: "jet")
 
   @Option(help: "Weight of the image in the overlay (pytorch-grad-cam's image_weight).")
   var alpha: Double = 0.5
 
   @Option(help: ArgumentHelp("per-cell (each map min-max on its own) or shared (one range for the figure, with a colour bar).", valueName: "mode"))
-  var scale: String = "per-cell"
+  var scale = MapScale(argument: "per-cell")
 
   @Flag(help: "Show each map minus the clean map, with a diverging colour map.")
   var diff = false
@@ -84,10 +82,8 @@ struct ExplainCommand: ParsableCommand {
 
   func validate() throws {
     guard !images.isEmpty else { throw ValidationError("give at least one --image") }
-    guard ["per-cell", "shared"].contains(scale) else { throw ValidationError("--scale must be per-cell or shared") }
-    guard ColorMap(rawValue: colormap) != nil, !ColorMap(rawValue: colormap)!.isDiverging else {
-      throw ValidationError("--colormap must be one of jet, turbo, viridis, inferno")
-    }
+    _ = try scale.value()
+    _ = try colormap.value()
     guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
     if let out { guard ["png", "pdf", "svg"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
@@ -95,36 +91,46 @@ struct ExplainCommand: ParsableCommand {
   }
 
   func run() throws {
-    let corruptionList = try Corruption.parseList(corruptions)
-    let severityList = try Severity.parseList(severities)
+    let corruptionList = try corruptions.value()
+    let severityList = try severities.value()
     let loaded = try modelOptions.load()
-    let methodName = method ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")
-    let explainer = try CAMExplainer(model: loaded.model, method: try CAMMethod(parsing: methodName), layer: layer)
+    let methodName = method?.text ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")
+    let camMethod = try method?.value() ?? (loaded.model is VisionTransformer ? .rollout : .gradCAM)
+    let explainer = try CAMExplainer(model: loaded.model, method: camMethod, layer: layer)
     let labelIndex = try label.map { try resolveLabel($0, names: loaded.classNames) }
     let inputs = images.map { URL(fileURLWithPath: $0) }
     let sources = try inputs.map { try ImageFile.read($0) }
-    let sweep = ExplainSweep(loaded: loaded, explainer: explainer, batchSize: batchSize)
-    var blocks: [ImageBlock] = []
+    let sweep = CorruptionSweep(
+      explainer: explainer, preprocessing: loaded.preprocessing, corruptions: corruptionList, severities: severityList,
+      seed: seed, batchSize: batchSize)
+    var sweeps: [ImageSweep] = []
     for (url, source) in zip(inputs, sources) {
       let name = url.deletingPathExtension().lastPathComponent
-      let progress = Progress("\(name): corrupting", total: 1, quiet: quiet)
-      var cells = try corruptedCells(displayImage(source), corruptions: corruptionList, severities: severityList, seed: seed)
-      progress.update(1)
-      let camProgress = Progress("\(name): \(methodName)", total: cells.count, quiet: quiet)
-      let target = try sweep.run(&cells, label: labelIndex, progress: camProgress.update)
-      blocks.append(ImageBlock(name: name, path: url.path, target: target, cells: cells))
+      let progress = StageProgress(quiet: quiet) { stage in
+        switch stage {
+        case .corrupting: return "\(name): corrupting"
+        case .explaining: return "\(name): \(methodName)"
+        }
+      }
+      let result = try sweep.run(source, label: labelIndex, progress: progress.update)
+      sweeps.append(ImageSweep(name: name, path: url.path, result: result))
     }
-    let description = FigureDescription(
+    let figure = SweepFigure(
       model: loaded.name, method: methodName, layer: explainer.layer, seed: seed, labelGiven: labelIndex != nil,
-      classNames: loaded.classNames)
-    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(blocks[0].name).png")
+      classNames: loaded.classNames, showShift: showShift)
+    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(sweeps[0].name).png")
     // Everything is computed before anything is written; each file is written atomically.
-    let grid = makeGrid(blocks, description, corruptions: corruptionList, severities: severityList)
-    try grid.write(to: figureURL, options: gridOptions())
-    if let mapsDir { try writeMaps(blocks, to: URL(fileURLWithPath: mapsDir)) }
+    let grid = figure.grid(sweeps, corruptions: corruptionList, severities: severityList)
+    try grid.write(to: figureURL, options: try gridOptions())
+    if let mapsDir {
+      for s in sweeps { try s.result.writeMaps(to: URL(fileURLWithPath: mapsDir).appendingPathComponent(s.name)) }
+    }
     if let report {
-      try SweepReport(description, blocks: blocks, corruptions: corruptionList, severities: severityList)
-        .write(to: URL(fileURLWithPath: report))
+      let images = sweeps.map { SweepReport.Image(name: $0.name, path: $0.path, result: $0.result, classNames: loaded.classNames) }
+      try SweepReport(
+        tool: "gradcam", version: GradCAMVersion.string, model: loaded.name, sweep: sweep, method: methodName,
+        labelGiven: labelIndex != nil, images: images
+      ).write(to: URL(fileURLWithPath: report))
     }
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
   }
@@ -139,79 +145,13 @@ struct ExplainCommand: ParsableCommand {
     throw CLIError("--label '\(text)' is not a class name of this model\(hint)")
   }
 
-  private func gridOptions() -> HeatmapGridOptions {
+  private func gridOptions() throws -> HeatmapGridOptions {
     var o = HeatmapGridOptions()
-    o.colorMap = ColorMap(rawValue: colormap)!
+    o.colorMap = try colormap.value()
     o.imageWeight = Float(alpha)
-    o.scale = scale == "shared" ? .sharedAuto : .perCell
+    o.scale = try scale.value()
     o.difference = diff ? .againstColumn(0, range: nil) : .off
     o.pixelsPerPoint = dpi / 72
     return o
   }
-
-  private func makeGrid(_ blocks: [ImageBlock], _ d: FigureDescription, corruptions: [Corruption], severities: [Int]) -> HeatmapGrid {
-    let headers = HeatmapGrid.Block.severityHeaders(severities)
-    func row(_ block: ImageBlock, _ c: Corruption, header: String) -> HeatmapGrid.Row {
-      var cells = [cell(block.cells[0], d, showShift: false)]
-      for s in severities {
-        cells.append(cell(block.cells.first { $0.corruption == c && $0.severity == s }!, d, showShift: showShift))
-      }
-      return HeatmapGrid.Row(header: header, cells: cells)
-    }
-    let gridBlocks: [HeatmapGrid.Block]
-    if corruptions.count == 1 && blocks.count > 1 {
-      // One corruption, several images: one row per image, as the paper's Fig. 2.
-      let sameTarget = Set(blocks.map(\.target)).count == 1
-      let rows = blocks.map { row($0, corruptions[0], header: sameTarget ? $0.name : "\($0.name) (\(d.classNames[$0.target]))") }
-      let title = corruptions[0].rawValue + (sameTarget ? " — explaining \"\(d.classNames[blocks[0].target])\"" : "")
-      gridBlocks = [HeatmapGrid.Block(title: title, columnHeaders: headers, rows: rows)]
-    } else {
-      gridBlocks = blocks.map { block in
-        HeatmapGrid.Block(
-          title: "\(block.name) — explaining \"\(d.classNames[block.target])\"", columnHeaders: headers,
-          rows: corruptions.map { row(block, $0, header: $0.rawValue) })
-      }
-    }
-    let judged = d.labelGiven ? "marks: prediction vs the given label" : "marks: prediction vs the clean image's prediction"
-    return HeatmapGrid(
-      title: "\(d.method)\(d.layer.map { " at \($0)" } ?? "") — \(d.model)",
-      subtitle: "\(judged); corruption seed \(d.seed)", blocks: gridBlocks)
-  }
-
-  private func cell(_ x: SweepCell, _ d: FigureDescription, showShift: Bool) -> HeatmapGrid.Cell {
-    let metric = showShift ? x.shift.map { String(format: "ρ=%.2f IoU=%.2f Δc=%.1f", $0.rankCorrelation, $0.topIoU, $0.centerShift) } : nil
-    return HeatmapGrid.Cell(
-      image: x.image, map: ScalarMap(width: x.mapWidth, height: x.mapHeight, values: x.map),
-      caption: ["\(d.classNames[x.predicted]) \(String(format: "%.2f", x.confidence))"],
-      marker: x.correct ? .correct : .incorrect, metric: metric)
-  }
-
-  private func writeMaps(_ blocks: [ImageBlock], to dir: URL) throws {
-    for block in blocks {
-      let folder = dir.appendingPathComponent(block.name)
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      for x in block.cells {
-        let array = NPYArray(shape: x.rawShape, floats: x.rawMap)
-        try array.encoded().write(to: folder.appendingPathComponent("\(x.key).npy"), options: .atomic)
-      }
-    }
-  }
-}
-
-/// What the figure and the report say about the run.
-struct FigureDescription {
-  let model: String
-  let method: String
-  let layer: String?
-  let seed: UInt32
-  let labelGiven: Bool
-  let classNames: [String]
-}
-
-/// One input image's sweep.
-struct ImageBlock {
-  let name: String
-  let path: String
-  let target: Int
-  let cells: [SweepCell]
 }

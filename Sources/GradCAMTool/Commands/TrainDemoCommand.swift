@@ -88,9 +88,9 @@ struct TrainDemoCommand: ParsableCommand {
     log(String(format: "generated %d training images in %.1f s", items.count, Date().timeIntervalSince(start)))
 
     let teacherModel = try teacher.map { try BundledModels.load($0) }
-    if let teacherModel {
+    if let teacher, let teacherModel {
       guard teacherModel.classCount == DemoDataset.classNames.count, teacherModel.input == network.input else {
-        throw CLIError("--teacher \(teacher!) does not classify the demo shapes at \(network.input.height)x\(network.input.width)")
+        throw CLIError("--teacher \(teacher) does not classify the demo shapes at \(network.input.height)x\(network.input.width)")
       }
     }
     let trainer = ClassifierTrainer(

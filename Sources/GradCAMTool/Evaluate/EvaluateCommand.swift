@@ -36,10 +36,10 @@ struct EvaluateCommand: ParsableCommand {
   var corruptedRoot: String?
 
   @Option(help: ArgumentHelp("Corruptions: benchmark (15), all (19), a list, or none (clean images only).", valueName: "list"))
-  var corruptions: String = "benchmark"
+  var corruptions = CorruptionList(argument: "benchmark")
 
   @Option(help: ArgumentHelp("Severities: 1-5, 1,3,5 or all.", valueName: "list"))
-  var severities: String = "1-5"
+  var severities = SeverityList(argument: "1-5")
 
   @Flag(help: "Do not evaluate the clean images.")
   var noClean = false
@@ -48,7 +48,7 @@ struct EvaluateCommand: ParsableCommand {
   var seed: UInt32 = 0
 
   @Option(help: ArgumentHelp("Corruption parameters: imagenet, cifar or tiny (default: by image size).", valueName: "name"))
-  var profile: String?
+  var profile: ProfileArgument?
 
   @Option(help: ArgumentHelp("Class folder to label index, as folder,index lines (default: sorted folder names).", valueName: "file"))
   var classMap: String?
@@ -60,7 +60,7 @@ struct EvaluateCommand: ParsableCommand {
   var cam = false
 
   @Option(help: ArgumentHelp("CAM method with --cam (default gradcam; rollout for ViTs).", valueName: "name"))
-  var method: String?
+  var method: CAMMethodArgument?
 
   @Option(help: ArgumentHelp("Layer to explain with --cam (default: the model's).", valueName: "path"))
   var layer: String?
@@ -69,7 +69,7 @@ struct EvaluateCommand: ParsableCommand {
   var baseline: String?
 
   @Option(help: ArgumentHelp("Evaluate shard i of N (0-based): images with index mod N = i.", valueName: "i/N"))
-  var shard: String = "0/1"
+  var shard = ShardArgument(argument: "0/1")
 
   @Option(name: .shortAndLong, help: ArgumentHelp("Output folder.", valueName: "dir"))
   var out: String
@@ -82,33 +82,32 @@ struct EvaluateCommand: ParsableCommand {
 
   func validate() throws {
     guard data != nil || corruptedRoot != nil else { throw ValidationError("give --data, --corrupted-root or both") }
-    if corruptions == "none" && noClean { throw ValidationError("--corruptions none with --no-clean leaves nothing to evaluate") }
+    if corruptions.isNone && noClean { throw ValidationError("--corruptions none with --no-clean leaves nothing to evaluate") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-    do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
-    if baseline == nil || baseline == "none" || baseline == "alexnet" || FileManager.default.fileExists(atPath: baseline!) {} else {
+    _ = try shard.value()
+    if let baseline, !["none", "alexnet"].contains(baseline), !FileManager.default.fileExists(atPath: baseline) {
       throw ValidationError("--baseline must be alexnet, none or an existing CSV file")
     }
     if let limit { guard limit >= 1 else { throw ValidationError("--limit must be at least 1") } }
   }
 
   func run() throws {
-    let shardSpec = try Shard(parsing: shard)
-    let corruptionNames = corruptions == "none" ? [] : try Corruption.parseList(corruptions).map(\.name)
-    let severityList = try Severity.parseList(severities)
-    let chosenProfile = try profile.map { name -> Profile in
-      guard let p = try Profile.parse(name) else { throw CLIError("unknown profile '\(name)'; known: imagenet, cifar, tiny") }
-      return p
-    }
+    let shardSpec = try shard.value()
+    let corruptionList = corruptions.isNone ? [] : try corruptions.value()
+    let severityList = try severities.value()
+    let chosenProfile = try profile?.value()
     let loaded = try modelOptions.load()
     let source: EvalSource
     if let root = corruptedRoot {
       if NPYSource.isLayout(root) {
-        source = try NPYSource(root: root, corruptions: corruptionNames, severities: severityList)
+        source = try NPYSource(root: root, corruptions: corruptionList, severities: severityList)
       } else {
-        source = try TreeSource(root: root, clean: data, corruptions: corruptionNames, severities: severityList, classMapFile: classMap)
+        source = try TreeSource(root: root, clean: data, corruptions: corruptionList, severities: severityList, classMapFile: classMap)
       }
+    } else if let data {
+      source = try FolderSource(root: data, classMapFile: classMap, seed: seed, profile: chosenProfile)
     } else {
-      source = try FolderSource(root: data!, classMapFile: classMap, seed: seed, profile: chosenProfile)
+      throw ValidationError("give --data, --corrupted-root or both")
     }
     let classes = loaded.model.classCount
     if !source.classFolders.isEmpty && classMap == nil && source.classFolders.count != classes && !quiet {
@@ -119,12 +118,11 @@ struct EvaluateCommand: ParsableCommand {
       throw CLIError("image \(bad) has label \(source.label(bad)), outside the model's \(classes) classes")
     }
     let explainer = try cam ? CAMExplainer(
-      model: loaded.model,
-      method: CAMMethod(parsing: method ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")), layer: layer) : nil
+      model: loaded.model, method: method?.value() ?? (loaded.model is VisionTransformer ? .rollout : .gradCAM), layer: layer) : nil
     if cam && !source.hasClean { throw CLIError("--cam compares with the clean images: give --data (or clean.npy)") }
     let meta = RunMeta(
-      model: loaded.name, classes: classes, sourceKind: source.kind, source: corruptedRoot ?? data!, images: count,
-      corruptions: corruptionNames, severities: severityList, clean: source.hasClean && !noClean,
+      model: loaded.name, classes: classes, sourceKind: source.kind, source: corruptedRoot ?? data ?? "", images: count,
+      corruptions: corruptionList.map(\.name), severities: severityList, clean: source.hasClean && !noClean,
       seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
       baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
 
@@ -142,9 +140,15 @@ struct EvaluateCommand: ParsableCommand {
     if log.dropped > 0 && !quiet { FileHandle.standardError.write("resume: dropped \(log.dropped) torn or duplicate row(s)\n") }
     if !log.rows.isEmpty && !quiet { FileHandle.standardError.write("resume: \(log.rows.count) row(s) already done\n") }
 
-    let runner = EvalRunner(loaded: loaded, source: source, meta: meta, explainer: explainer, batchSize: batchSize, log: log)
+    let runner = try EvalRunner(
+      model: loaded.model, preprocessing: loaded.preprocessing, source: source, meta: meta, explainer: explainer, log: log)
     let started = Date()
-    let done = try runner.run { Progress("evaluate", total: $0, quiet: quiet || $0 == 0) }
+    var bar: Progress?
+    let done = try runner.run { done, total in
+      let line = bar ?? Progress("evaluate", total: total, quiet: quiet || total == 0)
+      bar = line
+      if done > 0 { line.update(done) }
+    }
     let seconds = Date().timeIntervalSince(started)
     let summary = try Report.write(meta: meta, rows: log.rows, to: outURL)
     if !quiet {

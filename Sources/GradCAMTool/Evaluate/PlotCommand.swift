@@ -33,12 +33,13 @@ struct PlotCommand: ParsableCommand {
   func run() throws {
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
-    let mode = corruption != nil ? "one" : (layout ?? "panels")
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
-    switch mode {
-    case "one":
-      try plot(models, corruption: corruption!).write(to: url)
+    if let corruption {
+      try plot(models, corruption: corruption).write(to: url)
+      return
+    }
+    switch layout ?? "panels" {
     case "mean":
       try plot(models, corruption: nil).write(to: url)
     case "panels":

@@ -1,8 +1,9 @@
 import Autodiff
-import Evaluation
+import Corruptions
 import Foundation
 import GradCAM
 import Imaging
+import Networks
 
 /// Evaluates the pending rows of one shard: images read and corrupted in parallel, several images
 /// at a time, then classified (and explained, with CAM) and their rows appended to the log.
@@ -12,31 +13,70 @@ import Imaging
 /// its job list (clean, then every corruption and severity) split into ceil(J / batch size) equal
 /// slices, the last padded by repeating its last image. An image's rows are then bitwise the same
 /// in any shard and after any resume (an image with some rows missing is recomputed whole).
-struct EvalRunner {
-  let loaded: LoadedModel
-  let source: EvalSource
-  let meta: RunMeta
-  let explainer: CAMExplainer?
-  let batchSize: Int
-  let log: RowLog
+///
+/// ```swift
+/// let source = try FolderSource(root: "val", classMapFile: nil, seed: 0, profile: nil)
+/// let meta = RunMeta(model: "resnet50", classes: 1000, sourceKind: source.kind, source: "val", images: source.count,
+///                    corruptions: ["fog"], severities: [1, 2, 3], clean: true, seed: 0, profile: nil, cam: nil, baseline: nil)
+/// let log = try RowLog(url: dir.appendingPathComponent("rows.csv"))
+/// try EvalRunner(model: model, preprocessing: .imagenet, source: source, meta: meta, log: log).run()
+/// let summary = try Report.write(meta: meta, rows: log.rows, to: dir)
+/// ```
+public struct EvalRunner {
+  public let model: ImageClassifier
+  public let preprocessing: Preprocessing
+  public let source: EvalSource
+  /// What to evaluate: images of the shard, corruptions, severities, clean or not, batch size.
+  public let meta: RunMeta
+  /// Computes the CAM of the true class and its shift from the clean map when given.
+  public let explainer: CAMExplainer?
+  /// Where rows are appended; rows already in it are not recomputed.
+  public let log: RowLog
+  let corruptions: [Corruption]
+  var batchSize: Int { meta.batchSize }
+
+  /// A runner of `meta` on `source`; `meta.corruptions` must be canonical corruption names.
+  public init(
+    model: ImageClassifier, preprocessing: Preprocessing, source: EvalSource, meta: RunMeta, explainer: CAMExplainer? = nil,
+    log: RowLog
+  ) throws {
+    self.model = model
+    self.preprocessing = preprocessing
+    self.source = source
+    self.meta = meta
+    self.explainer = explainer
+    self.log = log
+    corruptions = try meta.corruptions.map { name in
+      guard let c = Corruption(rawValue: name) else { throw EvaluationError.format("unknown corruption '\(name)' in the run metadata") }
+      return c
+    }
+  }
 
   private struct Job {
     let image: Int
-    let corruption: String
+    /// nil for the clean image.
+    let corruption: Corruption?
     let severity: Int
     /// False for rows already in the log (or a clean image needed only as the CAM reference).
     let write: Bool
+
+    var name: String { corruption?.name ?? EvalRow.clean }
   }
 
   /// Runs everything not in the log yet; returns the number of rows written.
-  func run(progress makeProgress: (Int) -> Progress) throws -> Int {
+  ///
+  /// - Parameter progress: called with (rows written, rows to write): once with 0 before the
+  ///   work starts, then after each chunk of images.
+  @discardableResult
+  public func run(progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Int {
     var pending: [[Job]] = []
     for i in meta.shardImages() {
       let jobs = jobList(i)
       if jobs.contains(where: \.write) { pending.append(jobs) }
     }
-    let progress = makeProgress(pending.reduce(0) { $0 + $1.filter(\.write).count })
-    let input = ModelInput(preprocessing: loaded.preprocessing)
+    let total = pending.reduce(0) { $0 + $1.filter(\.write).count }
+    progress(0, total)
+    let input = ModelInput(preprocessing: preprocessing)
     var done = 0
     var next = 0
     while next < pending.count {
@@ -50,7 +90,7 @@ struct EvalRunner {
       let group = Array(pending[next..<end])
       let images = try produce(Array(group.joined()))
       var offsets = [0]
-      for jobs in group { offsets.append(offsets.last! + jobs.count) }
+      for jobs in group { offsets.append(offsets[offsets.count - 1] + jobs.count) }
       // Images are independent (each in its own fixed batches): small ones (CIFAR, Tiny-ImageNet)
       // run concurrently, as their layers are too small to spread over cores; large ones one at a
       // time (their products already use every core, and activations stay within memory).
@@ -60,10 +100,10 @@ struct EvalRunner {
         let one = { (k: Int) in out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) } }
         if small { DispatchQueue.concurrentPerform(iterations: group.count, execute: one) } else { (0..<group.count).forEach(one) }
       }
-      let rows = try results.flatMap { try $0!.get() }
+      let rows = try results.flatMap { try $0?.get() ?? [] }
       try log.append(rows)
       done += rows.count
-      progress.update(done)
+      progress(done, total)
       next = end
     }
     try log.sync()
@@ -91,23 +131,23 @@ struct EvalRunner {
           let job = jobs[k]
           let map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
           var shift: CAMShift?
-          if job.corruption == EvalRow.clean {
+          if job.corruption == nil {
             reference = map
           } else if let reference {
             let s = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
             shift = CAMShift(rankCorrelation: s.rankCorrelation, topIoU: s.topIoU, centerShift: s.centerShift, entropyChange: s.entropyChange)
           }
           if job.write {
-            rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: label,
+            rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
                                 predicted: best[j], confidence: confidence[j], shift: shift))
           }
         }
       } else {
-        let probabilities = withoutGradients { softmax(loaded.model.logits(batch), axis: 1) }
+        let probabilities = withoutGradients { softmax(model.logits(batch), axis: 1) }
         let (best, confidence) = Self.argmax(probabilities)
         for (j, k) in range.enumerated() where jobs[k].write {
           let job = jobs[k]
-          rows.append(EvalRow(image: job.image, corruption: job.corruption, severity: job.severity, label: label,
+          rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
                               predicted: best[j], confidence: confidence[j]))
         }
       }
@@ -121,11 +161,11 @@ struct EvalRunner {
     var jobs: [Job] = []
     if meta.clean || explainer != nil {
       let key = RowKey(image: i, corruption: EvalRow.clean, severity: 0)
-      jobs.append(Job(image: i, corruption: EvalRow.clean, severity: 0, write: meta.clean && !log.keys.contains(key)))
+      jobs.append(Job(image: i, corruption: nil, severity: 0, write: meta.clean && !log.keys.contains(key)))
     }
-    for c in meta.corruptions {
+    for c in corruptions {
       for s in meta.severities {
-        let key = RowKey(image: i, corruption: c, severity: s)
+        let key = RowKey(image: i, corruption: c.name, severity: s)
         jobs.append(Job(image: i, corruption: c, severity: s, write: !log.keys.contains(key)))
       }
     }
@@ -141,7 +181,7 @@ struct EvalRunner {
       DispatchQueue.concurrentPerform(iterations: order.count) { k in out[k] = Result { try source.base(order[k]) } }
     }
     var baseOf: [Int: RGBImage?] = [:]
-    for (k, i) in order.enumerated() { baseOf[i] = try bases[k]!.get() }
+    for (k, i) in order.enumerated() { baseOf[i] = try bases[k]?.get() }
     var results = [Result<RGBImage, Error>?](repeating: nil, count: chunk.count)
     results.withUnsafeMutableBufferPointer { out in
       DispatchQueue.concurrentPerform(iterations: chunk.count) { k in
@@ -150,14 +190,15 @@ struct EvalRunner {
       }
     }
     return try results.enumerated().map { k, r in
-      do { return try r!.get() } catch {
-        throw CLIError("image \(chunk[k].image) \(chunk[k].corruption) s\(chunk[k].severity): \(error)")
+      guard let r else { throw EvaluationError.io("image \(chunk[k].image) \(chunk[k].name) s\(chunk[k].severity): not computed") }
+      do { return try r.get() } catch {
+        throw EvaluationError.io("image \(chunk[k].image) \(chunk[k].name) s\(chunk[k].severity): \(error)")
       }
     }
   }
 
   /// Top-1 class (lowest index on ties) and its probability for each row of `[N, classes]`.
-  static func argmax(_ probabilities: Tensor) -> ([Int], [Double]) {
+  public static func argmax(_ probabilities: Tensor) -> ([Int], [Double]) {
     let (n, c) = (probabilities.shape[0], probabilities.shape[1])
     let v = probabilities.scalars
     var best: [Int] = [], confidence: [Double] = []

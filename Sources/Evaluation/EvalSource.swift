@@ -1,0 +1,23 @@
+import Corruptions
+import Foundation
+import Imaging
+
+/// Where an evaluation gets its images: image `i` of the dataset, clean or corrupted
+/// (``FolderSource``, ``TreeSource``, ``NPYSource``).
+public protocol EvalSource {
+  /// `imagefolder`, `corrupted-tree` or `npy` (recorded in meta.json).
+  var kind: String { get }
+  /// Images in the dataset.
+  var count: Int { get }
+  /// Whether the source has the clean images.
+  var hasClean: Bool { get }
+  /// Class folder names (label order) when the labels come from folders.
+  var classFolders: [String] { get }
+  /// The label of image `i`.
+  func label(_ i: Int) -> Int
+  /// What `image` needs for image `i` (the decoded clean image for on-the-fly corruption), read once
+  /// per image.
+  func base(_ i: Int) throws -> RGBImage?
+  /// Image `i` under `corruption` at `severity`; nil (severity 0) is the clean image.
+  func image(_ i: Int, _ corruption: Corruption?, _ severity: Int, base: RGBImage?) throws -> RGBImage
+}

@@ -1,0 +1,128 @@
+import Autodiff
+import Corruptions
+import Foundation
+import Imaging
+import Networks
+
+/// The main job of the toolkit for one image: corrupt it with every corruption at every severity,
+/// classify each cell and compute its class-activation map for one class, and measure how far each
+/// map moved from the clean image's.
+///
+/// ```swift
+/// let explainer = try CAMExplainer(model: model, method: .gradCAM)
+/// let sweep = CorruptionSweep(explainer: explainer, preprocessing: .cifar, corruptions: [.glassBlur])
+/// let result = try sweep.run(image)   // result.cells[0] is the clean image, then each severity
+/// ```
+///
+/// The explained class is the same in every cell (the label when given, else the clean
+/// prediction), so maps are comparable along a corruption's severities. A cell's corruption is
+/// seeded with `seed` (as `np.random.seed(seed)` before each imagecorruptions call), so its image
+/// does not depend on which other cells are computed.
+public struct CorruptionSweep {
+  /// What a sweep reports while it runs: `done` of `total` items of a stage finished.
+  public enum Stage: Sendable {
+    /// Corrupting the image (one item: every cell at once, in parallel).
+    case corrupting
+    /// Classifying and explaining the cells (one item per cell).
+    case explaining
+  }
+
+  /// The model, CAM method and layer.
+  public let explainer: CAMExplainer
+  /// The model's preprocessing (the cells are batched with it).
+  public let preprocessing: Preprocessing
+  public var corruptions: [Corruption]
+  /// Severities 1...5 of each corruption (columns of the sweep).
+  public var severities: [Int]
+  /// Seed of the random corruptions (numpy RandomState semantics).
+  public var seed: UInt32
+  /// Images per forward/backward pass.
+  public var batchSize: Int
+
+  /// A sweep of the 15 benchmark corruptions at every severity by default.
+  public init(
+    explainer: CAMExplainer, preprocessing: Preprocessing, corruptions: [Corruption] = Corruption.benchmark,
+    severities: [Int] = Severity.all, seed: UInt32 = 0, batchSize: Int = 16
+  ) {
+    self.explainer = explainer
+    self.preprocessing = preprocessing
+    self.corruptions = corruptions
+    self.severities = severities
+    self.seed = seed
+    self.batchSize = batchSize
+  }
+
+  /// Sweeps `image` (brought to display size by ``displayImage(_:)`` first).
+  ///
+  /// - Parameters:
+  ///   - label: the ground-truth class, or nil to explain and judge against the clean prediction.
+  ///   - progress: called with (stage, items done, items in the stage) when a stage starts (done
+  ///     0) and as it advances.
+  public func run(
+    _ image: RGBImage, label: Int? = nil, progress: (Stage, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
+  ) throws -> SweepResult {
+    progress(.corrupting, 0, 1)
+    var cells = try corruptedCells(Self.displayImage(image))
+    progress(.corrupting, 1, 1)
+    let count = cells.count
+    progress(.explaining, 0, count)
+    let target = try explain(&cells, label: label) { progress(.explaining, $0, count) }
+    return SweepResult(target: target, cells: cells)
+  }
+
+  /// The display image of an input: ImageNet-C's preparation (shorter side 256, centre crop 224)
+  /// for photos; small images (CIFAR 32x32, Tiny-ImageNet 64x64) stay as they are, so they are
+  /// corrupted with their own dataset's parameters.
+  public static func displayImage(_ image: RGBImage) -> RGBImage {
+    guard max(image.width, image.height) > 64 else { return image }
+    return PixelStep.centerCrop(height: 224, width: 224).apply(PixelStep.resizeShorterSide(256).apply(image))
+  }
+
+  /// The clean cell, then every (corruption, severity), corrupted in parallel.
+  func corruptedCells(_ image: RGBImage) throws -> [SweepCell] {
+    let jobs = corruptions.flatMap { c in severities.map { Corruptions.Job(c, severity: $0, seed: seed) } }
+    let images = try Corruptions.applyMany(image, jobs)
+    return [SweepCell(corruption: nil, severity: 0, image: image)]
+      + zip(jobs, images).map { SweepCell(corruption: $0.corruption, severity: $0.severity, image: $1) }
+  }
+
+  /// Fills prediction, confidence, correctness, maps and attention shift of every cell; returns
+  /// the class explained in every cell (the label, else the clean prediction).
+  func explain(_ cells: inout [SweepCell], label: Int?, progress: (Int) -> Void) throws -> Int {
+    let input = ModelInput(preprocessing: preprocessing)
+    // The clean image decides the target: its prediction unless a label is given.
+    let clean = try explainer.explain(batch: input.batch([cells[0].image]), target: label.map { .classIndex($0) } ?? .predicted)
+    let target = label ?? clean.predictedClasses[0]
+    var done = 0
+    for start in stride(from: 0, to: cells.count, by: batchSize) {
+      let range = start..<min(cells.count, start + batchSize)
+      let batch = input.batch(range.map { cells[$0].image })
+      let result = try explainer.explain(batch: batch, target: .classIndex(target))
+      let (h, w) = (result.maps.shape[1], result.maps.shape[2])
+      let maps = result.maps.scalars, raw = result.rawMaps.scalars
+      let rawShape = Array(result.rawMaps.shape.dropFirst())
+      let rawCount = rawShape.reduce(1, *)
+      let probabilities = result.probabilities.scalars
+      let classes = result.probabilities.shape[1]
+      for (j, i) in range.enumerated() {
+        let predicted = result.predictedClasses[j]
+        cells[i].predicted = predicted
+        cells[i].confidence = probabilities[j * classes + predicted]
+        cells[i].correct = predicted == target
+        cells[i].map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
+        cells[i].mapWidth = w
+        cells[i].mapHeight = h
+        cells[i].rawMap = Array(raw[(j * rawCount)..<((j + 1) * rawCount)])
+        cells[i].rawShape = rawShape
+      }
+      done += range.count
+      progress(done)
+    }
+    let scale = Double(cells[0].image.width) / Double(max(cells[0].mapWidth, 1))
+    for i in cells.indices {
+      cells[i].shift = AttentionShift(
+        map: cells[i].map, reference: cells[0].map, width: cells[i].mapWidth, height: cells[i].mapHeight, scale: scale)
+    }
+    return target
+  }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+
+/// `gradcam table`: models x corruptions from results.csv files.
+struct TableCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "table",
+    abstract: "Print a models x corruptions table (top-1 error or CE/mCE) from results.csv files.",
+    discussion: "Errors are in %, per corruption the mean over its severities. CE and mCE are in % of the baseline (AlexNet = 100).")
+
+  @Argument(help: "results.csv files (one model per file, or several).")
+  var results: [String]
+
+  @Option(help: ArgumentHelp("markdown, latex or csv.", valueName: "name"))
+  var format: String = "markdown"
+
+  @Option(help: ArgumentHelp("error (top-1 error per corruption) or ce (CE per corruption, mCE, relative mCE).", valueName: "name"))
+  var metric: String = "error"
+
+  @Option(help: ArgumentHelp("Baseline of --metric ce: alexnet or a CSV of corruption,severity,error.", valueName: "name|file"))
+  var baseline: String = "alexnet"
+
+  func run() throws {
+    guard let f = ResultsTable.Format(rawValue: format) else { throw CLIError("--format must be markdown, latex or csv") }
+    guard let m = ResultsTable.Metric(rawValue: metric) else { throw CLIError("--metric must be error or ce") }
+    let base = baseline == "alexnet" ? Baseline.alexNet : try Baseline.read(URL(fileURLWithPath: baseline))
+    let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
+    print(try ResultsTable.render(models, metric: m, format: f, baseline: base), terminator: "")
+  }
+}

@@ -1,0 +1,49 @@
+import Corruptions
+import Foundation
+import GradCAM
+import Imaging
+import NPY
+import Networks
+import XCTest
+
+/// The sweep called through the library, in the few lines of examples/library-api, gives the
+/// same cells as the `gradcam` command: the same report (bytes) and the same raw maps (bits).
+final class LibrarySweepTests: XCTestCase {
+  func testLibrarySweepEqualsTheCommand() throws {
+    let dog = Tool.packageRoot.appendingPathComponent("examples/dog.png")
+    let dir = try Tool.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try Tool.run(
+      ["--image", dog.path, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
+       "--report", "cli.json", "--quiet"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+
+    // The library call.
+    let model = try BundledModels.load("cifar10-resnet56")
+    let explainer = try CAMExplainer(model: model, method: .gradCAM)
+    let sweep = CorruptionSweep(
+      explainer: explainer, preprocessing: try Preprocessing.profile(named: model.input.profile),
+      corruptions: [.glassBlur, .snow, .saturate], severities: [1, 2])
+    let result = try sweep.run(try ImageFile.read(dog))
+
+    XCTAssertEqual(result.cells.map(\.key), ["clean", "glass_blur-s1", "glass_blur-s2", "snow-s1", "snow-s2", "saturate-s1", "saturate-s2"])
+    let cli = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("cli.json"))) as? [String: Any]
+    let version = try XCTUnwrap(cli?["version"] as? String)
+    let names = try XCTUnwrap(BundledModels.classNames("cifar10-resnet56"))
+    let report = SweepReport(
+      tool: "gradcam", version: version, model: "cifar10-resnet56", sweep: sweep, labelGiven: false,
+      images: [SweepReport.Image(name: "dog", path: dog.path, result: result, classNames: names)])
+    try report.write(to: dir.appendingPathComponent("library.json"))
+    XCTAssertEqual(
+      try Data(contentsOf: dir.appendingPathComponent("library.json")), try Data(contentsOf: dir.appendingPathComponent("cli.json")))
+    for cell in result.cells {
+      let written = try Data(contentsOf: dir.appendingPathComponent("maps/dog/\(cell.key).npy"))
+      XCTAssertEqual(try NPYArray(shape: cell.rawShape, floats: cell.rawMap).encoded(), written, cell.key)
+    }
+    // The explained class is the clean prediction; a cell is correct when it predicts it.
+    XCTAssertEqual(result.target, result.clean.predicted)
+    XCTAssertEqual(result.cells.map(\.correct), result.cells.map { $0.predicted == result.target })
+    XCTAssertNotNil(result.cell(.snow, severity: 2))
+    XCTAssertNil(result.cell(.fog, severity: 1))
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import XCTest
+
+/// Each typed command-line value (Sources/GradCAMTool/Options), through the built binary: valid
+/// text is accepted (the run goes on to the next check, here a missing file), invalid text gives
+/// the one-line message, suggestion and exit status it gave before the values were typed (1 for
+/// values checked when the command runs, 64 for usage errors), and nothing is written.
+final class TypedArgumentTests: XCTestCase {
+  private var dir: URL!
+  private var dog: String { Tool.packageRoot.appendingPathComponent("examples/dog.png").path }
+  private let missing = "missing.png"
+
+  override func setUpWithError() throws { dir = try Tool.temporaryDirectory() }
+
+  override func tearDownWithError() throws {
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "nothing is written")
+    try? FileManager.default.removeItem(at: dir)
+  }
+
+  /// The run fails with status 1 and one line starting with `prefix`.
+  private func assertFails(_ args: [String], _ prefix: String, line: UInt = #line) throws {
+    let r = try Tool.run(args, in: dir)
+    XCTAssertEqual(r.status, 1, "\(args): \(r.stderr)", line: line)
+    XCTAssertTrue(r.stderr.hasPrefix(prefix), "\(args): \(r.stderr)", line: line)
+    XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)", line: line)
+  }
+
+  /// The run is a usage error (64) whose message starts with `prefix`, followed by the usage.
+  private func assertUsageError(_ args: [String], _ prefix: String, line: UInt = #line) throws {
+    let r = try Tool.run(args, in: dir)
+    XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)", line: line)
+    XCTAssertTrue(r.stderr.hasPrefix(prefix + "\nUsage: gradcam "), "\(args): \(r.stderr)", line: line)
+  }
+
+  /// Valid values: the command gets past them to reading the (missing) image.
+  private func assertAccepted(_ args: [String], line: UInt = #line) throws {
+    try assertFails(args, "Error: invalid image: \(dir.appendingPathComponent(missing).path): cannot read file", line: line)
+  }
+
+  func testCorruptionList() throws {
+    try assertAccepted(["--image", missing, "--corruptions", "fog,snow"])
+    try assertAccepted(["--image", missing, "--corruptions", "all"])
+    try assertFails(
+      ["--image", dog, "--corruptions", "glas_blur"], "Error: unknown corruption 'glas_blur'; did you mean 'glass_blur'? (valid: ")
+    try assertFails(["--image", dog, "--corruptions", "none"], "Error: unknown corruption 'none'")
+    try assertFails(["corrupt", "--image", dog, "--corruption", "frots", "--out", "x.png"], "Error: unknown corruption 'frots'; did you mean 'frost'?")
+  }
+
+  func testSeverityList() throws {
+    try assertAccepted(["--image", missing, "--severities", "1,3"])
+    try assertFails(
+      ["--image", dog, "--severities", "0-3"],
+      "Error: invalid severity '0-3': severities are integers 1 to 5 (e.g. 3, 1,2,5, 1-5 or all)")
+    try assertFails(["evaluate", "--data", dir.path, "--out", "e", "--severities", "9"], "Error: invalid severity '9'")
+  }
+
+  func testCAMMethod() throws {
+    try assertAccepted(["--image", missing, "--method", "gradcam++"])
+    try assertFails(["--image", dog, "--method", "gradkam"], "Error: unknown CAM method 'gradkam'; did you mean 'gradcam'")
+    try assertFails(["cam", "--image", dog, "--out", "m.npy", "--method", "layercan"], "Error: unknown CAM method 'layercan'; did you mean 'layercam'")
+  }
+
+  func testColorMapAndScale() throws {
+    try assertAccepted(["--image", missing, "--colormap", "viridis", "--scale", "shared"])
+    try assertUsageError(["--image", dog, "--colormap", "jett"], "Error: --colormap must be one of jet, turbo, viridis, inferno")
+    try assertUsageError(["--image", dog, "--colormap", "coolwarm"], "Error: --colormap must be one of jet, turbo, viridis, inferno")
+    try assertUsageError(["--image", dog, "--scale", "x"], "Error: --scale must be per-cell or shared")
+  }
+
+  func testShard() throws {
+    let data = dir.appendingPathComponent("nodata").path
+    try assertFails(["evaluate", "--data", data, "--out", "e", "--shard", "1/3", "--quiet"], "Error: I/O error: cannot list \(data)")
+    try assertUsageError(
+      ["evaluate", "--data", data, "--out", "e", "--shard", "3/2"], "Error: --shard must be i/N with 0 <= i < N (e.g. 0/4), got '3/2'")
+  }
+
+  func testProfile() throws {
+    try assertAccepted(["corrupt", "--image", missing, "--profile", "cifar", "--corruption", "fog", "--severity", "1", "--out", "x.png"])
+    try assertFails(
+      ["corrupt", "--image", dog, "--profile", "foo", "--out", "x.png"], "Error: unknown profile 'foo': use auto, imagenet, cifar, tiny or imagenet-c")
+    try assertFails(["corrupt", "--image", dog, "--profile", "auto", "--out", "x.png"], "Error: unknown profile 'auto'; known: imagenet, cifar, tiny")
+  }
+
+  func testCAMTarget() throws {
+    try assertAccepted(["cam", "--image", missing, "--out", "m.npy", "--target", "7"])
+    try assertAccepted(["cam", "--image", missing, "--out", "m.npy", "--target", "label", "--label", "3"])
+    try assertFails(["cam", "--image", dog, "--out", "m.npy", "--target", "label"], "Error: --target label needs --label N")
+    for bad in ["10", "zz"] {
+      try assertFails(
+        ["cam", "--image", dog, "--out", "m.npy", "--target", bad], "Error: --target must be pred, label or a class index in 0..<10, got '\(bad)'")
+    }
+  }
+}
