@@ -29,7 +29,7 @@ final class LibrarySweepTests: XCTestCase {
     XCTAssertEqual(result.cells.map(\.key), ["clean", "glass_blur-s1", "glass_blur-s2", "snow-s1", "snow-s2", "saturate-s1", "saturate-s2"])
     let cli = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("cli.json"))) as? [String: Any]
     let version = try XCTUnwrap(cli?["version"] as? String)
-    let names = try XCTUnwrap(BundledModels.classNames("cifar10-resnet56"))
+    let names = ClassNames.cifar10
     let report = SweepReport(
       tool: "gradcam", version: version, model: "cifar10-resnet56", sweep: sweep, labelGiven: false,
       images: [SweepReport.Image(name: "dog", path: dog.path, result: result, classNames: names)])

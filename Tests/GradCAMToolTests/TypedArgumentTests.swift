@@ -90,4 +90,26 @@ final class TypedArgumentTests: XCTestCase {
         ["cam", "--image", dog, "--out", "m.npy", "--target", bad], "Error: --target must be pred, label or a class index in 0..<10, got '\(bad)'")
     }
   }
+
+  func testPreprocessingProfile() throws {
+    let r = try Tool.run(["predict", "--preprocess", "cifar", missing], in: dir)
+    XCTAssertEqual(r.status, 1, r.stderr)
+    XCTAssertEqual(r.stderr, "Error: missing.png: no such file or folder\n", "accepted, then the missing file")
+    try assertFails(
+      ["predict", "--preprocess", "cifra", dog],
+      "Error: unknown preprocessing profile 'cifra'; did you mean 'cifar'? known profiles: imagenet, cifar, none, demo")
+  }
+
+  func testTableAndPlotChoices() throws {
+    let results = dir.appendingPathComponent("results.csv")
+    try Data("model,corruption,severity,images,correct,errors,error,mean_confidence\nm,clean,0,10,9,1,0.100000,0.9\nm,fog,1,10,8,2,0.200000,0.8\n".utf8)
+      .write(to: results)
+    defer { try? FileManager.default.removeItem(at: results) }
+    let table = try Tool.run(["table", "--format", "csv", "--metric", "error", results.path], in: dir)
+    XCTAssertEqual(table.status, 0, table.stderr)
+    XCTAssertTrue(table.stdout.hasPrefix("Model,Clean,mean,fog\n"), table.stdout)
+    try assertFails(["table", "--format", "md", results.path], "Error: --format must be markdown, latex or csv")
+    try assertFails(["table", "--metric", "x", results.path], "Error: --metric must be error or ce")
+    try assertFails(["plot", "--layout", "grid", "-o", "p.png", results.path], "Error: --layout must be panels or mean")
+  }
 }

@@ -22,7 +22,7 @@ struct PlotCommand: ParsableCommand {
   var out: String
 
   @Option(help: ArgumentHelp("panels (default) or mean.", valueName: "name"))
-  var layout: String?
+  var layout: PlotLayout?
 
   @Option(help: ArgumentHelp("Plot this corruption only.", valueName: "name"))
   var corruption: String?
@@ -39,18 +39,16 @@ struct PlotCommand: ParsableCommand {
       try plot(models, corruption: corruption).write(to: url)
       return
     }
-    switch layout ?? "panels" {
-    case "mean":
+    switch try layout?.value() ?? .panels {
+    case .mean:
       try plot(models, corruption: nil).write(to: url)
-    case "panels":
+    case .panels:
       var average = plot(models, corruption: nil)
       average.width = 380
       average.height = 230
       let grid = LinePlotGrid(
         header: average, panels: corruptions.map { plot(models, corruption: $0, compact: true) }, columns: columns)
       try grid.write(to: url)
-    default:
-      throw CLIError("--layout must be panels or mean")
     }
   }
 

@@ -13,17 +13,17 @@ struct TableCommand: ParsableCommand {
   var results: [String]
 
   @Option(help: ArgumentHelp("markdown, latex or csv.", valueName: "name"))
-  var format: String = "markdown"
+  var format = TableFormat(argument: "markdown")
 
   @Option(help: ArgumentHelp("error (top-1 error per corruption) or ce (CE per corruption, mCE, relative mCE).", valueName: "name"))
-  var metric: String = "error"
+  var metric = TableMetric(argument: "error")
 
   @Option(help: ArgumentHelp("Baseline of --metric ce: alexnet or a CSV of corruption,severity,error.", valueName: "name|file"))
   var baseline: String = "alexnet"
 
   func run() throws {
-    guard let f = ResultsTable.Format(rawValue: format) else { throw CLIError("--format must be markdown, latex or csv") }
-    guard let m = ResultsTable.Metric(rawValue: metric) else { throw CLIError("--metric must be error or ce") }
+    let f = try format.value()
+    let m = try metric.value()
     let base = baseline == "alexnet" ? Baseline.alexNet : try Baseline.read(URL(fileURLWithPath: baseline))
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     print(try ResultsTable.render(models, metric: m, format: f, baseline: base), terminator: "")

@@ -27,7 +27,7 @@ struct ModelOptions: ParsableArguments {
   var classes: String?
 
   @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar, none or demo (default: the model's own).", valueName: "profile"))
-  var preprocess: String?
+  var preprocess: PreprocessingProfile?
 
   @OptionGroup var imageLimits: ImageLimitOptions
   @OptionGroup var checkpointLimits: CheckpointLimitOptions
@@ -59,7 +59,7 @@ struct ModelOptions: ParsableArguments {
     let bundledNames = weights == nil && arch == nil ? BundledModels.classNames(self.model) : nil
     let names = try classes.map { try ClassNames.read(URL(fileURLWithPath: $0), expected: model.classCount) }
       ?? bundledNames ?? ClassNames.defaults(count: model.classCount)
-    let profile = try Preprocessing.profile(named: preprocess ?? model.input.profile)
+    let profile = try preprocess?.value() ?? Preprocessing.profile(named: model.input.profile)
     return LoadedModel(model: model, name: label, classNames: names, preprocessing: profile)
   }
 
