@@ -82,7 +82,8 @@ build() {
       "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" Sources/Corruptions/Core/Corruption.swift \
         "$harness" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
     eval_csv | shard)
-      # Evaluation imports Corruptions only for the corruption list (Corruption.swift).
+      # Rows, reports and shards (Sources/Evaluation/*.swift, without the runner and its sources in
+      # Runner/, which need the models) import Corruptions only for the corruption list.
       suggestions
       if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
         "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
