@@ -21,3 +21,18 @@ public protocol EvalSource {
   /// Image `i` under `corruption` at `severity`; nil (severity 0) is the clean image.
   func image(_ i: Int, _ corruption: Corruption?, _ severity: Int, base: RGBImage?) throws -> RGBImage
 }
+
+/// The source of a run: `corruptedRoot` when given (a CIFAR-10-C `.npy` folder, else a
+/// corruption/severity/class/image tree with the clean ImageFolder `data`, if any), else the
+/// ImageFolder `data` corrupted on the fly with per-file seeds from `seed` and `profile`.
+public func openEvalSource(
+  data: String?, corruptedRoot: String?, corruptions: [Corruption], severities: [Int], seed: UInt32, profile: Profile?,
+  classMapFile: String?
+) throws -> EvalSource {
+  if let root = corruptedRoot {
+    if NPYSource.isLayout(root) { return try NPYSource(root: root, corruptions: corruptions, severities: severities) }
+    return try TreeSource(root: root, clean: data, corruptions: corruptions, severities: severities, classMapFile: classMapFile)
+  }
+  guard let data else { throw EvaluationError.format("give --data, --corrupted-root or both") }
+  return try FolderSource(root: data, classMapFile: classMapFile, seed: seed, profile: profile)
+}

@@ -97,18 +97,9 @@ struct EvaluateCommand: ParsableCommand {
     let severityList = try severities.value()
     let chosenProfile = try profile?.value()
     let loaded = try modelOptions.load()
-    let source: EvalSource
-    if let root = corruptedRoot {
-      if NPYSource.isLayout(root) {
-        source = try NPYSource(root: root, corruptions: corruptionList, severities: severityList)
-      } else {
-        source = try TreeSource(root: root, clean: data, corruptions: corruptionList, severities: severityList, classMapFile: classMap)
-      }
-    } else if let data {
-      source = try FolderSource(root: data, classMapFile: classMap, seed: seed, profile: chosenProfile)
-    } else {
-      throw ValidationError("give --data, --corrupted-root or both")
-    }
+    let source = try openEvalSource(
+      data: data, corruptedRoot: corruptedRoot, corruptions: corruptionList, severities: severityList, seed: seed,
+      profile: chosenProfile, classMapFile: classMap)
     let classes = loaded.model.classCount
     if !source.classFolders.isEmpty && classMap == nil && source.classFolders.count != classes && !quiet {
       FileHandle.standardError.write("note: \(source.classFolders.count) class folders for a \(classes)-class model; labels are sorted folder positions\n")
