@@ -9,9 +9,11 @@ import Networks
 /// result.maps       // [B, H, W], normalised as pytorch-grad-cam 1.5.7
 /// ```
 ///
-/// Only what the target needs is differentiated: the forward pass records the graph from the
-/// tapped layer upwards (weights are constants, never tracked), and the backward pass stops at
-/// the layer. `result.backward` lists the ops whose gradient rules ran.
+/// The method computes the raw maps (see ``CAMMethod``); the explainer checks the input, splits
+/// large batches, and normalises and packs the maps. Only what the target needs is
+/// differentiated: the forward pass records the graph from the tapped layer upwards (weights
+/// are constants, never tracked), and the backward pass stops at the layer.
+/// `result.backward` lists the ops whose gradient rules ran.
 public final class CAMExplainer {
   /// The model explained.
   public let model: ImageClassifier
@@ -89,115 +91,15 @@ public final class CAMExplainer {
   }
 
   private func explainChunk(_ batch: Tensor, target: CAMTarget, labels: [Int]?) throws -> CAMResult {
-    let input = batch.detached().converted(to: .float32)
-    let size = (input.shape[2], input.shape[3])
-    if method.needsAttention { return try explainRollout(input, target: target, labels: labels, size: size) }
-    let layer = self.layer!
-    let grid = TokenGrid.of(model, height: size.0, width: size.1)
-
-    var stats = BackwardStatistics()
-    let context = ForwardContext(taps: [layer])
-    let logits: Tensor
-    var gradientsPerPass: [FeatureMaps] = []
-    let passes: [[Int]]
-    if method.usesGradients {
-      logits = model.forward(input, context: context)
-      passes = try target.classes(logits: logits.detached(), labels: labels)
-      guard let a = context.captured[layer] else {
-        throw CAMError.invalidInput("layer '\(layer)' was not reached by the forward pass")
-      }
-      for classes in passes {
-        let g = try gradients(
-          of: targetScore(logits, classes: classes), wrt: [a], allowUnused: true, statistics: &stats)[0]
-        gradientsPerPass.append(try features(g, grid: grid, layer: layer))
-      }
-    } else {
-      logits = withoutGradients { model.forward(input, context: context) }
-      passes = try target.classes(logits: logits, labels: labels)
-    }
-    guard let captured = context.captured[layer] else {
-      throw CAMError.invalidInput("layer '\(layer)' was not reached by the forward pass")
-    }
-    let a = try features(captured, grid: grid, layer: layer)
-
-    var raws: [[Float]] = []
-    switch method {
-    case .gradCAM: raws = gradientsPerPass.map { ChannelCombination.gradCAM(a, $0) }
-    case .gradCAMPlusPlus: raws = gradientsPerPass.map { ChannelCombination.gradCAMPlusPlus(a, $0) }
-    case .xGradCAM: raws = gradientsPerPass.map { ChannelCombination.xGradCAM(a, $0) }
-    case .hiResCAM: raws = gradientsPerPass.map { ChannelCombination.hiResCAM(a, $0) }
-    case .layerCAM: raws = gradientsPerPass.map { ChannelCombination.layerCAM(a, $0) }
-    case .eigenGradCAM: raws = gradientsPerPass.map { ChannelCombination.eigenGradCAM(a, $0) }
-    case .eigenCAM:
-      let raw = ChannelCombination.eigenCAM(a)
-      raws = passes.map { _ in raw }
-    case .scoreCAM:
-      raws = ScoreCAM.rawMaps(model: model, input: input, activations: a, passes: passes, batchSize: max(1, scoreCAMBatchSize))
-    case .rollout, .gradRollout:
-      preconditionFailure("handled above")
-    }
-    return assemble(raws: raws, passes: passes, h: a.height, w: a.width, size: size, logits: logits.detached(), stats: stats)
-  }
-
-  /// Attention rollout and gradient rollout.
-  private func explainRollout(_ input: Tensor, target: CAMTarget, labels: [Int]?, size: (Int, Int)) throws -> CAMResult {
-    let vit = model as! VisionTransformer
-    guard let grid = TokenGrid.of(model, height: size.0, width: size.1) else { preconditionFailure() }
-    let depth = vit.config.depth
-    var stats = BackwardStatistics()
-    var raws: [[Float]] = []
-    let logits: Tensor
-    let passes: [[Int]]
-    if method == .gradRollout {
-      let taps = Set((0..<depth).map { "blocks.\($0).attn.attn_drop" })
-      let context = ForwardContext(taps: taps, capturesAttention: true)
-      logits = model.forward(input, context: context)
-      passes = try target.classes(logits: logits.detached(), labels: labels)
-      let attentions = context.attentions
-      let layers = attentions.count
-      for classes in passes {
-        // Each block's gradient is reduced to its head-fused N x N as soon as the backward pass
-        // completes it, so only one [B, heads, N, N] gradient is alive at a time.
-        var fused = [[[Double]]](repeating: [], count: layers)
-        try forEachGradient(
-          of: targetScore(logits, classes: classes), wrt: attentions, allowUnused: true, statistics: &stats
-        ) { j, g in
-          // vit-explain pairs forward block l with backward-ordered gradient l, i.e. block L-1-l.
-          let l = rollout.vitExplainCompatible ? layers - 1 - j : j
-          fused[l] = AttentionRollout.gradientWeighted(attentions[l], g)
-        }
-        raws.append(AttentionRollout.rawMaps(
-          blocks: layers, options: rollout, prefixTokens: grid.prefixTokens, protectCLS: !rollout.vitExplainCompatible
-        ) { l in
-          defer { fused[l] = [] }
-          return fused[l]
-        })
-      }
-    } else {
-      // Heads are fused as each block runs: only one [B, 1, N, N] per block is kept (at 3601
-      // tokens, ViT-S/8 at 480, 52 MB per block instead of 311 MB for its six heads).
-      let fusion = rollout.headFusion
-      let context = ForwardContext(capturesAttention: true) { AttentionRollout.fusedHeads($0, fusion: fusion) }
-      logits = withoutGradients { model.forward(input, context: context) }
-      passes = try target.classes(logits: logits, labels: labels)
-      let raw = AttentionRollout.rawMaps(
-        attentions: context.attentions, gradients: nil, options: rollout, prefixTokens: grid.prefixTokens)
-      raws = passes.map { _ in raw }
-    }
-    return assemble(raws: raws, passes: passes, h: grid.rows, w: grid.columns, size: size, logits: logits.detached(), stats: stats)
-  }
-
-  /// A captured activation or gradient as channels-first maps.
-  private func features(_ t: Tensor, grid: TokenGrid?, layer: String) throws -> FeatureMaps {
-    if t.rank == 4 { return FeatureMaps(t.detached().converted(to: .float32)) }
-    if let grid { return try grid.featureMaps(t, layer: layer) }
-    throw CAMError.invalidInput("layer '\(layer)' outputs shape \(t.shape); CAM methods need [B, C, h, w] feature maps")
+    let request = CAMRequest(
+      model: model, input: batch.detached().converted(to: .float32), target: target, labels: labels, layer: layer,
+      scoreCAMBatchSize: max(1, scoreCAMBatchSize), rollout: rollout)
+    return assemble(try method.implementation.rawMaps(request), size: request.size)
   }
 
   /// Interleaves passes image-major, normalises, and packs the result.
-  private func assemble(
-    raws: [[Float]], passes: [[Int]], h: Int, w: Int, size: (Int, Int), logits: Tensor, stats: BackwardStatistics
-  ) -> CAMResult {
+  private func assemble(_ computed: CAMRawMaps, size: (Int, Int)) -> CAMResult {
+    let (raws, passes, h, w) = (computed.raws, computed.passes, computed.height, computed.width)
     let b = passes[0].count, k = passes.count, n = h * w
     var raw: [Float] = []
     raw.reserveCapacity(b * k * n)
@@ -212,7 +114,7 @@ public final class CAMExplainer {
     let maps = CAMScaling.normalise(raw: raw, batch: b * k, height: h, width: w, to: size)
     return CAMResult(
       method: method, layer: layer, maps: maps, rawMaps: Tensor(shape: [b * k, h, w], scalars: raw),
-      imageIndices: images, targetClasses: classes, logits: logits,
-      probabilities: withoutGradients { softmax(logits, axis: 1) }, backward: stats)
+      imageIndices: images, targetClasses: classes, logits: computed.logits,
+      probabilities: withoutGradients { softmax(computed.logits, axis: 1) }, backward: computed.backward)
   }
 }

@@ -1,59 +1,55 @@
 import Suggestions
+
 /// A class-activation-map method, named as CLI users type it.
 ///
 /// The CNN methods follow pytorch-grad-cam 1.5.7 exactly (see ``CAMExplainer``); `rollout` and
-/// `gradrollout` work on a Vision Transformer's attention (see ``AttentionRollout``).
-public enum CAMMethod: String, CaseIterable, Sendable, CustomStringConvertible {
-  /// Grad-CAM: channel weights are the spatial mean of the gradient.
-  case gradCAM = "gradcam"
-  /// Grad-CAM++ in pytorch-grad-cam's form (eq. 19 without exp(S), α zeroed where G = 0).
-  case gradCAMPlusPlus = "gradcam++"
-  /// XGrad-CAM: weights `Σ G·A / (Σ A + 1e-7)`.
-  case xGradCAM = "xgradcam"
-  /// HiResCAM: `Σ_k G_k ⊙ A_k`.
-  case hiResCAM = "hirescam"
-  /// LayerCAM: `Σ_k max(G_k, 0) ⊙ A_k`.
-  case layerCAM = "layercam"
-  /// Score-CAM: softmax over channels of the target logit of the input masked by each channel.
-  case scoreCAM = "scorecam"
-  /// Eigen-CAM: projection of the centred activations on their first principal direction.
-  case eigenCAM = "eigencam"
-  /// Eigen-Grad-CAM: Eigen-CAM of `G ⊙ A`.
-  case eigenGradCAM = "eigengradcam"
-  /// Attention rollout (Abnar & Zuidema 2020), ViT only.
-  case rollout
-  /// Gradient-weighted attention rollout, ViT only.
-  case gradRollout = "gradrollout"
+/// `gradrollout` work on a Vision Transformer's attention (see ``AttentionRollout``). Each
+/// method is one file (a ``CAMMethodImplementation`` and its constant, e.g. ``gradCAM``) plus
+/// its line in ``allCases``.
+public struct CAMMethod: CaseIterable, Hashable, RawRepresentable, Sendable, CustomStringConvertible {
+  let implementation: any CAMMethodImplementation
+
+  init(_ implementation: any CAMMethodImplementation) {
+    self.implementation = implementation
+  }
+
+  /// Every method, in the order help texts list them (the registry).
+  public static let allCases: [CAMMethod] = [
+    .gradCAM, .gradCAMPlusPlus, .xGradCAM, .hiResCAM, .layerCAM, .scoreCAM, .eigenCAM, .eigenGradCAM,
+    .rollout, .gradRollout,
+  ]
+
+  /// The method of this exact name, if any.
+  public init?(rawValue: String) {
+    guard let method = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+    self = method
+  }
+
+  /// The name users type (`gradcam`).
+  public var rawValue: String { implementation.name }
 
   public var description: String { rawValue }
 
   /// Whether the method backpropagates a target score.
-  public var usesGradients: Bool {
-    switch self {
-    case .scoreCAM, .eigenCAM, .rollout: return false
-    default: return true
-    }
-  }
+  public var usesGradients: Bool { implementation.usesGradients }
 
   /// Whether the method reads attention probabilities (Vision Transformers only).
-  public var needsAttention: Bool { self == .rollout || self == .gradRollout }
+  public var needsAttention: Bool { implementation.needsAttention }
 
   /// Whether the method's map depends on the target class (Eigen-CAM and rollout do not).
-  public var isClassSpecific: Bool { self != .eigenCAM && self != .rollout }
+  public var isClassSpecific: Bool { implementation.isClassSpecific }
+
+  public static func == (a: CAMMethod, b: CAMMethod) -> Bool { a.rawValue == b.rawValue }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
   /// Parses a method name, ignoring case, `-` and `_` (`Grad-CAM++`, `grad_cam` work); unknown
   /// names throw ``CAMError/unknownMethod(_:suggestions:)`` with the closest names.
   public init(parsing text: String) throws {
     let key = Self.canonical(text)
-    if let m = Self.allCases.first(where: { Self.canonical($0.rawValue) == key }) {
-      self = m
-      return
-    }
-    let aliases: [String: CAMMethod] = [
-      "gradcampp": .gradCAMPlusPlus, "gradcamplusplus": .gradCAMPlusPlus,
-      "attentionrollout": .rollout, "gradientrollout": .gradRollout,
-    ]
-    if let m = aliases[key] {
+    if let m = Self.allCases.first(where: { Self.canonical($0.rawValue) == key })
+      ?? Self.allCases.first(where: { $0.implementation.aliases.map(Self.canonical).contains(key) })
+    {
       self = m
       return
     }

@@ -2,12 +2,18 @@ import Autodiff
 
 /// What a forward pass should expose besides its output, and what it exposed.
 ///
-/// Networks call ``tap(_:_:)`` with the output of every addressable module (named by its PyTorch
-/// path, e.g. `layer4` or `blocks.11.norm1`). A tapped module's output is kept in ``captured``
-/// and is part of the graph, so `gradients(of:wrt:)` can differentiate a score with respect to
-/// it. Recording starts at the first tapped module: nothing below it is recorded or
-/// differentiated.
-public final class ForwardContext {
+/// A pass's context travels with the task (``current``, set by
+/// ``Network/forward(_:context:)``), so modules are called with their input alone. Every module
+/// taps its output under its PyTorch path (e.g. `layer4` or `blocks.11.norm1`). A tapped
+/// module's output is kept in ``captured`` and is part of the graph, so
+/// `gradients(of:wrt:)` can differentiate a score with respect to it. Recording starts at the
+/// first tapped module: nothing below it is recorded or differentiated.
+///
+/// A context belongs to one pass at a time (it is not safe to share between concurrent passes).
+public final class ForwardContext: @unchecked Sendable {
+  /// The context of the pass running on this task: a plain inference pass when none is set.
+  @TaskLocal public static var current = ForwardContext()
+
   /// Module paths whose outputs to capture.
   public let taps: Set<String>
   /// Whether to capture every block's attention probabilities (ViTs).
@@ -47,11 +53,9 @@ public final class ForwardContext {
     return t
   }
 
-  /// Records a block's attention probabilities (tapped like any module output, so gradient
-  /// rollout can differentiate with respect to them).
-  func recordAttention(_ path: String, _ probabilities: Tensor) -> Tensor {
-    let t = tap(path, probabilities)
-    if capturesAttention { attentions.append(attentionTransform.map { $0(t) } ?? t) }
-    return t
+  /// Keeps a block's attention probabilities (already tapped like any module output, so
+  /// gradient rollout can differentiate with respect to them) when attention is captured.
+  func recordAttention(_ probabilities: Tensor) {
+    if capturesAttention { attentions.append(attentionTransform.map { $0(probabilities) } ?? probabilities) }
   }
 }

@@ -41,6 +41,16 @@ extension ImageClassifier {
     withoutGradients { forward(x, context: ForwardContext()) }
   }
 
+  /// Every module path with its output shape, in forward order, from one forward pass (no graph)
+  /// on `input`, by default one image of zeros at the expected input size. A path the pass does
+  /// not reach has no shape.
+  public func layerShapes(input: Tensor? = nil) -> [(path: String, shape: [Int]?)] {
+    let x = input ?? Tensor.zeros([1, 3, self.input.height, self.input.width])
+    let context = ForwardContext(taps: Set(modulePaths))
+    _ = withoutGradients { forward(x, context: context) }
+    return modulePaths.map { ($0, context.captured[$0]?.shape) }
+  }
+
   /// Resolves a user-given layer path: negative block indices count from the end
   /// (`blocks.-1.norm1`), and unknown names get suggestions.
   public func resolveLayer(_ name: String) throws -> String {

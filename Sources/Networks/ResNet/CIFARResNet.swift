@@ -3,18 +3,17 @@ import Autodiff
 /// The CIFAR-10 ResNets of He et al. (2016) §4.2 as in akamaster/pytorch_resnet_cifar10:
 /// depth 6n+2 (20, 32, 44, 56, 110), stages of 16/32/64 channels on 32x32 inputs, option-A
 /// shortcuts (stride-2 subsampling and zero channel padding, no parameters), head `linear`.
-public final class CIFARResNet: ImageClassifier {
+public final class CIFARResNet: Network, ImageClassifier {
   public let architecture: String
-  public let parameters = ParameterTable()
   public let classCount: Int
   public let input: InputSpec
-  public let modulePaths: [String]
   public let defaultCAMLayer = "layer3"
 
   let conv1: Conv2d
   let bn1: BatchNorm2d
-  let stages: [[CIFARBlock]]
-  let head: Linear
+  let layer1: Sequential, layer2: Sequential, layer3: Sequential
+  let avgpool = AdaptiveAvgPool2d(flattened: true)
+  let linear: Linear
 
   /// Known depths.
   public static let depths = [20, 32, 44, 56, 110]
@@ -43,77 +42,71 @@ public final class CIFARResNet: ImageClassifier {
     self.architecture = architecture
     self.input = input
     self.classCount = classCount
-    let t = parameters
-    conv1 = Conv2d("conv1", in: 3, out: 16, kernel: 3, stride: stemStride, padding: 1, bias: false, table: t, source: source)
-    bn1 = BatchNorm2d("bn1", 16, table: t, source: source)
-    var paths = ["conv1", "bn1"]
+    conv1 = Conv2d(3, 16, kernel: 3, stride: stemStride, padding: 1, bias: false)
+    bn1 = BatchNorm2d(16)
     var inPlanes = 16
-    var stages: [[CIFARBlock]] = []
-    for s in 0..<3 {
-      let planes = 16 << s
-      var blocks: [CIFARBlock] = []
+    func makeLayer(_ planes: Int, stride: Int) -> Sequential {
+      var blocks: [Module] = []
       for b in 0..<n {
-        let block = CIFARBlock(
-          "layer\(s + 1).\(b)", inPlanes: inPlanes, planes: planes, stride: (b == 0 && s > 0) ? 2 : 1,
-          table: t, source: source)
-        paths += block.modulePaths
-        blocks.append(block)
+        blocks.append(CIFARBlock(inPlanes, planes, stride: b == 0 ? stride : 1))
         inPlanes = planes
       }
-      stages.append(blocks)
-      paths.append("layer\(s + 1)")
+      return Sequential(blocks)
     }
-    self.stages = stages
-    head = Linear("linear", in: 64, out: classCount, table: t, source: source)
-    modulePaths = paths + ["avgpool", "linear"]
-    try source.finish()
+    layer1 = makeLayer(16, stride: 1)
+    layer2 = makeLayer(32, stride: 2)
+    layer3 = makeLayer(64, stride: 2)
+    linear = Linear(64, classCount)
+    super.init()
+    try build(weights: source)
   }
 
-  public func forward(_ x: Tensor, context ctx: ForwardContext) -> Tensor {
-    let t = parameters
-    var h = convBN(conv1, bn1, relu: true, x, t, ctx)
-    for (s, blocks) in stages.enumerated() {
-      for block in blocks { h = block(h, t, ctx) }
-      h = ctx.tap("layer\(s + 1)", h)
-    }
-    let pooled = ctx.tap("avgpool", h.mean(alongAxes: [2, 3]))
-    return head(pooled, t, ctx)
+  override func forward(_ x: Tensor) -> Tensor {
+    let h = convBN(conv1, bn1, x, relu: true)
+    return linear(avgpool(layer3(layer2(layer1(h)))))
   }
 }
 
 /// A basic block with an option-A shortcut.
-struct CIFARBlock {
-  let path: String
-  let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
-  /// For a subsampling block: a fixed 1x1 stride-2 convolution whose weight is a shifted
-  /// identity. It computes exactly `pad(x[:, :, ::2, ::2], channels: planes/4 each side)`,
-  /// the option-A shortcut, with ops the autodiff already differentiates.
-  let shortcut: Tensor?
+final class CIFARBlock: Module {
+  let conv1: Conv2d, bn1: BatchNorm2d
+  let conv2: Conv2d, bn2: BatchNorm2d
+  let shortcut: OptionAShortcut
 
-  init(_ path: String, inPlanes: Int, planes: Int, stride: Int, table t: ParameterTable, source s: WeightSource) {
-    self.path = path
-    conv1 = Conv2d("\(path).conv1", in: inPlanes, out: planes, kernel: 3, stride: stride, padding: 1, bias: false, table: t, source: s)
-    bn1 = BatchNorm2d("\(path).bn1", planes, table: t, source: s)
-    conv2 = Conv2d("\(path).conv2", in: planes, out: planes, kernel: 3, padding: 1, bias: false, table: t, source: s)
-    bn2 = BatchNorm2d("\(path).bn2", planes, table: t, source: s)
-    if stride != 1 || inPlanes != planes {
-      var w = [Float](repeating: 0, count: planes * inPlanes)
-      let offset = planes / 4
-      for c in 0..<inPlanes { w[(c + offset) * inPlanes + c] = 1 }
-      shortcut = Tensor(shape: [planes, inPlanes, 1, 1], scalars: w)
-    } else {
-      shortcut = nil
-    }
+  init(_ inPlanes: Int, _ planes: Int, stride: Int) {
+    conv1 = Conv2d(inPlanes, planes, kernel: 3, stride: stride, padding: 1, bias: false)
+    bn1 = BatchNorm2d(planes)
+    conv2 = Conv2d(planes, planes, kernel: 3, padding: 1, bias: false)
+    bn2 = BatchNorm2d(planes)
+    shortcut = OptionAShortcut(inPlanes, planes, subsampling: stride != 1 || inPlanes != planes)
   }
 
-  var modulePaths: [String] {
-    ["conv1", "bn1", "conv2", "bn2", "shortcut"].map { "\(path).\($0)" } + [path]
+  override func forward(_ x: Tensor) -> Tensor {
+    let out = convBN(conv1, bn1, x, relu: true)
+    // relu(bn2(conv2(out)) + shortcut(x)), the addition and ReLU fused into the convolution's output pass.
+    return convBN(conv2, bn2, out, relu: true, residual: shortcut(x))
+  }
+}
+
+/// The option-A shortcut (akamaster's `LambdaLayer`): the identity, or for a subsampling block
+/// `pad(x[:, :, ::2, ::2], channels: planes/4 each side)`, computed as a fixed 1x1 stride-2
+/// convolution whose weight is a shifted identity (ops the autodiff already differentiates).
+final class OptionAShortcut: Module {
+  let subsampling: Tensor?
+
+  init(_ inPlanes: Int, _ planes: Int, subsampling: Bool) {
+    self.subsampling = subsampling ? Self.shiftedIdentity(inPlanes, planes) : nil
   }
 
-  func callAsFunction(_ x: Tensor, _ t: ParameterTable, _ ctx: ForwardContext) -> Tensor {
-    let h = convBN(conv1, bn1, relu: true, x, t, ctx)
-    let identity = ctx.tap("\(path).shortcut", shortcut.map { conv2d(x, weight: $0, options: Conv2dOptions(stride: 2)) } ?? x)
-    // relu(bn2(conv2(h)) + identity), the addition and ReLU fused into the convolution's output pass.
-    return ctx.tap(path, convBN(conv2, bn2, relu: true, h, t, ctx, residual: identity))
+  /// `[planes, inPlanes, 1, 1]` mapping input channel `c` to output channel `c + planes/4`.
+  private static func shiftedIdentity(_ inPlanes: Int, _ planes: Int) -> Tensor {
+    var w = [Float](repeating: 0, count: planes * inPlanes)
+    let offset = planes / 4
+    for c in 0..<inPlanes { w[(c + offset) * inPlanes + c] = 1 }
+    return Tensor(shape: [planes, inPlanes, 1, 1], scalars: w)
+  }
+
+  override func forward(_ x: Tensor) -> Tensor {
+    subsampling.map { conv2d(x, weight: $0, options: Conv2dOptions(stride: 2)) } ?? x
   }
 }

@@ -2,17 +2,18 @@ import Autodiff
 
 /// torchvision's ResNet (v1.5: the stride sits in the 3x3 convolution of a bottleneck), with
 /// the same module paths and parameter names: `conv1`, `bn1`, `layer1`...`layer4`, `fc`.
-public final class ResNet: ImageClassifier {
+public final class ResNet: Network, ImageClassifier {
   public let architecture: String
-  public let parameters = ParameterTable()
   public let classCount: Int
   public let input = InputSpec(height: 224, width: 224, profile: "imagenet")
-  public let modulePaths: [String]
   public let defaultCAMLayer = "layer4"
 
   let conv1: Conv2d
   let bn1: BatchNorm2d
-  let stages: [[ResidualBlock]]
+  let relu = ReLU()
+  let maxpool = MaxPool2d(kernel: 3, stride: 2, padding: 1)
+  let layer1: Sequential, layer2: Sequential, layer3: Sequential, layer4: Sequential
+  let avgpool = AdaptiveAvgPool2d()
   let fc: Linear
 
   /// Known depths and their blocks per stage; `wide` doubles the bottleneck width.
@@ -29,47 +30,41 @@ public final class ResNet: ImageClassifier {
     }
     self.architecture = architecture
     self.classCount = classCount
-    let t = parameters
-    conv1 = Conv2d("conv1", in: 3, out: 64, kernel: 7, stride: 2, padding: 3, bias: false, table: t, source: source)
-    bn1 = BatchNorm2d("bn1", 64, table: t, source: source)
-    var paths = ["conv1", "bn1", "relu", "maxpool"]
+    conv1 = Conv2d(3, 64, kernel: 7, stride: 2, padding: 3, bias: false)
+    bn1 = BatchNorm2d(64)
     var inPlanes = 64
-    var stages: [[ResidualBlock]] = []
-    let expansion = config.bottleneck ? 4 : 1
-    for (s, count) in config.blocks.enumerated() {
-      let planes = 64 << s
-      var blocks: [ResidualBlock] = []
-      for b in 0..<count {
-        let stride = (b == 0 && s > 0) ? 2 : 1
-        let path = "layer\(s + 1).\(b)"
-        let needsDownsample = b == 0 && (stride != 1 || inPlanes != planes * expansion)
-        let block: ResidualBlock = config.bottleneck
-          ? Bottleneck(path, inPlanes: inPlanes, planes: planes, stride: stride, width: planes * config.widthFactor,
-                       downsample: needsDownsample, table: t, source: source)
-          : BasicBlock(path, inPlanes: inPlanes, planes: planes, stride: stride, downsample: needsDownsample,
-                       table: t, source: source)
-        blocks.append(block)
-        paths += block.modulePaths
+    // torchvision's _make_layer: the first block of a stage strides and, when the shape
+    // changes, projects the shortcut with `downsample`.
+    func makeLayer(_ planes: Int, blocks: Int, stride: Int) -> Sequential {
+      let expansion = config.bottleneck ? 4 : 1
+      var layers: [Module] = []
+      for b in 0..<blocks {
+        let s = b == 0 ? stride : 1
+        var downsample: Sequential? = nil
+        if b == 0 && (stride != 1 || inPlanes != planes * expansion) {
+          downsample = Sequential([Conv2d(inPlanes, planes * expansion, kernel: 1, stride: s, bias: false), BatchNorm2d(planes * expansion)])
+        }
+        layers.append(config.bottleneck
+          ? Bottleneck(inPlanes, planes, stride: s, width: planes * config.widthFactor, downsample: downsample)
+          : BasicBlock(inPlanes, planes, stride: s, downsample: downsample))
         inPlanes = planes * expansion
       }
-      stages.append(blocks)
-      paths.append("layer\(s + 1)")
+      return Sequential(layers)
     }
-    self.stages = stages
-    fc = Linear("fc", in: inPlanes, out: classCount, table: t, source: source)
-    modulePaths = paths + ["avgpool", "fc"]
-    try source.finish()
+    layer1 = makeLayer(64, blocks: config.blocks[0], stride: 1)
+    layer2 = makeLayer(128, blocks: config.blocks[1], stride: 2)
+    layer3 = makeLayer(256, blocks: config.blocks[2], stride: 2)
+    layer4 = makeLayer(512, blocks: config.blocks[3], stride: 2)
+    fc = Linear(inPlanes, classCount)
+    super.init()
+    try build(weights: source)
   }
 
-  public func forward(_ x: Tensor, context ctx: ForwardContext) -> Tensor {
-    let t = parameters
-    var h = ctx.tap("relu", convBN(conv1, bn1, relu: true, x, t, ctx))
-    h = ctx.tap("maxpool", maxPool2d(h, kernel: 3, stride: 2, padding: 1))
-    for (s, blocks) in stages.enumerated() {
-      for block in blocks { h = block(h, t, ctx) }
-      h = ctx.tap("layer\(s + 1)", h)
-    }
-    let pooled = ctx.tap("avgpool", h.mean(alongAxes: [2, 3], keepingDimensions: true))
-    return fc(pooled.flattened(from: 1), t, ctx)
+  override func forward(_ x: Tensor) -> Tensor {
+    // relu(bn1(conv1(x))) as one convolution pass.
+    var h = relu.output(convBN(conv1, bn1, x, relu: true))
+    h = maxpool(h)
+    h = layer4(layer3(layer2(layer1(h))))
+    return fc(avgpool(h).flattened(from: 1))
   }
 }

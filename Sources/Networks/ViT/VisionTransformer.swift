@@ -2,7 +2,7 @@ import Autodiff
 
 /// A timm / DINO Vision Transformer (pre-norm blocks, class token, optional register tokens),
 /// with timm's module paths: `patch_embed.proj`, `blocks.N.norm1`, `blocks.N.attn`, `norm`, `head`.
-public final class VisionTransformer: ImageClassifier {
+public final class VisionTransformer: Network, ImageClassifier {
   /// The classifier on top of the backbone.
   public enum Head: Equatable, Sendable {
     /// No classifier: logits are the normalised class-token features.
@@ -62,9 +62,7 @@ public final class VisionTransformer: ImageClassifier {
   }
 
   public let architecture: String
-  public let parameters = ParameterTable()
   public let config: Config
-  public let modulePaths: [String]
   public let defaultCAMLayer = "blocks.-1.norm1"
   public var input: InputSpec { InputSpec(height: config.imageSize, width: config.imageSize, profile: config.profile) }
   public var classCount: Int {
@@ -78,47 +76,53 @@ public final class VisionTransformer: ImageClassifier {
   public var prefixTokenCount: Int { 1 + config.registers }
   /// Whether `pos_embed` covers only patch tokens (timm `no_embed_class`, register models).
   let positionsExcludePrefix: Bool
-  let patchEmbed: Conv2d
+  let patchEmbed: PatchEmbed
+  let clsToken: Weight
+  let regToken: Weight?
+  let posEmbed: Weight
+  let posDrop = Dropout()
   let blocks: [TransformerBlock]
   let norm: LayerNorm
-  let headLayer: Linear?
+  /// timm's classifier (``Head/token(classes:)``).
+  let head: Linear?
+  /// DINO's linear-evaluation classifier (``Head/dinoLinear(classes:blocks:averagePatches:)``).
+  let linear: Linear?
 
   /// Builds a ViT named `architecture` with weights from `source`.
   public init(_ architecture: String, config: Config, weights source: WeightSource) throws {
     self.architecture = architecture
     self.config = config
-    let t = parameters, d = config.dim
+    let d = config.dim
     let grid = config.imageSize / config.patch
-    patchEmbed = Conv2d("patch_embed.proj", in: 3, out: d, kernel: config.patch, stride: config.patch, bias: true, table: t, source: source)
-    t.register("cls_token", [1, 1, d], from: source)
-    if config.registers > 0 { t.register("reg_token", [1, config.registers, d], from: source) }
+    patchEmbed = PatchEmbed(patch: config.patch, dim: d)
+    clsToken = Weight([1, 1, d])
+    regToken = config.registers > 0 ? Weight([1, config.registers, d]) : nil
     // timm register models keep positions for patches only; others include the prefix tokens.
-    let posTokens: Int
-    if case .stateDict(let sd) = source.mode, let pe = sd["pos_embed"], pe.rank == 3 {
-      posTokens = pe.shape[1]
-    } else {
-      posTokens = grid * grid + (config.registers > 0 ? 0 : 1)
+    var layerScale = false
+    var posTokens = grid * grid + (config.registers > 0 ? 0 : 1)
+    if case .stateDict(let sd) = source.mode {
+      if let pe = sd["pos_embed"], pe.rank == 3 { posTokens = pe.shape[1] }
+      layerScale = sd["blocks.0.ls1.gamma"] != nil
     }
     positionsExcludePrefix = posTokens == grid * grid
-    t.register("pos_embed", [1, posTokens, d], from: source)
-    var paths = ["patch_embed.proj", "patch_embed", "pos_drop"]
-    blocks = (0..<config.depth).map { i in
-      TransformerBlock("blocks.\(i)", dim: d, heads: config.heads, mlpRatio: config.mlpRatio, epsilon: config.epsilon, table: t, source: source)
+    posEmbed = Weight([1, posTokens, d])
+    blocks = (0..<config.depth).map { _ in
+      TransformerBlock(dim: d, heads: config.heads, mlpRatio: config.mlpRatio, epsilon: config.epsilon, layerScale: layerScale)
     }
-    for b in blocks { paths += b.modulePaths }
-    norm = LayerNorm("norm", d, epsilon: config.epsilon, table: t, source: source)
-    paths.append("norm")
+    norm = LayerNorm(d, epsilon: config.epsilon)
     switch config.head {
-    case .none: headLayer = nil
+    case .none:
+      head = nil
+      linear = nil
     case .token(let c):
-      headLayer = Linear("head", in: d, out: c, table: t, source: source)
-      paths.append("head")
+      head = Linear(d, c)
+      linear = nil
     case .dinoLinear(let c, let n, let avg):
-      headLayer = Linear("linear", in: d * (n + (avg ? 1 : 0)), out: c, table: t, source: source)
-      paths.append("linear")
+      head = nil
+      linear = Linear(d * (n + (avg ? 1 : 0)), c)
     }
-    modulePaths = paths
-    try source.finish()
+    super.init()
+    try build(weights: source)
   }
 
   /// The patch grid for an input of this size.
@@ -126,52 +130,39 @@ public final class VisionTransformer: ImageClassifier {
     (height / config.patch, width / config.patch)
   }
 
-  public func forward(_ x: Tensor, context ctx: ForwardContext) -> Tensor {
-    let t = parameters
+  override func forward(_ x: Tensor) -> Tensor {
     let n = x.shape[0]
     let (gh, gw) = tokenGrid(height: x.shape[2], width: x.shape[3])
-    // [N, D, gh, gw] -> [N, gh*gw, D]
-    var h = patchEmbed(x, t, ctx).flattened(from: 2).transposed(1, 2)
-    h = ctx.tap("patch_embed", h)
-    var prefix = [t["cls_token"].broadcast(to: [n, 1, config.dim])]
-    if config.registers > 0 { prefix.append(t["reg_token"].broadcast(to: [n, config.registers, config.dim])) }
+    var h = patchEmbed(x)
+    var prefix = [clsToken.value.broadcast(to: [n, 1, config.dim])]
+    if let regToken { prefix.append(regToken.value.broadcast(to: [n, config.registers, config.dim])) }
     let positions = positionEmbedding(rows: gh, columns: gw)
-    if positionsExcludePrefix {
-      h = concatTokens(prefix + [h + positions])
-    } else {
-      h = concatTokens(prefix + [h]) + positions
-    }
-    h = ctx.tap("pos_drop", h)
+    h = posDrop(positionsExcludePrefix ? concatTokens(prefix + [h + positions]) : concatTokens(prefix + [h]) + positions)
     var outputs: [Tensor] = []
     for block in blocks {
-      h = block(h, t, ctx)
+      h = block(h)
       outputs.append(h)
     }
     switch config.head {
     case .none:
-      return ctx.tap("norm", norm(h, t, ctx)).token(0)
+      return norm(h).token(0)
     case .token:
-      let normed = ctx.tap("norm", norm(h, t, ctx))
-      return headLayer!(normed.token(0), t, ctx)
+      return head!(norm(h).token(0))
     case .dinoLinear(_, let count, let avg):
-      let last = outputs.suffix(count).map { norm(layerNormInput: $0, t) }
+      let last = outputs.suffix(count).map { norm($0) }
       var features = concatFeatures(last.map { $0.token(0) })
       if avg {
         let patches = last.last!.tokens(from: prefixTokenCount).mean(alongAxes: [1])
         features = interleave(features, patches)
       }
-      return headLayer!(features, t, ctx)
+      return linear!(features)
     }
-  }
-
-  private func norm(layerNormInput x: Tensor, _ t: ParameterTable) -> Tensor {
-    layerNorm(x, weight: t["norm.weight"], bias: t["norm.bias"], epsilon: config.epsilon)
   }
 
   /// `pos_embed` for a grid of this size: as stored at the training size, else the patch part
   /// resampled bicubically (timm's `resample_abs_pos_embed`, antialias on) and the prefix kept.
   func positionEmbedding(rows: Int, columns: Int) -> Tensor {
-    let pe = parameters["pos_embed"]
+    let pe = posEmbed.value
     let stored = config.imageSize / config.patch
     let prefix = positionsExcludePrefix ? 0 : 1
     if rows == stored && columns == stored { return pe }

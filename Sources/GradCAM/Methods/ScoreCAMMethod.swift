@@ -14,7 +14,18 @@ import Networks
 ///
 /// The masked logits do not depend on the target, so all targets (top-k) share one set of
 /// forward passes.
-enum ScoreCAM {
+struct ScoreCAMMethod: CAMMethodImplementation {
+  let name = "scorecam"
+  let usesGradients = false
+
+  func rawMaps(_ request: CAMRequest) throws -> CAMRawMaps {
+    try request.layerMaps(gradients: false) { c in
+      Self.rawMaps(
+        model: request.model, input: request.input, activations: c.activations, passes: c.passes,
+        batchSize: request.scoreCAMBatchSize)
+    }
+  }
+
   /// Raw maps `[passes][B * h * w]` for each target pass.
   static func rawMaps(
     model: ImageClassifier, input: Tensor, activations a: FeatureMaps, passes: [[Int]], batchSize: Int
@@ -88,4 +99,9 @@ enum ScoreCAM {
     }
     return out
   }
+}
+
+extension CAMMethod {
+  /// Score-CAM: softmax over channels of the target logit of the input masked by each channel.
+  public static let scoreCAM = CAMMethod(ScoreCAMMethod())
 }
