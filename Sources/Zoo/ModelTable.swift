@@ -1,4 +1,5 @@
 import Foundation
+import ProgressBars
 import Networks
 
 /// The table `gradcam models` prints: every bundled and zoo model with its architecture,

@@ -4,6 +4,7 @@ import Corruptions
 import Foundation
 import GradCAM
 import Imaging
+import ProgressBars
 import NPY
 import Networks
 import Render
@@ -107,10 +108,10 @@ struct ExplainCommand: ParsableCommand {
     var blocks: [ImageBlock] = []
     for (url, source) in zip(inputs, sources) {
       let name = url.deletingPathExtension().lastPathComponent
-      let progress = Progress("\(name): corrupting", total: 1, quiet: quiet)
+      let progress = ProgressBar("\(name): corrupting", total: 1, quiet: quiet)
       var cells = try corruptedCells(displayImage(source), corruptions: corruptionList, severities: severityList, seed: seed)
       progress.update(1)
-      let camProgress = Progress("\(name): \(methodName)", total: cells.count, quiet: quiet)
+      let camProgress = ProgressBar("\(name): \(methodName)", total: cells.count, quiet: quiet)
       let target = try sweep.run(&cells, label: labelIndex, progress: camProgress.update)
       blocks.append(ImageBlock(name: name, path: url.path, target: target, cells: cells))
     }

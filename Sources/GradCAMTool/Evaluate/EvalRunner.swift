@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import GradCAM
 import Imaging
+import ProgressBars
 
 /// Evaluates the pending rows of one shard: images read and corrupted in parallel, several images
 /// at a time, then classified (and explained, with CAM) and their rows appended to the log.
@@ -29,7 +30,7 @@ struct EvalRunner {
   }
 
   /// Runs everything not in the log yet; returns the number of rows written.
-  func run(progress makeProgress: (Int) -> Progress) throws -> Int {
+  func run(progress makeProgress: (Int) -> ProgressBar) throws -> Int {
     var pending: [[Job]] = []
     for i in meta.shardImages() {
       let jobs = jobList(i)

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import GradCAM
 import Networks
+import ProgressBars
 
 /// `gradcam evaluate`: top-1 error (and optionally attention shift) under corruptions, at dataset scale.
 struct EvaluateCommand: ParsableCommand {
@@ -144,7 +145,7 @@ struct EvaluateCommand: ParsableCommand {
 
     let runner = EvalRunner(loaded: loaded, source: source, meta: meta, explainer: explainer, batchSize: batchSize, log: log)
     let started = Date()
-    let done = try runner.run { Progress("evaluate", total: $0, quiet: quiet || $0 == 0) }
+    let done = try runner.run { ProgressBar("evaluate", total: $0, quiet: quiet || $0 == 0) }
     let seconds = Date().timeIntervalSince(started)
     let summary = try Report.write(meta: meta, rows: log.rows, to: outURL)
     if !quiet {
