@@ -68,7 +68,7 @@ public enum ImageFile {
 
   /// Writes `data` with ``AtomicWrite``, its failures as `ImageError.invalid` naming `url`.
   static func writeAtomically(_ data: Data, to url: URL) throws {
-    do { try AtomicWrite.write(data, to: url) } catch {
+    do throws(AtomicWriteError) { try AtomicWrite.write(data, to: url) } catch {
       switch error {
       case .write(_, _, let reason): throw ImageError.invalid("\(url.path): cannot write (\(reason))")
       case .rename(_, _, let reason):

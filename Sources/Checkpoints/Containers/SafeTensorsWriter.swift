@@ -11,7 +11,7 @@ extension SafeTensors {
   ) throws {
     let bytes = try encode(tensors, metadata: metadata)
     try CheckpointError.context(url.path) {
-      do { try AtomicWrite.write(bytes, to: url) } catch {
+      do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch {
         switch error {
         case .write(_, let temporary, let reason):
           throw CheckpointError.io("cannot write temporary file \(temporary.path): \(reason)")

@@ -26,6 +26,6 @@ public enum CairoPNG {
   /// Encodes `image` as PNG and writes it to `url` atomically.
   public static func write(_ image: RGBImage, to url: URL) throws {
     let bytes = try encode(image)
-    do { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 }

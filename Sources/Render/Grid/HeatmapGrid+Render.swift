@@ -26,7 +26,7 @@ extension HeatmapGrid {
   public func write(to url: URL, options: HeatmapGridOptions = HeatmapGridOptions()) throws {
     let format = try FigureFormat(fileExtensionOf: url)
     let bytes = try render(format: format, options: options)
-    do { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 
   /// Renders the figure to an in-memory raster at `options.pixelsPerPoint`.

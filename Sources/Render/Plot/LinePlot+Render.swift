@@ -16,7 +16,7 @@ extension LinePlot {
   public func write(to url: URL) throws {
     let format = try FigureFormat(fileExtensionOf: url)
     let bytes = try render(format: format)
-    do { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 
   /// Renders the plot to an in-memory raster at `pixelsPerPoint`.

@@ -40,7 +40,7 @@ public struct LinePlotGrid: Sendable {
   /// Renders the figure to `url` (PNG, PDF or SVG by extension), written atomically.
   public func write(to url: URL) throws {
     let bytes = try render(format: try FigureFormat(fileExtensionOf: url))
-    do { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 
   private func draw(on canvas: FigureCanvas, width: Double) throws {
