@@ -4,9 +4,9 @@ import Corruptions
 import Foundation
 import GradCAM
 import Imaging
-import ProgressBars
 import NPY
 import Networks
+import ProgressBars
 import Render
 import Suggestions
 

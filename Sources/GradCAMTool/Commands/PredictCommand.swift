@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import GradCAM
 import Imaging
-import ProgressBars
 import Networks
+import ProgressBars
 
 /// `gradcam predict`: top-k classes of images.
 struct PredictCommand: ParsableCommand {
