@@ -44,32 +44,38 @@ let package = Package(
     .target(name: "CKernels"),
     .target(name: "NPY"),
     .target(name: "Suggestions"),
+    .target(name: "AtomicFiles"),
+    .target(name: "ProgressBars"),
     .target(
       name: "Autodiff",
       dependencies: ["CBLAS", "CKernels", "CMalloc", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
-    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions"]),
+    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions", "AtomicFiles"]),
     .target(
       name: "Checkpoints",
-      dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+      dependencies: ["AtomicFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .target(
       name: "Networks", dependencies: ["Autodiff", "Checkpoints", "Suggestions"], resources: [.copy("Resources")]),
     .target(
       name: "Corruptions",
-      dependencies: ["Imaging", "Suggestions", .product(name: "Numerics", package: "swift-numerics")],
+      dependencies: ["Imaging", "Suggestions", "AtomicFiles", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
     .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Corruptions", "NPY", "Suggestions"]),
-    .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+    .target(name: "Render", dependencies: ["Imaging", "CCairo", "AtomicFiles"]),
     .target(
-      name: "Zoo", dependencies: ["Networks", "Checkpoints", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks"]),
-    .target(name: "DemoData", dependencies: ["Imaging", "CCairo"]),
+      name: "Zoo",
+      dependencies: [
+        "Networks", "Checkpoints", "Suggestions", "ProgressBars", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles"]),
+    .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
         "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation", "DemoData",
+        "ProgressBars",
         "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -97,7 +103,7 @@ let package = Package(
       name: "GradCAMTests", dependencies: ["GradCAM", "Networks", "Imaging", "AutodiffTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "NPYTests", dependencies: ["NPY"]),
+    .testTarget(name: "NPYTests", dependencies: ["NPY"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "GradCAMToolTests",
       dependencies: ["GradCAMTool", "GradCAM", "Corruptions", "Imaging", "Networks", "NPY", "ToolTestSupport"]),

@@ -42,6 +42,15 @@ suggestions() {
   fi
 }
 
+atomicfiles() {
+  # Atomic file writing, used by Imaging, Checkpoints and Evaluation.
+  if [[ ! -f $OUT/obj/libAtomicFiles.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name AtomicFiles -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/AtomicFiles.swiftmodule" -o "$OUT/obj/libAtomicFiles.a" \
+      Sources/AtomicFiles/*.swift
+  fi
+}
+
 cimagesupport() {
   if [[ ! -f $OUT/obj/libCImageSupport.a ]]; then
     cp Sources/CImageSupport/include/CImageSupport.h "$OUT/include/CImageSupport/"
@@ -64,15 +73,17 @@ build() {
     png | jpeg)
       cimagesupport
       suggestions
+      atomicfiles
       "$SWIFTC" "${SFLAGS[@]}" -module-name Imaging -I Sources/CPNG -I Sources/CJPEG -I "$OUT/obj" \
         -I "$OUT/include/CImageSupport" Sources/Imaging/*.swift "$harness" \
-        "$OUT/obj/libCImageSupport.a" "$OUT/obj/libSuggestions.a" -lpng16 -ljpeg -lz -o "$bin" ;;
+        "$OUT/obj/libCImageSupport.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -lpng16 -ljpeg -lz -o "$bin" ;;
     unpickler | torchzip | safetensors)
       zipfoundation
+      atomicfiles
       "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" \
         -I .build/checkouts/ZIPFoundation/Sources/CZLib \
         $(find "${FUZZ_CHECKPOINTS_SOURCES:-Sources/Checkpoints}" -name '*.swift' | sort) "$harness" \
-        "$OUT/obj/libZIPFoundation.a" -lz -o "$bin" ;;
+        "$OUT/obj/libZIPFoundation.a" "$OUT/obj/libAtomicFiles.a" -lz -o "$bin" ;;
     npy)
       "$SWIFTC" "${SFLAGS[@]}" -module-name NPY Sources/NPY/*.swift "$harness" -o "$bin" ;;
     corruption_list | severity_list)
@@ -85,13 +96,14 @@ build() {
       # Rows, reports and shards (Sources/Evaluation/*.swift, without the runner and its sources in
       # Runner/, which need the models) import Corruptions only for the corruption list.
       suggestions
+      atomicfiles
       if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
         "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
           -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
           Sources/Corruptions/Core/Corruption.swift
       fi
       "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" Sources/Evaluation/*.swift "$harness" \
-        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
+        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -o "$bin" ;;
   esac
   echo "built $bin"
 }

@@ -9,7 +9,7 @@ public struct CheckpointLoadOptions: Sendable {
   /// regardless.
   public var extraOpaqueGlobals: Set<String>
   /// When true, *any* class global with a plain name outside the forbidden modules and outside
-  /// `torch` loads as an inert opaque object (the lenient policy of checkpoints.md §2.5, for
+  /// `torch` loads as an inert opaque object (a stub recording module, name, arguments and state; for
   /// checkpoints whose metadata holds e.g. `pathlib.PosixPath` or config objects). Nothing is
   /// executed either way; the default (false) refuses every global not on the allow-list.
   public var acceptsUnknownGlobalsAsOpaque: Bool

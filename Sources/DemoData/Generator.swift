@@ -1,6 +1,7 @@
 internal import CCairo
 import Foundation
 import Imaging
+import Render
 
 /// SplitMix64: a small seedable generator, so the data set does not depend on any other module.
 struct DemoRandom {
@@ -254,36 +255,15 @@ struct Generator {
 
   /// The background bytes with the shape filled in `color` (antialiased edges).
   static func drawShape(on pixels: [UInt8], size n: Int, color: (r: UInt8, g: UInt8, b: UInt8), path: (OpaquePointer) -> Void) -> RGBImage {
-    let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(n), Int32(n))!
-    defer { cairo_surface_destroy(surface) }
-    precondition(cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, "DemoDataset: cannot create a \(n)x\(n) Cairo surface")
-    let stride = Int(cairo_image_surface_get_stride(surface))
-    let base = cairo_image_surface_get_data(surface)!
-    for y in 0..<n {
-      let row = UnsafeMutableRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
-      for x in 0..<n {
-        let i = (y * n + x) * 3
-        row[x] = 0xFF00_0000 | UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2])
+    do {
+      return try RGBImage(width: n, height: n, pixels: pixels).drawnWithCairo { cr in
+        cairo_set_source_rgb(cr, Double(color.r) / 255, Double(color.g) / 255, Double(color.b) / 255)
+        path(cr)
+        cairo_fill(cr)
       }
+    } catch {
+      preconditionFailure("DemoDataset: cannot draw on a \(n)x\(n) Cairo surface: \(error)")
     }
-    cairo_surface_mark_dirty(surface)
-    let cr = cairo_create(surface)!
-    cairo_set_source_rgb(cr, Double(color.r) / 255, Double(color.g) / 255, Double(color.b) / 255)
-    path(cr)
-    cairo_fill(cr)
-    cairo_destroy(cr)
-    cairo_surface_flush(surface)
-    var out = [UInt8](repeating: 0, count: n * n * 3)
-    for y in 0..<n {
-      let row = UnsafeRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
-      for x in 0..<n {
-        let v = row[x], i = (y * n + x) * 3
-        out[i] = UInt8((v >> 16) & 0xFF)
-        out[i + 1] = UInt8((v >> 8) & 0xFF)
-        out[i + 2] = UInt8(v & 0xFF)
-      }
-    }
-    return RGBImage(width: n, height: n, pixels: out)
   }
 
   /// The shape's coverage rendered alone (Cairo A8, antialiased), thresholded at one half.

@@ -20,7 +20,8 @@ public struct Baseline: Codable, Equatable, Sendable {
   /// The error at (corruption, severity), if known.
   public func error(_ corruption: String, _ severity: Int) -> Double? { errors[corruption]?[severity] }
 
-  /// torchvision AlexNet on ImageNet-C (corruptions spec §5.2); clean error 43.478%. Only
+  /// torchvision AlexNet on ImageNet-C (the top-1 errors published in the ImageNet-C README,
+  /// hendrycks/robustness, 2019-2020, the normaliser of mCE); clean error 43.478%. Only
   /// meaningful for 1000-class ImageNet models.
   public static let alexNet: Baseline = {
     let table: [(String, [Double])] = [

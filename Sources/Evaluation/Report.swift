@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// Mean attention shift of a cell's corrupted images against their clean images.

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// A shard's append-only row file (`rows.csv`), safe against a process killed at any moment.
@@ -98,26 +99,4 @@ public final class RowLog {
     for r in rows { text += r.line + "\n" }
     try AtomicWrite.write(Data(text.utf8), to: url)
   }
-}
-
-/// Atomic file output: a temporary file in the same folder, then rename.
-public enum AtomicWrite {
-  public static func write(_ data: Data, to url: URL) throws {
-    let dir = url.deletingLastPathComponent()
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-      try data.write(to: tmp)
-      if rename(tmp.path, url.path) != 0 {
-        throw EvaluationError.io("cannot rename \(tmp.path) to \(url.path): \(String(cString: strerror(errno)))")
-      }
-    } catch let e as EvaluationError {
-      try? FileManager.default.removeItem(at: tmp)
-      throw e
-    } catch {
-      try? FileManager.default.removeItem(at: tmp)
-      throw EvaluationError.io("cannot write \(url.path): \(error.localizedDescription)")
-    }
-  }
-
-  public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 }

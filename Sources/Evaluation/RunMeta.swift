@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// What a run evaluates, written as `meta.json` next to its rows. A resumed run must match it, and

@@ -1,10 +1,5 @@
+import AtomicFiles
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Reading and writing image files.
 public enum ImageFile {
@@ -71,36 +66,14 @@ public enum ImageFile {
     try writeAtomically(data, to: url)
   }
 
-  /// Writes `data` to a unique temporary file beside `url`, then renames it onto `url`.
-  ///
-  /// The temporary file is named `.<name>.<pid>.<uuid>.tmp`, so that a later run can tell
-  /// the leftovers of a killed process (see ``isStaleTemporaryFile(_:)``) from files that a
-  /// live process is still writing.
+  /// Writes `data` with ``AtomicWrite``, its failures as `ImageError.invalid` naming `url`.
   static func writeAtomically(_ data: Data, to url: URL) throws {
-    let directory = url.deletingLastPathComponent()
-    let temporary = directory.appendingPathComponent(
-      ".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp")
-    do {
-      try data.write(to: temporary, options: [.withoutOverwriting])
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw ImageError.invalid("\(url.path): cannot write (\(error.localizedDescription))")
+    do throws(AtomicWriteError) { try AtomicWrite.write(data, to: url) } catch {
+      switch error {
+      case .write(_, _, let reason): throw ImageError.invalid("\(url.path): cannot write (\(reason))")
+      case .rename(_, _, let reason):
+        throw ImageError.invalid("\(url.path): cannot rename temporary file into place (\(reason))")
+      }
     }
-    if rename(temporary.path, url.path) != 0 {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw ImageError.invalid("\(url.path): cannot rename temporary file into place (\(reason))")
-    }
-  }
-
-  /// Whether `name` is a temporary file of ``write(_:to:quality:)`` left by a process that no
-  /// longer exists (killed while writing). Such files can be deleted.
-  public static func isStaleTemporaryFile(_ name: String) -> Bool {
-    guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
-    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count >= 5, let pid = Int32(parts[parts.count - 3]), pid > 0,
-      UUID(uuidString: String(parts[parts.count - 2])) != nil
-    else { return false }
-    return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
   }
 }

@@ -43,9 +43,7 @@ extension Preprocessing {
     let key = name.lowercased()
     if let found = profiles.first(where: { $0.name == key }) { return found }
     let known = profiles.map(\.name)
-    let closest = known.min { editDistance(key, $0) < editDistance(key, $1) }!
-    let hint = editDistance(key, closest) <= max(2, closest.count / 2)
-      ? " did you mean '\(closest)'?" : ""
+    let hint = closestMatches(to: key, in: known).first.map { " did you mean '\($0)'?" } ?? ""
     throw PreprocessingError(
       description: "unknown preprocessing profile '\(name)';\(hint) known profiles: "
         + known.joined(separator: ", "))

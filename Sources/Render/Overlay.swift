@@ -17,8 +17,8 @@ public enum Overlay {
 
   /// Blends a heatmap on an image: `cam = (1 - w)·heat + w·img` in Float, then `cam / max(cam)`.
   ///
-  /// This follows `show_cam_on_image(img, mask, use_rgb=True, image_weight=w)` (cam-anchors
-  /// §2.4): `heat = LUT[Int(255·mask)] / 255`, `img / 255`, the global max over all pixels and
+  /// This follows pytorch-grad-cam 1.5.7's `show_cam_on_image(img, mask, use_rgb=True,
+  /// image_weight=w)`: `heat = LUT[Int(255·mask)] / 255`, `img / 255`, the global max over all pixels and
   /// channels, output `UInt8(255·cam)` truncated. Deliberate differences:
   /// * colours are in RGB order throughout (the BGR default of pgc is not copied);
   /// * mask values are clamped to [0, 1] instead of wrapping around on the uint8 cast;

@@ -1,3 +1,5 @@
+import AtomicFiles
+
 /// Errors from drawing or writing figures; each describes the problem in one line.
 public enum RenderError: Error, CustomStringConvertible, Equatable {
   /// Cairo reported an error status; the string is Cairo's own message plus context.
@@ -16,6 +18,16 @@ public enum RenderError: Error, CustomStringConvertible, Equatable {
       return "unsupported figure format '\(ext)': use .png, .pdf or .svg"
     case .invalidInput(let why): return "invalid figure input: \(why)"
     case .io(let why): return "figure I/O error: \(why)"
+    }
+  }
+}
+
+extension RenderError {
+  /// A failed atomic write of a figure as `.io`, naming the temporary file as before.
+  init(_ error: AtomicWriteError) {
+    switch error {
+    case .write(_, let temporary, let reason): self = .io("cannot write \(temporary.path): \(reason)")
+    case .rename: self = .io(error.description)
     }
   }
 }

@@ -1,4 +1,6 @@
 /// "Did you mean ...?" for names users type: corruptions, layers, models, profiles, classes.
+/// Every suggestion goes through ``closestMatches(to:in:limit:maxDistance:)``, so one rule decides
+/// what counts as close.
 
 /// Levenshtein distance between two strings (insertions, deletions, substitutions).
 public func editDistance(_ a: String, _ b: String) -> Int {

@@ -1,4 +1,5 @@
 import Foundation
+import ProgressBars
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import Networks
+import ProgressBars
 
 /// The table `gradcam models` prints: every bundled and zoo model with its architecture,
 /// size, licence, hash, cache state and source.

@@ -12,9 +12,6 @@ public enum Zoo {
   /// Every name `load` accepts: bundled, then zoo.
   public static var names: [String] { BundledModels.names + ZooCatalog.names }
 
-  /// Whether `name` is a bundled or zoo model.
-  public static func knows(_ name: String) -> Bool { names.contains(name) }
-
   /// The files of zoo model `name` in the cache, downloading those that are missing.
   public static func fetch(_ model: ZooModel, downloader: Downloader) throws -> [URL] {
     try model.files.map { try downloader.fetch($0).url }

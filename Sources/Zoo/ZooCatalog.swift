@@ -1,7 +1,7 @@
 import Foundation
 
 /// The published models of the seed paper (Chhipa et al., ICCVW 2023) and its supervised
-/// baselines, by name. Sources and key layouts: shared/docs/checkpoints.md §6.
+/// baselines, by name; each entry names its source URL and the key renames its checkpoint needs.
 ///
 /// Hashes: torchvision and OpenMMLab put the first 8 hex digits of the file's SHA-256 in its
 /// name, so only that prefix is verified. FAIR publishes no hash for the DINO files: they are

@@ -1,4 +1,5 @@
 import Foundation
+import Suggestions
 
 /// Why a zoo model could not be fetched or verified. Each description is one line.
 public enum ZooError: Error, CustomStringConvertible, Equatable {
@@ -18,8 +19,7 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .unknownModel(let name, let known):
-      let near = known.min { Self.distance($0, name) < Self.distance($1, name) }
-      let hint = near.map { Self.distance($0, name) <= 4 ? "; did you mean '\($0)'?" : "" } ?? ""
+      let hint = closestMatches(to: name, in: known).first.map { "; did you mean '\($0)'?" } ?? ""
       return "unknown model '\(name)'\(hint); known: \(known.joined(separator: ", ")) (`gradcam models` lists them); for a checkpoint file give --arch NAME"
     case .offline(let file, let url, let destination, let reason):
       return "cannot download \(file) (\(reason)); this machine seems to be offline: download \(url) on a machine with internet and place it by hand at \(destination) (the file name must stay \(file)), then run again"
@@ -33,21 +33,5 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
     case .io(let why):
       return why
     }
-  }
-
-  /// Levenshtein distance, for suggestions.
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var row = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-      var previous = row[0]
-      row[0] = i
-      for j in stride(from: 1, through: b.count, by: 1) {
-        let saved = row[j]
-        row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-        previous = saved
-      }
-    }
-    return a.isEmpty ? b.count : row[b.count]
   }
 }

@@ -2,7 +2,8 @@ import Checkpoints
 import Foundation
 import XCTest
 
-/// Nested SSL checkpoint layouts reduce to torchvision/timm names (checkpoints.md §6).
+/// Nested SSL checkpoint layouts (mmselfsup, DINO, MoCo, SwAV, ...) reduce to torchvision/timm
+/// names (`KeyNormalization.standard`).
 final class LayoutTests: XCTestCase {
   private func check(_ file: String, path: [String], dropped: Set<String>) throws {
     let all = try XCTUnwrap(Fixtures.json(Fixtures.good("expected_layouts.json")) as? [String: [String: [String: Any]]])

@@ -3,8 +3,9 @@ import Foundation
 import Imaging
 import XCTest
 
-/// The spec's Appendix B golden hashes (first 10 hex digits of SHA-256 of the HWC bytes, with
-/// `np.random.seed(0)` before each call).
+/// Golden hashes of hendrycks' corruption functions (first 10 hex digits of SHA-256 of the HWC
+/// uint8 bytes), computed in Python with `np.random.seed(0)` before each call, ImageMagick's motion
+/// blur in its closed form (`MagickMotionBlur`) and impulse noise with skimage-0.13 s&p semantics.
 final class GoldenTests: XCTestCase {
   /// (b) the synthetic 224 image: R = (7x + 3y) mod 256, G = ⌊xy/64⌋ mod 256, B = x XOR y.
   static func synthetic224() -> RGBImage {
@@ -83,7 +84,7 @@ final class GoldenTests: XCTestCase {
   }
 
   /// (b) all 19 × 5 on the synthetic 224 image with the ImageNet-C profile (hendrycks'
-  /// make_imagenet_c.py; spec Appendix B): 94 of 95 bit-exact, gaussian_blur σ = 2 the exception.
+  /// make_imagenet_c.py): 94 of 95 bit-exact, gaussian_blur σ = 2 the exception.
   func testImageNetCGoldens() throws {
     let img = Self.synthetic224()
     let want: [Corruption: [String]] = [
@@ -117,7 +118,7 @@ final class GoldenTests: XCTestCase {
     }
   }
 
-  /// (a) CIFAR parameters on cifar10-test/cat/00000 (spec Appendix B, hendrycks' CIFAR functions,
+  /// (a) CIFAR parameters on cifar10-test/cat/00000 (hendrycks' CIFAR functions,
   /// impulse noise with skimage ≤ 0.18 semantics): all 19 × 5 are bit-exact.
   func testCIFARGoldens() throws {
     let (img, _) = try Fixtures.load("cifar_cat")

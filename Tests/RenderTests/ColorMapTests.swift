@@ -24,7 +24,7 @@ final class ColorMapTests: XCTestCase {
     if FileManager.default.fileExists(atPath: shared.path) {
       XCTAssertEqual(ColorMap.jet.table, try parseLUT(shared))
     }
-    XCTAssertEqual(ColorMap.jet.color(index: 191), RGBColor(255, 128, 0))  // cam-anchors §2.4
+    XCTAssertEqual(ColorMap.jet.color(index: 191), RGBColor(255, 128, 0))  // matplotlib's jet gives (255, 152, 0)
   }
 
   func testAllTablesHave256Entries() {

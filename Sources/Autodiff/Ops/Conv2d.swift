@@ -322,9 +322,10 @@ struct ConvPlan {
 
   // MARK: Depthwise (one input channel per output channel): direct loops, no GEMM.
 
-  /// Calls `body(plane, ih, iw, oh, ow, tap)` for every in-image tap of every output pixel.
+  /// Calls `body(input, output, tap)` for every in-image tap of every output pixel: the input
+  /// pixel's index in its plane, the output pixel's index in its plane, and the kernel tap's index.
   @inline(__always)
-  private func forEachTap(_ body: (Int, Int, Int, Int) -> Void) {
+  private func forEachTap(_ body: (Int, Int, Int) -> Void) {
     let gm = geometry
     for oh in 0..<gm.outH {
       for i in 0..<gm.kH {
@@ -334,7 +335,7 @@ struct ConvPlan {
           for j in 0..<gm.kW {
             let iw = ow * gm.strideW - gm.padW + j * gm.dilationW
             if iw < 0 || iw >= gm.inW { continue }
-            body(ih * gm.inW + iw, oh * gm.outW + ow, i * gm.kW + j, 0)
+            body(ih * gm.inW + iw, oh * gm.outW + ow, i * gm.kW + j)
           }
         }
       }
@@ -349,7 +350,7 @@ struct ConvPlan {
         for p in r {
           let ch = p % c
           let xs = p * inPlane, os = p * outPlane, ws = ch * taps
-          forEachTap { ii, oi, t, _ in op[os + oi] += x[xs + ii] * w[ws + t] }
+          forEachTap { ii, oi, t in op[os + oi] += x[xs + ii] * w[ws + t] }
         }
       }
     }
@@ -363,7 +364,7 @@ struct ConvPlan {
         for p in r {
           let ch = p % c
           let xs = p * inPlane, os = p * outPlane, ws = ch * taps
-          forEachTap { ii, oi, t, _ in dp[xs + ii] += g[os + oi] * w[ws + t] }
+          forEachTap { ii, oi, t in dp[xs + ii] += g[os + oi] * w[ws + t] }
         }
       }
     }
@@ -378,7 +379,7 @@ struct ConvPlan {
           for img in 0..<n {
             let p = img * c + ch
             let xs = p * inPlane, os = p * outPlane, ws = ch * taps
-            forEachTap { ii, oi, t, _ in dp[ws + t] += g[os + oi] * x[xs + ii] }
+            forEachTap { ii, oi, t in dp[ws + t] += g[os + oi] * x[xs + ii] }
           }
         }
       }

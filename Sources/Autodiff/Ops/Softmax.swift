@@ -1,7 +1,8 @@
 // Softmax and log-softmax over any axis, numerically stable (the maximum is subtracted first).
 
 extension Tensor {
-  /// Applies `body(slice base, stride, length)` to every 1-D slice along `axis`.
+  /// The 1-D slices along `axis`: `outer` blocks, each of `inner` interleaved slices of `n`
+  /// elements spaced `inner` apart.
   fileprivate func slices(along axis: Int) -> (outer: Int, n: Int, inner: Int) {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
   }

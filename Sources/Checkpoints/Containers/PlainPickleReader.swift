@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads a plain `pickle.dump` of tensors (checkpoints.md §3.4): each storage arrives as
-/// `torch.storage._load_from_bytes(<embedded legacy torch.save blob>)`.
+/// Reads a plain `pickle.dump` of tensors: each storage arrives as
+/// `torch.storage._load_from_bytes(<embedded legacy torch.save blob>)`, read by ``TorchLegacyReader``.
 enum PlainPickleReader {
   static func read(_ input: Data, options: CheckpointLoadOptions, depth: Int) throws -> CheckpointValue {
     guard input.count <= options.limits.maxPickleBytes else {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// safetensors reading (checkpoints.md §4): `u64 LE header length N | N bytes JSON | data`.
+/// safetensors reading: `u64 LE header length N | N bytes JSON | data`.
 ///
 /// Validation: header length against ``CheckpointLimits/maxSafeTensorsHeaderBytes`` and the
 /// file size; a JSON object whose optional `__metadata__` maps strings to strings; known dtype

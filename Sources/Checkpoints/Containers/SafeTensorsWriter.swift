@@ -1,13 +1,9 @@
+import AtomicFiles
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// safetensors writing: tensors are packed back to back in the given order, the JSON header
-/// is padded with spaces so the data starts on an 8-byte boundary, and the file is written to a
-/// temporary file in the destination folder and renamed into place (atomic on POSIX).
+/// is padded with spaces so the data starts on an 8-byte boundary, and the file is written with
+/// ``AtomicWrite`` (a temporary file in the destination folder, renamed into place).
 extension SafeTensors {
   /// Writes `tensors` (names must be unique and non-empty) to `url` atomically.
   public static func write(
@@ -15,17 +11,13 @@ extension SafeTensors {
   ) throws {
     let bytes = try encode(tensors, metadata: metadata)
     try CheckpointError.context(url.path) {
-      let directory = url.deletingLastPathComponent()
-      let temp = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)")
-      do {
-        try bytes.write(to: temp)
-      } catch {
-        throw CheckpointError.io("cannot write temporary file \(temp.path): \(error.localizedDescription)")
-      }
-      guard rename(temp.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temp)
-        throw CheckpointError.io("cannot rename \(temp.lastPathComponent) to \(url.lastPathComponent): \(reason)")
+      do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch {
+        switch error {
+        case .write(_, let temporary, let reason):
+          throw CheckpointError.io("cannot write temporary file \(temporary.path): \(reason)")
+        case .rename(_, let temporary, let reason):
+          throw CheckpointError.io("cannot rename \(temporary.lastPathComponent) to \(url.lastPathComponent): \(reason)")
+        }
       }
     }
   }

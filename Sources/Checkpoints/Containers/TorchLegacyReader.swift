@@ -2,8 +2,7 @@ import Foundation
 
 /// Reads the legacy (pre-1.6 / `_use_new_zipfile_serialization=False`) torch.save format:
 /// five pickles (magic number, protocol version 1001, sys_info, the object, the storage key
-/// list) followed by one `int64 count + raw bytes` record per key, in key-list order
-/// (checkpoints.md §3).
+/// list) followed by one `int64 count + raw bytes` record per key, in key-list order.
 enum TorchLegacyReader {
   /// 0x1950A86A20F9469CFC6C as LONG1 little-endian bytes.
   static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]

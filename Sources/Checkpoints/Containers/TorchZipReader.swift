@@ -1,7 +1,9 @@
 import Foundation
 
-/// Reads the PyTorch ≥ 1.6 zip format: `<prefix>/data.pkl` plus `<prefix>/data/<key>` storages
-/// (checkpoints.md §2). The prefix is whatever folder holds `data.pkl`.
+/// Reads the PyTorch ≥ 1.6 zip format: `<prefix>/data.pkl` (the pickled object graph) plus
+/// `<prefix>/data/<key>` storages (raw little-endian bytes; optional records such as `byteorder`
+/// and `.format_version` may be absent). The prefix is not fixed (torch uses the file name minus
+/// its extension, or `archive`): it is whatever folder holds `data.pkl`.
 enum TorchZipReader {
   static func read(_ data: Data, options: CheckpointLoadOptions, depth: Int) throws -> CheckpointValue {
     let zip = try ZipArchive(data: data, limits: options.limits)

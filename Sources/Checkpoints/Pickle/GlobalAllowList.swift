@@ -1,4 +1,5 @@
-/// The GLOBALs the restricted unpickler accepts (checkpoints.md §2.4-§2.5), by exact name.
+/// The GLOBALs the restricted unpickler accepts, by exact name (roughly PyTorch's own
+/// weights-only list, `torch/_weights_only_unpickler.py`).
 ///
 /// Three groups:
 /// * **understood**: container constructors, tensor rebuild functions, storage classes, dtype
@@ -45,8 +46,7 @@ enum GlobalAllowList {
   ]
 
   /// Resolves a GLOBAL or throws `globalNotAllowed`. With `opaqueUnknown`, any other class
-  /// with a plain name outside ``forbiddenModules`` becomes an opaque stub (checkpoints.md §2.5's
-  /// lenient policy) instead of an error.
+  /// with a plain name outside ``forbiddenModules`` becomes an opaque stub instead of an error.
   static func resolve(module: String, name: String, extraOpaque: Set<String>, opaqueUnknown: Bool = false) throws
     -> Kind
   {

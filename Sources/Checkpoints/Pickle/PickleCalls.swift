@@ -2,7 +2,9 @@ import Foundation
 
 /// Name-based dispatch for GLOBAL, REDUCE/NEWOBJ and BUILD in the restricted unpickler.
 ///
-/// Only the functions of checkpoints.md §2.3 are "called", and only by re-implementing their
+/// Only torch's rebuild functions (`torch._utils._rebuild_tensor_v2`/`_v3`/`_rebuild_tensor`,
+/// `_rebuild_parameter[_with_state]`, `torch._tensor._rebuild_from_type_v2`) and the other
+/// understood GLOBALs of ``GlobalAllowList`` are "called", and only by re-implementing their
 /// effect on plain values: rebuilding a tensor view, an empty/filled ordered dict, latin-1
 /// bytes, or an embedded legacy blob. Opaque classes yield inert ``PickleStub``s.
 struct PickleCalls {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A restricted pickle virtual machine (protocols 2-5, the opcode set of checkpoints.md §2.6).
+/// A restricted pickle virtual machine: protocols 2-5, the opcodes torch.save emits (the set of
+/// PyTorch's `_weights_only_unpickler`).
 ///
 /// It never imports or executes anything: GLOBALs are checked against ``GlobalAllowList`` when
 /// they are pushed, and REDUCE/NEWOBJ dispatch on the global's name in ``PickleCalls``. Text-era
@@ -92,7 +93,7 @@ struct PickleMachine {
         try list(try top("APPEND"), "APPEND").items.append(value)
       case 0x65:  // APPENDS 'e'
         let (items, previous) = try popMarkItems("APPENDS")
-        stack = previous  // pop the mark before looking at the new top (checkpoints.md §2.6 trap)
+        stack = previous  // pop the mark before looking at the new top, or the items land in the discarded inner stack
         try list(try top("APPENDS"), "APPENDS").items.append(contentsOf: items)
       case 0x7D: pushContainer(.dict(PickleDict()))  // EMPTY_DICT '}'
       case 0x64:  // DICT 'd'

@@ -1,5 +1,5 @@
 /// Table-driven rules that turn a checkpoint's nested layout and key names into plain
-/// torchvision / timm parameter names (checkpoints.md §6).
+/// torchvision / timm parameter names.
 ///
 /// Applied in this order:
 /// 1. **Sub-dictionary**: while the current dict holds no tensors directly, descend into the
@@ -54,7 +54,7 @@ public struct KeyNormalization: Sendable {
     self.renames = renames
   }
 
-  /// The rules of checkpoints.md §6 for mmselfsup/mmcls, DINO, MoCo v1-v3, SimSiam, SwAV,
+  /// The rules for mmselfsup/mmcls, DINO, MoCo v1-v3, SimSiam, SwAV,
   /// Barlow Twins, VICReg and plain DataParallel checkpoints.
   ///
   /// `linear.` → `fc.` (DINO/SwAV linear-eval heads) is *not* included because CIFAR ResNets

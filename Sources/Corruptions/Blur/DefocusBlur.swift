@@ -29,8 +29,8 @@ extension Blur {
   }
 
   /// filter2D of each channel with the disk kernel (REFLECT_101), clip, ·255.
-  static func defocus(_ img: RGBImage, _ p: (Double, Double)) -> RGBImage {
-    let (k, n) = diskKernel(radius: p.0, aliasBlur: p.1)
+  static func defocus(_ img: RGBImage, _ p: DefocusBlurParameters) -> RGBImage {
+    let (k, n) = diskKernel(radius: p.radius, aliasBlur: p.aliasBlur)
     let y = CVFilters.filter2D(
       Pixels.unitDoubles(img.pixels), height: img.height, width: img.width, channels: 3, kernel: k, ksize: n)
     return RGBImage(width: img.width, height: img.height, pixels: Pixels.clipUnitToBytes(y))

@@ -4,14 +4,14 @@ import Imaging
 extension Blur {
   /// Blur, quantise, locally copy pixels from random neighbours (descending raster, `iterations`
   /// times, shifts in [−δ, δ−1], dx drawn before dy), blur again.
-  static func glass(_ img: RGBImage, _ p: (Double, Int, Int), _ rng: inout NumpyRandomState) -> RGBImage {
-    let (sigma, d, iters) = p
+  static func glass(_ img: RGBImage, _ p: GlassBlurParameters, _ rng: inout NumpyRandomState) -> RGBImage {
+    let sigma = p.sigma, d = p.maxDelta
     let h = img.height, w = img.width
     let b = GaussianFilter.apply(
       Pixels.unitDoubles(img.pixels), height: h, width: w, channels: 3, sigmaY: sigma, sigmaX: sigma)
     var g = b.map { Pixels.trunc8($0 * 255) }
     g.withUnsafeMutableBufferPointer { gp in
-      for _ in 0..<iters {
+      for _ in 0..<p.iterations {
         var y = h - d
         while y > d {
           var x = w - d

@@ -3,9 +3,9 @@ import Imaging
 
 extension Blur {
   /// Mean of the image and its centre zooms (float32 accumulation in factor order), clip, ·255.
-  static func zoom(_ img: RGBImage, _ p: (Double, Double)) -> RGBImage {
+  static func zoom(_ img: RGBImage, _ p: ZoomBlurParameters) -> RGBImage {
     let h = img.height, w = img.width
-    let factors = NumpyMath.arange(1, p.0, p.1)
+    let factors = NumpyMath.arange(1, p.stop, p.step)
     let x = Pixels.unitFloats(img.pixels)
     let n1 = h * w * 3
     var layers = [Float](repeating: 0, count: factors.count * n1)

@@ -90,17 +90,10 @@ public enum Corruption: String, CaseIterable, Sendable, Codable, CustomStringCon
     return out
   }
 
-  /// The canonical name nearest to `text` by edit distance (nil when nothing is close).
+  /// The canonical name (or list keyword) nearest to `text`, by ``closestMatches(to:in:limit:maxDistance:)``
+  /// (nil when nothing is close).
   public static func closest(to text: String) -> String? {
-    let candidates = allCases.map(\.rawValue) + ["all", "benchmark", "extra"]
-    var best: (String, Int)?
-    for c in candidates {
-      var d = editDistance(text, c)
-      if c.hasPrefix(text) || c.contains(text) && text.count >= 3 { d = min(d, 1) }
-      if best == nil || d < best!.1 { best = (c, d) }
-    }
-    guard let b = best, b.1 <= max(3, text.count / 2) else { return nil }
-    return b.0
+    closestMatches(to: text, in: allCases.map(\.rawValue) + ["all", "benchmark", "extra"]).first
   }
 }
 

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Imaging
 
@@ -203,7 +204,7 @@ public enum DatasetBuilder {
   /// build leaves exactly the tree an uninterrupted build writes.
   static func removeStaleTemporaryFiles(in dir: URL) {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-    for name in names where ImageFile.isStaleTemporaryFile(name) {
+    for name in names where AtomicWrite.isStaleTemporaryFile(name) {
       try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
     }
   }

@@ -28,9 +28,9 @@ extension Digital {
   /// with cv2.warpAffine (REFLECT_101), then U(−1, 1) fields smoothed by a reflect Gaussian (σ,
   /// truncate 3), scaled by α, and bilinear `map_coordinates` (reflect).
   static func elasticHendrycks(
-    _ img: RGBImage, _ p: (Double, Double, Double), _ rng: inout NumpyRandomState
+    _ img: RGBImage, _ p: ElasticParameters, _ rng: inout NumpyRandomState
   ) -> RGBImage {
-    let (alpha, sigma, jitter) = p
+    let alpha = p.alpha, sigma = p.sigma, jitter = p.jitter
     let h = img.height, w = img.width
     let c0 = Float(h / 2), c1 = Float(w / 2), ss = Float(min(h, w) / 3)
     let pts1: [(Float, Float)] = [(c0 + ss, c1 + ss), (c0 + ss, c1 - ss), (c0 - ss, c1 - ss)]

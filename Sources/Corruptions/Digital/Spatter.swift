@@ -2,20 +2,20 @@ import Foundation
 import Imaging
 
 extension Digital {
-  /// imagecorruptions' spatter: a thresholded, Gaussian-smoothed normal field; water (mode 0):
+  /// imagecorruptions' spatter: a thresholded, Gaussian-smoothed normal field; water:
   /// Canny edges → chamfer distance → box/equalise/emboss/box → pale-turquoise highlights (float32);
-  /// mud (mode 1): a smoothed binary mask (float32 filter) blending towards brown.
+  /// mud: a smoothed binary mask (float32 filter) blending towards brown.
   static func spatter(
-    _ img: RGBImage, _ p: (Double, Double, Double, Double, Double, Int), float32Mud: Bool,
+    _ img: RGBImage, _ p: SpatterParameters, float32Mud: Bool,
     _ rng: inout NumpyRandomState
   ) -> RGBImage {
     let h = img.height, w = img.width
-    let field = rng.normal(loc: p.0, scale: p.1, count: h * w)
-    var liquid = GaussianFilter.apply(field, height: h, width: w, channels: 1, sigmaY: p.2, sigmaX: p.2)
-    for i in liquid.indices where liquid[i] < p.3 { liquid[i] = 0 }
+    let field = rng.normal(loc: p.mean, scale: p.std, count: h * w)
+    var liquid = GaussianFilter.apply(field, height: h, width: w, channels: 1, sigmaY: p.sigma, sigmaX: p.sigma)
+    for i in liquid.indices where liquid[i] < p.threshold { liquid[i] = 0 }
     let x = Pixels.unitFloats(img.pixels)
     var out = [UInt8](repeating: 0, count: x.count)
-    if p.5 == 0 {
+    if p.liquid == .water {
       let lu = liquid.map { UInt8(truncatingIfNeeded: Int(($0 * 255).rounded(.towardZero))) }
       let edges = CVSpatter.canny(lu, height: h, width: w, low: 50, high: 150)
       var dist = CVSpatter.distanceTransform5(edges.map { 255 - $0 }, height: h, width: w)
@@ -27,7 +27,7 @@ extension Digital {
       var m = [Float](repeating: 0, count: h * w)
       for i in m.indices { m[i] = Float(lu[i]) * Float(d2[i]) }
       let mx = m.max() ?? 0
-      let k = Float(p.4)
+      let k = Float(p.intensity)
       for i in m.indices { m[i] = m[i] / mx * k }
       let color: [Float] = [Float(175.0 / 255.0), Float(238.0 / 255.0), Float(238.0 / 255.0)]
       for i in 0..<(h * w) {
@@ -37,8 +37,8 @@ extension Digital {
         }
       }
     } else {
-      let mask = liquid.map { $0 > p.3 ? 1.0 : 0.0 }
-      var mb = GaussianFilter.apply(mask, height: h, width: w, channels: 1, sigmaY: p.4, sigmaX: p.4, float32: true)
+      let mask = liquid.map { $0 > p.threshold ? 1.0 : 0.0 }
+      var mb = GaussianFilter.apply(mask, height: h, width: w, channels: 1, sigmaY: p.intensity, sigmaX: p.intensity, float32: true)
       for i in mb.indices where mb[i] < 0.8 { mb[i] = 0 }
       let mud: [Double] = [63 / 255.0, 42 / 255.0, 20 / 255.0]
       let mud32 = mud.map { Float($0) }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// ImageMagick 6 `MotionBlurImage` (Q16) as used through Wand by hendrycks' generators, in the
-/// closed form of the spec (§2.7): width 2·ceil(r)+1, one-sided Gaussian weights normalised by
+/// ImageMagick 6 `MotionBlurImage` (Q16) as used through Wand by hendrycks' generators, in
+/// closed form: width 2·ceil(r)+1, one-sided Gaussian weights normalised by
 /// their sequential sum, offsets ceil(i·cosθ − ½), ceil(i·sinθ − ½), edge replication, 16-bit
 /// rounding (half up) then 8-bit by floor(q/257).
 enum MagickMotionBlur {

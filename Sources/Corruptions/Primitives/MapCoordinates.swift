@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// scipy `map_coordinates(order=1, mode='reflect')` sampling along one axis.
 enum MapCoordinates {

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// imagecorruptions' numpy motion blur (`_motion_blur`): a one-sided Gaussian line kernel of width
 /// 2r+1 applied by shifting the image with edge replication, accumulated in float64.
@@ -9,7 +10,7 @@ enum MotionBlurKernel {
     let s2 = 2 * (sigma * sigma)
     let norm = (2 * Double.pi).squareRoot() * sigma
     var k = (0..<width).map { i -> Double in Foundation.exp(Double(-(i * i)) / s2) / norm }
-    let z = NumpyMath.pairwiseSum(k)
+    let z = NumpySum.pairwise(k)
     for i in k.indices { k[i] /= z }
     return k
   }

@@ -101,7 +101,7 @@ extension Weather {
   /// rescale when that is smaller than the image); random crop (row offset, then column offset);
   /// clip(a·x + b·frost, 0, 255) on 0..255 values.
   static func frost(
-    _ img: RGBImage, _ p: (Double, Double), textureScale: Double?, _ rng: inout NumpyRandomState
+    _ img: RGBImage, _ p: FrostParameters, textureScale: Double?, _ rng: inout NumpyRandomState
   ) throws -> RGBImage {
     let idx = rng.randint(5)
     let tex = try FrostTextures.texture(idx)
@@ -131,7 +131,7 @@ extension Weather {
     for y in 0..<xh {
       for x in 0..<xw {
         for c in 0..<3 {
-          let v = p.0 * Double(img.pixels[(y * xw + x) * 3 + c]) + p.1 * Double(f.pixels[((r0 + y) * nw + c0 + x) * 3 + c])
+          let v = p.imageWeight * Double(img.pixels[(y * xw + x) * 3 + c]) + p.frostWeight * Double(f.pixels[((r0 + y) * nw + c0 + x) * 3 + c])
           out[(y * xw + x) * 3 + c] = Pixels.trunc8(min(max(v, 0), 255))
         }
       }

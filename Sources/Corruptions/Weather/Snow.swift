@@ -7,14 +7,14 @@ extension Weather {
   /// crop after the blur, rounded to 1/255); hendrycks (`hendrycks`) trims the zoom centred, quantises
   /// to 8 bits and blurs with ImageMagick.
   static func snow(
-    _ img: RGBImage, _ p: (Double, Double, Double, Double, Int, Double, Double), hendrycks: Bool,
+    _ img: RGBImage, _ p: SnowParameters, hendrycks: Bool,
     _ rng: inout NumpyRandomState
   ) -> RGBImage {
     let h = img.height, w = img.width
-    let layer = rng.normal(loc: p.0, scale: p.1, count: h * w)
-    var z = Zoom.clippedZoom(layer, height: h, width: w, channels: 1, zoom: p.2, float32: false)
+    let layer = rng.normal(loc: p.mean, scale: p.std, count: h * w)
+    var z = Zoom.clippedZoom(layer, height: h, width: w, channels: 1, zoom: p.zoom, float32: false)
     for i in z.data.indices {
-      if z.data[i] < p.3 { z.data[i] = 0 }
+      if z.data[i] < p.threshold { z.data[i] = 0 }
       z.data[i] = min(max(z.data[i], 0), 1)
     }
     var snowLayer = [Double](repeating: 0, count: h * w)
@@ -27,12 +27,12 @@ extension Weather {
       }
       let angle = rng.uniform(-135, -45)
       let blurred = MagickMotionBlur.apply(
-        grey, height: h, width: w, channels: 1, radius: Double(p.4), sigma: p.5, angle: angle)
+        grey, height: h, width: w, channels: 1, radius: Double(p.blurRadius), sigma: p.blurSigma, angle: angle)
       for i in 0..<(h * w) { snowLayer[i] = Double(blurred[i]) / 255.0 }
     } else {
       let angle = rng.uniform(-135, -45)
       let blurred = MotionBlurKernel.apply(
-        z.data, height: z.height, width: z.width, channels: 1, radius: p.4, sigma: p.5, angle: angle)
+        z.data, height: z.height, width: z.width, channels: 1, radius: p.blurRadius, sigma: p.blurSigma, angle: angle)
       for y in 0..<h {
         for x in 0..<w {
           let v = (blurred[y * z.width + x] * 255).rounded(.toNearestOrEven)
@@ -40,7 +40,7 @@ extension Weather {
         }
       }
     }
-    let blend = Float(p.6), rest = Float(1 - p.6)
+    let blend = Float(p.blend), rest = Float(1 - p.blend)
     var out = [UInt8](repeating: 0, count: h * w * 3)
     for y in 0..<h {
       for x in 0..<w {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corruptions
 import Foundation
 import Imaging
+import ProgressBars
 
 /// `gradcam corrupt`: ImageNet-C corruptions of one image, of every combination, or of a dataset.
 struct CorruptCommand: ParsableCommand {
@@ -82,29 +83,13 @@ struct CorruptCommand: ParsableCommand {
   private func buildDataset(_ input: URL, _ list: [Corruption], _ levels: [Int], _ profile: Profile?) throws {
     let options = DatasetBuilder.Options(
       corruptions: list, severities: levels, baseSeed: seed, profile: profile, format: png ? .png : .imagenetC)
-    let bar = ProgressBox(quiet: quiet)
+    let bar = ProgressBar("corrupt", quiet: quiet)
     let summary = try DatasetBuilder.build(input: input, output: URL(fileURLWithPath: out), options: options) { p in
-      bar.update(p.filesDone, total: p.filesTotal)
+      bar.update(Int64(p.filesDone), total: Int64(p.filesTotal))
     }
     if !quiet {
       FileHandle.standardError.write("\(summary.written) written, \(summary.skipped) already present, \(summary.failures.count) failed\n")
     }
     if let first = summary.failures.first { throw CLIError("\(summary.failures.count) file(s) failed; first: \(first)") }
-  }
-}
-
-/// A thread-safe wrapper of the progress line for callbacks from worker threads.
-final class ProgressBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var progress: Progress?
-  private let quiet: Bool
-
-  init(quiet: Bool) { self.quiet = quiet }
-
-  func update(_ done: Int, total: Int) {
-    lock.lock()
-    defer { lock.unlock() }
-    if progress == nil { progress = Progress("corrupt", total: total, quiet: quiet) }
-    progress!.update(done)
   }
 }

@@ -4,6 +4,7 @@ import Foundation
 import GradCAM
 import Imaging
 import Networks
+import ProgressBars
 import Render
 import Suggestions
 

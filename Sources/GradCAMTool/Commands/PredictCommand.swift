@@ -3,6 +3,7 @@ import Foundation
 import GradCAM
 import Imaging
 import Networks
+import ProgressBars
 
 /// `gradcam predict`: top-k classes of images.
 struct PredictCommand: ParsableCommand {
@@ -37,7 +38,7 @@ struct PredictCommand: ParsableCommand {
     let loaded = try modelOptions.load()
     let files = try ImageInputs.files(images)
     let predictor = try Predictor(model: loaded.model, preprocessing: loaded.preprocessing, batchSize: batchSize)
-    let progress = Progress("predict", total: files.count, quiet: quiet || files.count < 2 * batchSize)
+    let progress = ProgressBar("predict", total: files.count, quiet: quiet || files.count < 2 * batchSize)
     var rows: [(URL, Prediction)] = []
     for start in stride(from: 0, to: files.count, by: batchSize) {
       let chunk = Array(files[start..<min(files.count, start + batchSize)])

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import GradCAM
 import Networks
+import ProgressBars
 
 /// `gradcam evaluate`: top-1 error (and optionally attention shift) under corruptions, at dataset scale.
 struct EvaluateCommand: ParsableCommand {
@@ -134,9 +135,9 @@ struct EvaluateCommand: ParsableCommand {
     let runner = try EvalRunner(
       model: loaded.model, preprocessing: loaded.preprocessing, source: source, meta: meta, explainer: explainer, log: log)
     let started = Date()
-    var bar: Progress?
+    var bar: ProgressBar?
     let done = try runner.run { done, total in
-      let line = bar ?? Progress("evaluate", total: total, quiet: quiet || total == 0)
+      let line = bar ?? ProgressBar("evaluate", total: total, quiet: quiet || total == 0)
       bar = line
       if done > 0 { line.update(done) }
     }

@@ -27,35 +27,3 @@ enum ImageInputs {
     return out
   }
 }
-
-/// A progress line on stderr, redrawn in place when stderr is a terminal.
-final class Progress {
-  let label: String
-  let total: Int
-  let quiet: Bool
-  private let start = Date()
-  private let isTerminal = isatty(2) != 0
-  private var lastPrinted = Date.distantPast
-
-  init(_ label: String, total: Int, quiet: Bool = false) {
-    self.label = label
-    self.total = total
-    self.quiet = quiet
-  }
-
-  /// Reports `done` items finished.
-  func update(_ done: Int) {
-    guard !quiet else { return }
-    let now = Date()
-    guard done == total || now.timeIntervalSince(lastPrinted) > (isTerminal ? 0.2 : 5) else { return }
-    lastPrinted = now
-    let elapsed = now.timeIntervalSince(start)
-    let rate = elapsed > 0 ? Double(done) / elapsed : 0
-    let eta = rate > 0 ? Double(total - done) / rate : 0
-    let width = 24
-    let filled = total > 0 ? width * done / total : width
-    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-    let line = String(format: "%@ [%@] %d/%d  %.1f/s  eta %.0fs", label, bar, done, total, rate, eta)
-    FileHandle.standardError.write(isTerminal ? "\r\(line)\(done == total ? "\n" : "")" : "\(line)\n")
-  }
-}

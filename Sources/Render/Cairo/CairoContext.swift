@@ -55,7 +55,6 @@ final class CairoContext {
     cairo_clip(pointer)
   }
   func closePath() { cairo_close_path(pointer) }
-  func newPath() { cairo_new_path(pointer) }
   func fill() { cairo_fill(pointer) }
   func fillPreserve() { cairo_fill_preserve(pointer) }
   func stroke() { cairo_stroke(pointer) }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Imaging
 
@@ -24,6 +25,7 @@ public enum CairoPNG {
 
   /// Encodes `image` as PNG and writes it to `url` atomically.
   public static func write(_ image: RGBImage, to url: URL) throws {
-    try AtomicFile.write(try encode(image), to: url)
+    let bytes = try encode(image)
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Imaging
 
@@ -24,7 +25,8 @@ extension HeatmapGrid {
   /// atomically (temporary file in the same directory, then rename).
   public func write(to url: URL, options: HeatmapGridOptions = HeatmapGridOptions()) throws {
     let format = try FigureFormat(fileExtensionOf: url)
-    try AtomicFile.write(try render(format: format, options: options), to: url)
+    let bytes = try render(format: format, options: options)
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 
   /// Renders the figure to an in-memory raster at `options.pixelsPerPoint`.

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Imaging
 
@@ -14,7 +15,8 @@ extension LinePlot {
   /// Renders the plot to `url` (PNG, PDF or SVG by extension), written atomically.
   public func write(to url: URL) throws {
     let format = try FigureFormat(fileExtensionOf: url)
-    try AtomicFile.write(try render(format: format), to: url)
+    let bytes = try render(format: format)
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 
   /// Renders the plot to an in-memory raster at `pixelsPerPoint`.

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Imaging
 
@@ -38,7 +39,8 @@ public struct LinePlotGrid: Sendable {
 
   /// Renders the figure to `url` (PNG, PDF or SVG by extension), written atomically.
   public func write(to url: URL) throws {
-    try AtomicFile.write(try render(format: try FigureFormat(fileExtensionOf: url)), to: url)
+    let bytes = try render(format: try FigureFormat(fileExtensionOf: url))
+    do throws(AtomicWriteError) { try AtomicWrite.write(bytes, to: url) } catch { throw RenderError(error) }
   }
 
   private func draw(on canvas: FigureCanvas, width: Double) throws {

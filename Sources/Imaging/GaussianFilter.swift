@@ -1,35 +1,16 @@
 import Foundation
 
-/// scipy.ndimage boundary modes used by the corruptions.
-enum BoundaryMode {
-  /// Edge replication (`mode='nearest'`, skimage's default).
-  case nearest
-  /// Half-sample symmetric (`mode='reflect'`): d c b a | a b c d | d c b a, repeated.
-  case reflect
-
-  @inline(__always) func index(_ i: Int, _ n: Int) -> Int {
-    if i >= 0 && i < n { return i }
-    switch self {
-    case .nearest: return i < 0 ? 0 : n - 1
-    case .reflect:
-      if n == 1 { return 0 }
-      let p = 2 * n
-      var m = i % p
-      if m < 0 { m += p }
-      return m < n ? m : p - 1 - m
-    }
-  }
-}
-
-/// scipy `ndimage.gaussian_filter` (as called by skimage `filters.gaussian`).
-enum GaussianFilter {
+/// scipy `ndimage.gaussian_filter` (as called by skimage `filters.gaussian`), bit-exact: the one
+/// Gaussian blur of the toolkit (corruptions, and the blurred baseline of GradCAM's faithfulness
+/// metrics). OpenCV's `GaussianBlur`, whose float32 arithmetic differs, is in Corruptions' `CVFilters`.
+public enum GaussianFilter {
   /// scipy's `_gaussian_kernel1d` weights (radius = int(truncate·σ + 0.5)), normalised with numpy's sum.
-  static func kernel(sigma: Double, truncate: Double) -> [Double] {
+  public static func kernel(sigma: Double, truncate: Double) -> [Double] {
     let radius = Int(truncate * sigma + 0.5)
     let sigma2 = sigma * sigma
     let f = -0.5 / sigma2
     var phi = (-radius...radius).map { Foundation.exp(f * Double($0 * $0)) }
-    let s = NumpyMath.pairwiseSum(phi)
+    let s = NumpySum.pairwise(phi)
     for i in phi.indices { phi[i] /= s }
     return phi
   }
@@ -37,7 +18,7 @@ enum GaussianFilter {
   /// Filters `data` (`height × width × channels`, C order) along axis 0 with σy, then axis 1 with σx
   /// (an axis with σ ≤ 1e-15 is skipped), like `gaussian_filter(a, (σy, σx, 0))`.
   /// With `float32` the result of each pass is rounded to Float (float32 arrays in scipy).
-  static func apply(
+  public static func apply(
     _ data: [Double], height: Int, width: Int, channels: Int, sigmaY: Double, sigmaX: Double,
     mode: BoundaryMode = .nearest, truncate: Double = 4.0, float32: Bool = false
   ) -> [Double] {
