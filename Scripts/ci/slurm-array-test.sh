@@ -266,8 +266,9 @@ job3=$(OUT=$state/runs/resume "${words[0]}" --parsable "${words[1]}" "${SITE_OPT
 say "resubmitted with merge's command ($resubmit ${SITE_OPTS[*]}): job $job3"
 wait_gone "$job3" 600
 expect_completed "$job3" $victim
-resumed=$(grep -E "^resume: [1-9][0-9]* row\(s\) already done" "$state/log/task-${job3}_$victim.out") \
+grep -qE "^resume: [1-9][0-9]* row\(s\) already done" "$state/log/task-${job3}_$victim.out" \
   || fail "task ${job3}_$victim did not resume from its rows: $(head -3 "$state/log/task-${job3}_$victim.out")"
+resumed=$(grep -E "^resume: " "$state/log/task-${job3}_$victim.out" | paste -sd ';')
 "$GRADCAM" merge "$state"/runs/resume/shard{0,1,2,3} --out "$state/runs/merged2" || fail "merge after the resubmission failed"
 same_as_single "$state/runs/merged2"
 say "resubmitted task ${job3}_$victim: $resumed; $(grep -E '^[0-9]+ images in ' "$state/log/task-${job3}_$victim.out"); merged again byte-identical ($((SECONDS - t0)) s)"
