@@ -224,7 +224,7 @@ job=$(submit "$state/runs/array" --array=0-3) || fail "sbatch failed"
 say "submitted $SCRIPT as array job $job (tasks 0-3, ${SITE_OPTS[*]})"
 sleep 1
 squeue -j "$job" >&2
-wait_gone "$job" 600
+wait_gone "$job" 1800
 expect_completed "$job" 0 1 2 3
 say "array job $job: 4 tasks COMPLETED in $((SECONDS - t0)) s"
 throughput "$job" 0 1 2 3
@@ -239,16 +239,17 @@ say "submitted array job $job2; cancelling task 2 once it has written rows"
 victim=2
 rows=$state/runs/resume/shard$victim/rows.csv
 expected=$(( ($LIMIT - victim + SHARDS - 1) / SHARDS * ROWS_PER_IMAGE ))
-deadline=$((SECONDS + 300))
-until [ -s "$rows" ] && [ "$(wc -l < "$rows")" -ge $ROWS_PER_IMAGE ]; do
-  [ $SECONDS -lt $deadline ] || fail "task ${job2}_$victim wrote no rows in 300 s"
+deadline=$((SECONDS + 900))
+rows_written() { echo $(( $(wc -l < "$rows") - 1 )); }  # lines after the header
+until [ -s "$rows" ] && [ "$(rows_written)" -ge $ROWS_PER_IMAGE ]; do
+  [ $SECONDS -lt $deadline ] || fail "task ${job2}_$victim wrote no rows in 900 s"
   sleep 0.2
 done
 scancel "${job2}_$victim" || fail "scancel ${job2}_$victim failed"
-wait_gone "$job2" 600
+wait_gone "$job2" 1800
 [ "$(task_state "$job2" $victim)" = CANCELLED ] || fail "task ${job2}_$victim ended $(task_state "$job2" $victim), not CANCELLED"
 expect_completed "$job2" 0 1 3
-done_rows=$(wc -l < "$rows")
+done_rows=$(rows_written)
 [ "$done_rows" -lt "$expected" ] || fail "task $victim finished ($done_rows rows) before it was cancelled"
 say "task ${job2}_$victim CANCELLED with $done_rows of $expected rows written; tasks 0,1,3 COMPLETED"
 
@@ -264,7 +265,7 @@ read -r -a words <<<"$resubmit"
 job3=$(OUT=$state/runs/resume "${words[0]}" --parsable "${words[1]}" "${SITE_OPTS[@]}" --output="$state/log/task-%A_%a.out" "${words[2]}" | cut -d';' -f1) \
   || fail "resubmission failed"
 say "resubmitted with merge's command ($resubmit ${SITE_OPTS[*]}): job $job3"
-wait_gone "$job3" 600
+wait_gone "$job3" 1800
 expect_completed "$job3" $victim
 grep -qE "^resume: [1-9][0-9]* row\(s\) already done" "$state/log/task-${job3}_$victim.out" \
   || fail "task ${job3}_$victim did not resume from its rows: $(head -3 "$state/log/task-${job3}_$victim.out")"

@@ -35,10 +35,11 @@ final class MergeIncompleteTests: XCTestCase {
 
   private func shard(_ i: Int) -> URL { dir.appendingPathComponent("shard\(i)") }
 
-  /// Keeps the first `count` lines of a shard's rows.csv, as a task killed midway leaves it.
+  /// Keeps the header and the first `count` rows of a shard's rows.csv, as a task killed midway
+  /// leaves it.
   private func truncateRows(of shard: URL, to count: Int) throws {
     let url = shard.appendingPathComponent("rows.csv")
-    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").prefix(count)
+    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").prefix(1 + count)
     try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
   }
 
