@@ -3,9 +3,11 @@
 // Why hand-written: libdispatch's concurrentPerform parks its threads between calls, and waking
 // one costs 15-20 us here; a forward pass runs hundreds of short parallel loops. This pool keeps
 // its workers spinning for a short while after each loop (as OpenMP runtimes do), then sleeps.
+#define _GNU_SOURCE  // sched_getaffinity, CPU_COUNT
 #include "CKernels.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -85,7 +87,12 @@ static void after_fork_in_child(void) { pool.workers = 0; }
 
 static void start_pool(void) {
   pthread_atfork(NULL, NULL, after_fork_in_child);
+  // The CPUs this process may run on, not the machine's: a Slurm task or a container pinned to
+  // some cores would otherwise start a worker per machine core, and the caller's spin-wait for
+  // workers sharing its core costs a scheduler time slice per loop.
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) cores = CPU_COUNT(&allowed);
   long workers = cores > 1 ? cores - 1 : 0;
   if (workers > MAX_WORKERS) workers = MAX_WORKERS;
   long started = 0;

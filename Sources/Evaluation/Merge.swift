@@ -8,6 +8,8 @@ public enum Merge {
     /// Lines dropped from shard row files (bad checksum, torn, duplicate).
     public var dropped: Int
     public var missing: Int
+    /// Shard indices with missing rows (not given, or unfinished), ascending.
+    public var unfinishedShards: [Int]
     public var summary: EvalSummary
   }
 
@@ -15,7 +17,8 @@ public enum Merge {
   /// `rows.csv`, `results.csv`, `summary.json` (and `cam.csv`) into `out`. Everything is derived
   /// from the rows (counts), so the result equals an unsharded run's byte for byte.
   /// - Throws: when shards disagree, a shard index repeats, two shards hold different rows for one
-  ///   key, or (unless `allowIncomplete`) rows are missing.
+  ///   key, or (unless `allowIncomplete`) rows are missing: the message names the shards to rerun
+  ///   and the `sbatch` command that reruns them (`SlurmArray`).
   public static func run(shards dirs: [URL], out: URL, allowIncomplete: Bool = false) throws -> Outcome {
     guard !dirs.isEmpty else { throw EvaluationError.format("merge: no shard folders given") }
     let metas = try dirs.map(RunMeta.read)
@@ -51,16 +54,22 @@ public enum Merge {
     let expected = base.expectedKeys()
     let rows = expected.compactMap { byKey[$0] }
     let missing = expected.count - rows.count
+    let shardCount = metas[0].shardCount
+    let unfinished = Set(expected.filter { byKey[$0] == nil }.map { $0.image % shardCount }).sorted()
     if missing > 0 && !allowIncomplete {
-      let absent = Set(0..<metas[0].shardCount).subtracting(seenShards).sorted()
+      let notGiven = unfinished.filter { !seenShards.contains($0) }
+      let partial = unfinished.filter { seenShards.contains($0) }
+      let which = [notGiven.isEmpty ? nil : "not given: \(SlurmArray.indexList(notGiven))", partial.isEmpty ? nil : "unfinished: \(SlurmArray.indexList(partial))"]
       throw EvaluationError.incomplete(
-        "\(missing) of \(expected.count) rows are missing"
-          + (absent.isEmpty ? " (resume the unfinished shards)" : " (shards \(absent.map { "\($0)/\(metas[0].shardCount)" }.joined(separator: ", ")) not given)"))
+        "\(missing) of \(expected.count) rows are missing, from shard(s) \(SlurmArray.indexList(unfinished)) of \(shardCount) "
+          + "(\(which.compactMap { $0 }.joined(separator: "; "))); rerun them (they resume from their rows), on Slurm with the "
+          + "settings of the first submission: \(SlurmArray.resubmitCommand(shards: unfinished)), then merge again "
+          + "(or merge with --allow-incomplete)")
     }
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     try base.write(to: out)
     try RowLog.writeAtomically(rows, to: out.appendingPathComponent("rows.csv"))
     let summary = try Report.write(meta: base, rows: rows, to: out)
-    return Outcome(meta: base, rows: rows, dropped: dropped, missing: missing, summary: summary)
+    return Outcome(meta: base, rows: rows, dropped: dropped, missing: missing, unfinishedShards: unfinished, summary: summary)
   }
 }

@@ -10,7 +10,9 @@ struct MergeCommand: ParsableCommand {
     discussion: """
       Rows are unioned (checksums verified, torn lines dropped) and every output is recomputed \
       from counts, so the merged results.csv and summary.json equal an unsharded run's byte for \
-      byte. Fails when shards disagree or rows are missing (unless --allow-incomplete).
+      byte. Fails when shards disagree or rows are missing (unless --allow-incomplete): the message \
+      names the shards to rerun and the sbatch command that reruns them with the documented array \
+      script (docs/slurm/gradcam-array.sbatch).
       """)
 
   @Argument(help: "Shard output folders (from evaluate --shard i/N --out ...).")
@@ -30,7 +32,8 @@ struct MergeCommand: ParsableCommand {
       shards: shards.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out), allowIncomplete: allowIncomplete)
     if !quiet {
       FileHandle.standardError.write(
-        "merged \(shards.count) shard(s): \(outcome.rows.count) rows\(outcome.missing > 0 ? ", \(outcome.missing) missing" : "")"
+        "merged \(shards.count) shard(s): \(outcome.rows.count) rows"
+          + "\(outcome.missing > 0 ? ", \(outcome.missing) missing (shards \(SlurmArray.indexList(outcome.unfinishedShards)) unfinished)" : "")"
           + "\(outcome.dropped > 0 ? ", \(outcome.dropped) torn line(s) dropped" : "") -> \(out)\n")
     }
   }
