@@ -16,7 +16,9 @@ final class RealModelTests: XCTestCase {
     XCTAssertEqual(try Checkpoint.format(of: url), .torchLegacy)
     let value = try Checkpoint.load(contentsOf: url)
     XCTAssertEqual(value.keys, oracle["top_level_keys"] as? [String])
-    guard case .double(let best)? = value["best_prec1"] else { return XCTFail("best_prec1 is not a float: \(String(describing: value["best_prec1"]))") }
+    var bestPrec1: Double?
+    if case .double(let v)? = value["best_prec1"] { bestPrec1 = v }
+    let best = try XCTUnwrap(bestPrec1, "best_prec1 is not a float: \(String(describing: value["best_prec1"]))")
     XCTAssertEqual(best, (oracle["best_prec1"] as? NSNumber)?.doubleValue)
 
     let sd = try StateDict(from: value)

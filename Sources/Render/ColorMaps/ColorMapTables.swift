@@ -10,7 +10,7 @@ enum ColorMapTables {
     return stride(from: 0, to: digits.count, by: 2).map { nibble(digits[$0]) << 4 | nibble(digits[$0 + 1]) }
   }
 
-  /// OpenCV COLORMAP_JET (shared/docs/opencv_jet_lut.csv, opencv-python 5.0.0.93).
+  /// OpenCV COLORMAP_JET (Tests/RenderTests/Fixtures/opencv_jet_lut.csv, opencv-python 5.0.0.93).
   static let jet: [UInt8] = decode(
     """
     00008000008400008800008c00009000009400009800009c0000a00000a40000a80000ac0000b00000b40000b80000bc
