@@ -21,8 +21,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // MARK: - C libraries (system libraries found through pkg-config)
@@ -39,6 +38,9 @@ let package = Package(
     .systemLibrary(
       name: "CJPEG", pkgConfig: "libjpeg",
       providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
     // MARK: - Public modules
     .target(name: "CKernels"),
@@ -46,14 +48,13 @@ let package = Package(
     .target(name: "Suggestions"),
     .target(name: "AtomicFiles"),
     .target(name: "ProgressBars"),
+    .target(name: "Checksums", dependencies: ["CZlib"]),
     .target(
       name: "Autodiff",
       dependencies: ["CBLAS", "CKernels", "CMalloc", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions", "AtomicFiles"]),
-    .target(
-      name: "Checkpoints",
-      dependencies: ["AtomicFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    .target(name: "Checkpoints", dependencies: ["AtomicFiles", "Checksums", "CZlib"]),
     .target(
       name: "Networks", dependencies: ["Autodiff", "Checkpoints", "Suggestions"], resources: [.copy("Resources")]),
     .target(
@@ -63,11 +64,8 @@ let package = Package(
     .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Corruptions", "NPY", "Suggestions"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo", "AtomicFiles"]),
     .target(
-      name: "Zoo",
-      dependencies: [
-        "Networks", "Checkpoints", "Suggestions", "ProgressBars", .product(name: "Crypto", package: "swift-crypto"),
-      ]),
-    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles"]),
+      name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums"]),
+    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles", "Checksums"]),
     .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo"]),
 
     // MARK: - Command-line tool
@@ -86,31 +84,38 @@ let package = Package(
 
     // MARK: - Tests
     .target(name: "AutodiffTestSupport", dependencies: ["Autodiff", "NPY"]),
+    .target(name: "TestFixtures"),  // Tests/Fixtures: CIFAR-10 images and checkpoints several targets read
     .target(name: "ToolTestSupport"),
+    .executableTarget(name: "autodiff-stop-cases", dependencies: ["Autodiff"], path: "Sources/AutodiffStopCases"),
     .testTarget(
-      name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport", "CKernels"],
+      name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport", "CKernels", "ToolTestSupport", "autodiff-stop-cases"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "NPY"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"]),
     .testTarget(
-      name: "CheckpointsTests", dependencies: ["Checkpoints", "NPY"], resources: [.copy("Fixtures")]),
+      name: "ImagingTests", dependencies: ["Imaging", "NPY", "Checksums", "TestFixtures"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "NetworksTests", dependencies: ["Networks", "Imaging", "AutodiffTestSupport"],
+      name: "CheckpointsTests", dependencies: ["Checkpoints", "NPY", "TestFixtures"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "NetworksTests", dependencies: ["Networks", "Imaging", "AutodiffTestSupport", "TestFixtures"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "CorruptionsTests", dependencies: ["Corruptions", "Imaging", "NPY"],
+      name: "CorruptionsTests", dependencies: ["Corruptions", "Imaging", "NPY", "Checksums"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "GradCAMTests", dependencies: ["GradCAM", "Networks", "Imaging", "AutodiffTestSupport"],
+      name: "GradCAMTests", dependencies: ["GradCAM", "Networks", "Imaging", "AutodiffTestSupport", "TestFixtures"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging", "NPY"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NPYTests", dependencies: ["NPY"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "GradCAMToolTests",
-      dependencies: ["GradCAMTool", "GradCAM", "Corruptions", "Imaging", "Networks", "NPY", "ToolTestSupport"]),
+      dependencies: ["GradCAMTool", "GradCAM", "Corruptions", "Imaging", "Networks", "NPY", "ToolTestSupport", "TestFixtures"]),
     .testTarget(name: "ZooTests", dependencies: ["Zoo", "Networks", "Checkpoints", "Autodiff", "GradCAMTool", "ToolTestSupport"]),
     .testTarget(
       name: "EvaluationTests",
-      dependencies: ["Evaluation", "GradCAMTool", "Corruptions", "GradCAM", "Imaging", "Networks", "ToolTestSupport"], resources: [.copy("Fixtures")]),
+      dependencies: [
+        "Evaluation", "GradCAMTool", "Corruptions", "GradCAM", "Imaging", "Networks", "ToolTestSupport", "TestFixtures", "Checksums",
+      ],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM", "Autodiff"]),
   ],
   swiftLanguageModes: [.v5]

@@ -22,14 +22,11 @@ CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
 
 TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard)
 
-zipfoundation() {
-  # ZIPFoundation (a dependency of Checkpoints) as a static library + module.
-  if [[ ! -f $OUT/obj/libZIPFoundation.a ]]; then
-    local src=$ROOT/.build/checkouts/ZIPFoundation/Sources
-    [[ -d $src ]] || swift package resolve >/dev/null
-    "$SWIFTC" "${SFLAGS[@]}" -module-name ZIPFoundation -I "$src/CZLib" -Xcc -D_GNU_SOURCE=1 \
-      -emit-library -static -emit-module -emit-module-path "$OUT/obj/ZIPFoundation.swiftmodule" \
-      -o "$OUT/obj/libZIPFoundation.a" "$src"/ZIPFoundation/*.swift
+checksums() {
+  # CRC-32 (zlib) and SHA-256, used by Checkpoints and Evaluation.
+  if [[ ! -f $OUT/obj/libChecksums.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name Checksums -I Sources/CZlib -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/Checksums.swiftmodule" -o "$OUT/obj/libChecksums.a" Sources/Checksums/*.swift
   fi
 }
 
@@ -78,12 +75,11 @@ build() {
         -I "$OUT/include/CImageSupport" Sources/Imaging/*.swift "$harness" \
         "$OUT/obj/libCImageSupport.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -lpng16 -ljpeg -lz -o "$bin" ;;
     unpickler | torchzip | safetensors)
-      zipfoundation
+      checksums
       atomicfiles
-      "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" \
-        -I .build/checkouts/ZIPFoundation/Sources/CZLib \
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Checkpoints -I "$OUT/obj" -I Sources/CZlib \
         $(find "${FUZZ_CHECKPOINTS_SOURCES:-Sources/Checkpoints}" -name '*.swift' | sort) "$harness" \
-        "$OUT/obj/libZIPFoundation.a" "$OUT/obj/libAtomicFiles.a" -lz -o "$bin" ;;
+        "$OUT/obj/libChecksums.a" "$OUT/obj/libAtomicFiles.a" -lz -o "$bin" ;;
     npy)
       "$SWIFTC" "${SFLAGS[@]}" -module-name NPY Sources/NPY/*.swift "$harness" -o "$bin" ;;
     corruption_list | severity_list)
@@ -97,13 +93,14 @@ build() {
       # Runner/, which need the models) import Corruptions only for the corruption list.
       suggestions
       atomicfiles
+      checksums
       if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
         "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
           -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
           Sources/Corruptions/Core/Corruption.swift
       fi
-      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" Sources/Evaluation/*.swift "$harness" \
-        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -o "$bin" ;;
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CZlib Sources/Evaluation/*.swift "$harness" \
+        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" "$OUT/obj/libChecksums.a" -lz -o "$bin" ;;
   esac
   echo "built $bin"
 }

@@ -2,7 +2,7 @@
 # Installs the Debian packages gradcam builds against, when any is missing.
 # Used by both README commands and by .ci/run. Needs root (or sudo) only when it installs.
 set -euo pipefail
-packages=(libopenblas-dev libcairo2-dev libpng-dev libjpeg-dev pkg-config fonts-dejavu-core)
+packages=(libopenblas-dev libcairo2-dev libpng-dev libjpeg-dev zlib1g-dev pkg-config fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,10 +15,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
-# The CIFAR-10 test images (class folders): an in-repository copy if there is one, else the shared
-# folder beside the checkout.
-IMAGES=${GRADCAM_CIFAR10_TEST:-$(find "$ROOT/Tests" -type d -name 'cifar10-test*' -print -quit 2>/dev/null)}
-IMAGES=${IMAGES:-$ROOT/../shared/data/cifar10-test}
+# The CIFAR-10 test images (class folders), the repository's copy unless GRADCAM_CIFAR10_TEST names another.
+IMAGES=${GRADCAM_CIFAR10_TEST:-$ROOT/Tests/Fixtures/cifar10-test}
 # The workload: the first LIMIT images (of 846, a subset to keep the test to a few minutes on two
 # cores), clean + 3 corruptions x 5 severities each.
 LIMIT=160

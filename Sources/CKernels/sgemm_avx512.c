@@ -8,6 +8,8 @@
 // OpenBLAS) on processors without AVX-512: ck_sgemm_available() decides at run time.
 #include "CKernels.h"
 
+#if CK_X86_KERNELS  // the whole file; portable.c defines its entry points otherwise
+
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,3 +358,5 @@ void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const
   ck_epilogue e = {bias, NULL, 0, relu};
   ck_sgemm_packed(transA, transB, m, n, k, alpha, a, lda, NULL, b, ldb, NULL, beta, c, ldc, &e);
 }
+
+#endif  // CK_X86_KERNELS

@@ -6,6 +6,8 @@
 // polynomial with a two-part ln 2 (about 1 ulp). Callers check ck_sgemm_available() first.
 #include "CKernels.h"
 
+#if CK_X86_KERNELS  // the whole file; portable.c defines its entry points otherwise
+
 #include <immintrin.h>
 
 #define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
@@ -97,3 +99,5 @@ AVX512 int ck_softmax_row(const float *x, float *y, long n) {
   if (tail) _mm512_mask_storeu_ps(y + i, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + i), scale));
   return 1;
 }
+
+#endif  // CK_X86_KERNELS

@@ -5,6 +5,8 @@
 // run per call, the 16 products on the AVX-512 SGEMM kernel with the weights prepacked.
 #include "CKernels.h"
 
+#if CK_X86_KERNELS  // the whole file; portable.c defines its entry points otherwise
+
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,3 +171,5 @@ int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long
   ck_parallel_for(o, output_transform, &j);
   return 1;
 }
+
+#endif  // CK_X86_KERNELS

@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 
 /// The attention-shift numbers of one corrupted image's map against its clean image's map

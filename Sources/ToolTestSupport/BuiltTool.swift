@@ -27,7 +27,7 @@ public enum BuiltTool {
   /// The `gradcam` executable.
   public static var executable: URL { productsDirectory.appendingPathComponent("gradcam") }
 
-  /// The package root, for ../shared and examples.
+  /// The package root, for examples.
   public static var packageRoot: URL {
     var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
@@ -35,9 +35,6 @@ public enum BuiltTool {
     }
     return url
   }
-
-  /// `../shared` beside the checkout.
-  public static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
 
   /// Runs `gradcam` with `arguments` (in `directory`, with `environment` added to this process's)
   /// and returns its exit status and output.

@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 /// What the publisher tells about a file's content hash.
@@ -71,11 +71,11 @@ public enum FileHash {
       if chunk.isEmpty { break }
       hasher.update(data: chunk)
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return SHA256.hexString(hasher.finalize())
   }
 
   /// The lowercase hex SHA-256 of `data`.
   public static func sha256(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    SHA256.hex(data)
   }
 }

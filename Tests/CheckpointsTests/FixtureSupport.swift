@@ -1,29 +1,20 @@
 import Foundation
 import XCTest
 
-/// Paths of the fixtures and of the shared folder, found from this file's location.
+/// Paths of this target's fixtures, found from this file's location.
 enum Fixtures {
   static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   static let root = testsDirectory.appendingPathComponent("Fixtures")
-  static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-  static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
   static func good(_ name: String) -> URL { root.appendingPathComponent("good").appendingPathComponent(name) }
   static func hostile(_ name: String) -> URL { root.appendingPathComponent("hostile").appendingPathComponent(name) }
   static func models(_ name: String) -> URL { root.appendingPathComponent("models").appendingPathComponent(name) }
-  static func sharedModel(_ name: String) -> URL {
-    shared.appendingPathComponent("models").appendingPathComponent(name)
-  }
+  static func written(_ name: String) -> URL { root.appendingPathComponent("written").appendingPathComponent(name) }
 
   static func json(_ url: URL) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(contentsOf: url))
   }
 
-  /// The project Python venv, if present (used to cross-check safetensors output).
-  static var python: URL? {
-    let url = URL(fileURLWithPath: "/work/pyenv/bin/python")
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-  }
 
   static func numbers(_ any: Any?) -> [Double] {
     (any as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue ?? .nan }

@@ -1,14 +1,14 @@
 import Checkpoints
 import Foundation
 import NPY
+import TestFixtures
 import XCTest
 
-/// The shared CIFAR-10 ResNets (legacy format, `module.` prefix, old `_rebuild_tensor`) against
+/// The committed CIFAR-10 ResNets of Tests/Fixtures/models (legacy format, `module.` prefix, old `_rebuild_tensor`) against
 /// the oracle written by the fixture generator (checkpoint_probe.py's VM, cross-checked with torch).
 final class RealModelTests: XCTestCase {
   private func check(_ name: String) throws -> StateDict {
-    let url = Fixtures.sharedModel("\(name).th")
-    try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path), "missing \(url.path)")
+    let url = SharedFixtures.model("\(name).th")
     let oracle = try XCTUnwrap(Fixtures.json(Fixtures.models("\(name).json")) as? [String: Any])
     let tensors = try XCTUnwrap(oracle["tensors"] as? [String: [String: Any]])
     let keys = try XCTUnwrap(oracle["keys"] as? [String])
@@ -16,7 +16,9 @@ final class RealModelTests: XCTestCase {
     XCTAssertEqual(try Checkpoint.format(of: url), .torchLegacy)
     let value = try Checkpoint.load(contentsOf: url)
     XCTAssertEqual(value.keys, oracle["top_level_keys"] as? [String])
-    guard case .double(let best)? = value["best_prec1"] else { throw XCTSkip("best_prec1") }
+    var bestPrec1: Double?
+    if case .double(let v)? = value["best_prec1"] { bestPrec1 = v }
+    let best = try XCTUnwrap(bestPrec1, "best_prec1 is not a float: \(String(describing: value["best_prec1"]))")
     XCTAssertEqual(best, (oracle["best_prec1"] as? NSNumber)?.doubleValue)
 
     let sd = try StateDict(from: value)
@@ -65,45 +67,33 @@ final class RealModelTests: XCTestCase {
     XCTAssertEqual(report.shapeMismatches.map(\.key), ["conv1.weight"])
   }
 
-  /// Legacy resnet20 -> safetensors -> read back equal; and Python's safetensors reads it too.
+  /// Legacy resnet20 -> safetensors -> read back equal. The bytes equal the bundled
+  /// `cifar10-resnet20.safetensors` (written by `gradcam convert`), which Python's safetensors
+  /// 0.8.0 read as recorded in `models/cifar10-resnet20.safetensors.python.json`
+  /// (Scripts/fixtures/make_safetensors_reader_fixtures.py): same keys, shapes, and float64 sums
+  /// within 1e-6 relative (summation order).
   func testResNet20SafeTensorsRoundTrip() throws {
-    let url = Fixtures.sharedModel("cifar10-resnet20.th")
-    try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path))
+    let url = SharedFixtures.model("cifar10-resnet20.th")
     let sd = try Checkpoint.loadStateDict(contentsOf: url)
     let dir = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("resnet20.safetensors")
-    try SafeTensors.write(sd, to: out, metadata: ["format": "pt", "source": "cifar10-resnet20.th"])
+    let metadata = ["converter": "gradcam 0.1.0", "source": "cifar10-resnet20.th"]
+    try SafeTensors.write(sd, to: out, metadata: metadata)
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["resnet20.safetensors"])
 
     let back = try SafeTensors.read(contentsOf: out)
-    XCTAssertEqual(back.metadata["source"], "cifar10-resnet20.th")
+    XCTAssertEqual(back.metadata, metadata)
     XCTAssertEqual(back.tensors.map(\.name), sd.keys)
     for (name, tensor) in back.tensors { XCTAssertEqual(tensor, sd[name], name) }
     let reloaded = try Checkpoint.loadStateDict(contentsOf: out)
     XCTAssertEqual(reloaded.keys, sd.keys)
 
-    guard let python = Fixtures.python else { throw XCTSkip("no Python venv for the cross-check") }
-    let script = """
-      import json, sys
-      from safetensors.numpy import load_file
-      from safetensors import safe_open
-      d = load_file(sys.argv[1])
-      with safe_open(sys.argv[1], 'np') as f: meta = f.metadata()
-      print(json.dumps({'meta': meta, 'tensors': {k: [list(v.shape), float(v.astype('float64').sum())] for k, v in d.items()}}))
-      """
-    let process = Process()
-    process.executableURL = python
-    process.arguments = ["-c", script, out.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    XCTAssertEqual(process.terminationStatus, 0)
-    let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: output) as? [String: Any])
-    XCTAssertEqual(parsed["meta"] as? [String: String], ["format": "pt", "source": "cifar10-resnet20.th"])
-    let pyTensors = try XCTUnwrap(parsed["tensors"] as? [String: [Any]])
+    let bundled = SharedFixtures.packageRoot.appendingPathComponent("Sources/Networks/Resources/models/cifar10-resnet20.safetensors")
+    XCTAssertEqual(try Data(contentsOf: out), try Data(contentsOf: bundled), "the bundled model is not this conversion")
+    let python = try XCTUnwrap(Fixtures.json(Fixtures.models("cifar10-resnet20.safetensors.python.json")) as? [String: Any])
+    XCTAssertEqual(python["metadata"] as? [String: String], metadata)
+    let pyTensors = try XCTUnwrap(python["tensors"] as? [String: [Any]])
     XCTAssertEqual(Set(pyTensors.keys), Set(sd.keys))
     for entry in sd.entries {
       let info = try XCTUnwrap(pyTensors[entry.key])

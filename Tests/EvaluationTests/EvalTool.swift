@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import ToolTestSupport
 import XCTest
 
@@ -7,7 +8,7 @@ import XCTest
 enum EvalTool {
   static var executable: URL { BuiltTool.executable }
 
-  static var cifar: URL { BuiltTool.shared.appendingPathComponent("data/cifar10-test") }
+  static var cifar: URL { SharedFixtures.cifar10Test }
 
   @discardableResult
   static func run(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> ToolRun {

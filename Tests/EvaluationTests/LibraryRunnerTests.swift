@@ -10,7 +10,7 @@ import XCTest
 /// `gradcam evaluate` (byte for byte), on 16 shared CIFAR-10 test images with CAM shift.
 final class LibraryRunnerTests: XCTestCase {
   func testLibraryRunnerEqualsTheCommand() throws {
-    XCTAssertTrue(FileManager.default.fileExists(atPath: EvalTool.cifar.path), "needs ../shared/data/cifar10-test")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: EvalTool.cifar.path), "missing fixture Tests/Fixtures/cifar10-test")
     let tmp = try EvalTool.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: tmp) }
     let cli = tmp.appendingPathComponent("cli"), library = tmp.appendingPathComponent("library")

@@ -1,3 +1,4 @@
+import Checksums
 import Evaluation
 import Foundation
 import XCTest

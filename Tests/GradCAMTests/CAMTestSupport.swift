@@ -4,15 +4,14 @@ import Foundation
 import GradCAM
 import Imaging
 import Networks
+import TestFixtures
 import XCTest
 
 /// Shared inputs of the GradCAM tests: the real CIFAR-10 ResNet-56 on the images the fixtures
 /// were made from, and WeightFormula networks (built once per test process).
 enum CAMFixtures {
-  static let shared = packageRoot().deletingLastPathComponent().appendingPathComponent("shared")
-
   static let cifarModel: ImageClassifier = {
-    try! Architectures.load("cifar_resnet56", weights: shared.appendingPathComponent("models/cifar10-resnet56.th")).model
+    try! Architectures.load("cifar_resnet56", weights: SharedFixtures.model("cifar10-resnet56.th")).model
   }()
 
   /// The 20 fixture images, preprocessed, and their labels.
@@ -21,7 +20,7 @@ enum CAMFixtures {
     let rows = try! String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
     var values: [Float] = []
     for r in rows {
-      let image = try! ImageFile.read(shared.appendingPathComponent("data/cifar10-test/\(r[0])"))
+      let image = try! ImageFile.read(SharedFixtures.cifarImage(String(r[0])))
       values += Preprocessing.cifar.apply(image).values
     }
     return (Tensor(shape: [rows.count, 3, 32, 32], scalars: values), rows.map { Int($0[1])! })

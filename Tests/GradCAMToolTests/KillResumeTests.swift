@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import ToolTestSupport
 import XCTest
 
@@ -11,7 +12,7 @@ import XCTest
 final class KillResumeTests: XCTestCase {
   /// A small ImageFolder of CIFAR-10 test images: 3 classes x 6 images.
   private func makeImageFolder(_ root: URL) throws {
-    let source = Tool.shared.appendingPathComponent("data/cifar10-test")
+    let source = SharedFixtures.cifar10Test
     for cls in ["cat", "dog", "ship"] {
       let files = try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent(cls).path)
         .filter { $0.hasSuffix(".png") }.sorted().prefix(6)

@@ -1,10 +1,11 @@
 import Foundation
+import TestFixtures
 import XCTest
 
 /// `--max-image-pixels` and `--max-tensor-bytes`: over the limit is a clear one-line error that
 /// names the flag's subject; raising the flag accepts the same file.
 final class LimitFlagTests: XCTestCase {
-  let image = Tool.shared.appendingPathComponent("data/cifar10-test/cat/00000.png").path  // 32x32
+  let image = SharedFixtures.cifarImage("cat/00000.png").path  // 32x32
   let checkpoint = Tool.packageRoot.appendingPathComponent("Tests/CheckpointsTests/Fixtures/good/mixed_zip_p2.pth").path
 
   func testMaxImagePixels() throws {
@@ -44,7 +45,7 @@ final class LimitFlagTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: out.path))
 
     // The same flag guards --weights.
-    let weights = Tool.shared.appendingPathComponent("models/cifar10-resnet20.th").path
+    let weights = SharedFixtures.model("cifar10-resnet20.th").path
     let small = try Tool.run(["predict", "--arch", "cifar_resnet20", "--weights", weights, "--max-tensor-bytes", "4096", image])
     XCTAssertEqual(small.status, 1, small.stderr)
     XCTAssertTrue(small.stderr.contains("cifar10-resnet20.th") && small.stderr.contains("--max-tensor-bytes"), small.stderr)

@@ -1,10 +1,11 @@
 import Foundation
+import TestFixtures
 import XCTest
 
 /// `gradcam predict` and `gradcam convert` run as a user runs them.
 final class PredictAndConvertTests: XCTestCase {
   var images: [String] {
-    ["airplane/00003.png", "dog/00012.png", "ship/00001.png"].map { Tool.shared.appendingPathComponent("data/cifar10-test/\($0)").path }
+    ["airplane/00003.png", "dog/00012.png", "ship/00001.png"].map { SharedFixtures.cifarImage($0).path }
   }
 
   func testPredictWithTheBundledDefaultModel() throws {
@@ -19,7 +20,7 @@ final class PredictAndConvertTests: XCTestCase {
   func testPredictWritesCSVForAFolder() throws {
     let dir = try Tool.temporaryDirectory()
     let csv = dir.appendingPathComponent("out.csv")
-    let r = try Tool.run(["predict", Tool.shared.appendingPathComponent("data/cifar10-test/cat").path, "--csv", csv.path, "--quiet"])
+    let r = try Tool.run(["predict", SharedFixtures.cifarImage("cat").path, "--csv", csv.path, "--quiet"])
     XCTAssertEqual(r.status, 0, r.stderr)
     let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
     XCTAssertEqual(rows.first, "path,top1_index,top1_class,top1_probability,top2_index,top2_class,top2_probability,top3_index,top3_class,top3_probability,top4_index,top4_class,top4_probability,top5_index,top5_class,top5_probability")
@@ -29,10 +30,10 @@ final class PredictAndConvertTests: XCTestCase {
   func testConvertedCheckpointGivesTheSamePredictions() throws {
     let dir = try Tool.temporaryDirectory()
     let out = dir.appendingPathComponent("r20.safetensors")
-    let c = try Tool.run(["convert", Tool.shared.appendingPathComponent("models/cifar10-resnet20.th").path, out.path])
+    let c = try Tool.run(["convert", SharedFixtures.model("cifar10-resnet20.th").path, out.path])
     XCTAssertEqual(c.status, 0, c.stderr)
     let fromFile = try Tool.run(["predict", "--arch", "cifar_resnet20", "--weights", out.path, "--strict"] + images)
-    let fromLegacy = try Tool.run(["predict", "--arch", "cifar_resnet20", "--weights", Tool.shared.appendingPathComponent("models/cifar10-resnet20.th").path] + images)
+    let fromLegacy = try Tool.run(["predict", "--arch", "cifar_resnet20", "--weights", SharedFixtures.model("cifar10-resnet20.th").path] + images)
     let bundled = try Tool.run(["predict", "--model", "cifar10-resnet20"] + images)
     XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
     XCTAssertEqual(fromFile.stdout, fromLegacy.stdout)

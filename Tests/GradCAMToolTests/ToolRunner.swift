@@ -5,7 +5,6 @@ import ToolTestSupport
 enum Tool {
   static var productsDirectory: URL { BuiltTool.productsDirectory }
   static var packageRoot: URL { BuiltTool.packageRoot }
-  static var shared: URL { BuiltTool.shared }
 
   /// Runs `gradcam` with arguments and returns its exit status and output.
   static func run(_ arguments: [String], in directory: URL? = nil) throws -> ToolRun {

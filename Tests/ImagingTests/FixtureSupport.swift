@@ -1,6 +1,8 @@
+import Checksums
 import Foundation
 import Imaging
 import NPY
+import TestFixtures
 import XCTest
 
 /// Fixture access and comparison helpers. Fixtures come from
@@ -11,7 +13,7 @@ enum Fixture {
     let ext = (name as NSString).pathExtension
     let base = (name as NSString).deletingPathExtension
     guard let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Fixtures")
-    else { throw XCTSkip("missing fixture \(name); run Scripts/fixtures/make_imaging_fixtures.py") }
+    else { throw FixtureMissing(description: "missing fixture \(name); run Scripts/fixtures/make_imaging_fixtures.py") }
     return url
   }
 
@@ -27,20 +29,13 @@ enum Fixture {
     return RGBImage(width: array.shape[1], height: array.shape[0], pixels: [UInt8](array.payload))
   }
 
-  /// The package root, found from this source file (Tests/ImagingTests/FixtureSupport.swift).
-  static var packageRoot: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-  }
+  /// The committed CIFAR-10 test PNGs (Tests/Fixtures/cifar10-test).
+  static func cifarDirectory() throws -> URL { SharedFixtures.cifar10Test }
+}
 
-  /// The shared CIFAR-10 test PNGs (`../shared/data/cifar10-test` from the package root).
-  static func cifarDirectory() throws -> URL {
-    let url = packageRoot.appendingPathComponent("../shared/data/cifar10-test").standardized
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw XCTSkip("no CIFAR-10 test images at \(url.path)")
-    }
-    return url
-  }
+/// A fixture missing from the test bundle: the test fails (it never skips).
+struct FixtureMissing: Error, CustomStringConvertible {
+  let description: String
 }
 
 /// Largest absolute difference between two byte arrays of equal length (Int.max if lengths differ).
@@ -70,17 +65,4 @@ func assertSameImage(
     let diff = maxAbsDiff(actual.pixels, expected.pixels)
     XCTAssertEqual(diff, 0, "\(what): max abs pixel difference \(diff)", file: file, line: line)
   }
-}
-
-/// CRC-32 (zlib / IEEE polynomial), to compare with Python's `zlib.crc32`.
-func crc32(_ bytes: [UInt8]) -> UInt32 {
-  var table = [UInt32](repeating: 0, count: 256)
-  for n in 0..<256 {
-    var c = UInt32(n)
-    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-    table[n] = c
-  }
-  var crc: UInt32 = 0xFFFF_FFFF
-  for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
-  return crc ^ 0xFFFF_FFFF
 }

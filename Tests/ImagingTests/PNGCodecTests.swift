@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import Imaging
 import XCTest
@@ -68,7 +69,7 @@ final class PNGCodecTests: XCTestCase {
       let image = try ImageFile.read(directory.appendingPathComponent(path))
       XCTAssertEqual(image.width, entry["width"] as? Int, path)
       XCTAssertEqual(image.height, entry["height"] as? Int, path)
-      XCTAssertEqual(Int(crc32(image.pixels)), entry["crc32"] as? Int, "\(path): pixel CRC-32")
+      XCTAssertEqual(Int(CRC32.checksum(image.pixels)), entry["crc32"] as? Int, "\(path): pixel CRC-32")
       XCTAssertEqual(try PNGCodec.decode(PNGCodec.encode(image)), image, path)
     }
   }

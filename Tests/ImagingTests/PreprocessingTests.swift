@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import Imaging
 import NPY
@@ -22,7 +23,7 @@ final class PreprocessingTests: XCTestCase {
       let pixels = Preprocessing.imagenet.pixels(image)
       let want = try Fixture.npy("pre_imagenet_\(name)_crc.npy").ints
       XCTAssertEqual([pixels.height, pixels.width, 3], Array(want[1...3]), name)
-      XCTAssertEqual(Int(crc32(pixels.pixels)), want[0], "\(name): CRC-32 of the 224x224 crop")
+      XCTAssertEqual(Int(CRC32.checksum(pixels.pixels)), want[0], "\(name): CRC-32 of the 224x224 crop")
       if name == "500x375" {
         let full = try PNGCodec.decode(Fixture.data("pre_imagenet_\(name).png"))
         assertSameImage(pixels, full, "\(name) Resize(256)+CenterCrop(224)")

@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import Imaging
 import XCTest
@@ -33,7 +34,7 @@ final class ResampleTests: XCTestCase {
       let (iw, ih, ow, oh) = (rows[r], rows[r + 1], rows[r + 2], rows[r + 3])
       let source = noise.cropped(left: 0, top: 0, width: iw, height: ih)
       let out = PillowResample.bilinear(source, width: ow, height: oh)
-      if Int(crc32(out.pixels)) != rows[r + 4] { mismatches.append("\(iw)x\(ih)->\(ow)x\(oh)") }
+      if Int(CRC32.checksum(out.pixels)) != rows[r + 4] { mismatches.append("\(iw)x\(ih)->\(ow)x\(oh)") }
     }
     XCTAssertEqual(mismatches, [], "\(mismatches.count) of 400 resizes differ from Pillow")
   }

@@ -3,15 +3,14 @@ import AutodiffTestSupport
 import Foundation
 import Imaging
 import Networks
+import TestFixtures
 import XCTest
 
-/// The real CIFAR-10 ResNet-20 and ResNet-56 of ../shared/models (PyTorch legacy format, keys
-/// prefixed `module.`) on all 846 images of ../shared/data/cifar10-test, against PyTorch
+/// The real CIFAR-10 ResNet-20 and ResNet-56 of Tests/Fixtures/models (PyTorch legacy format, keys
+/// prefixed `module.`) on all 846 images of Tests/Fixtures/cifar10-test, against PyTorch
 /// (Scripts/fixtures/make_network_fixtures.py, torch 2.15.0): the same top-1 on every image and
 /// probabilities within 1e-4.
 final class CIFARParityTests: XCTestCase {
-  let shared = packageRoot().deletingLastPathComponent().appendingPathComponent("shared")
-
   func testResNet20MatchesPyTorchOnAll846Images() throws {
     try check(depth: 20, expectedCorrect: 776)
   }
@@ -21,7 +20,7 @@ final class CIFARParityTests: XCTestCase {
   }
 
   func testStrictLoadingReportsUnexpectedKeys() throws {
-    let url = shared.appendingPathComponent("models/cifar10-resnet20.th")
+    let url = SharedFixtures.model("cifar10-resnet20.th")
     XCTAssertThrowsError(try Architectures.load("cifar_resnet32", weights: url)) { error in
       XCTAssertTrue("\(error)".contains("missing weight 'layer1.3.conv1.weight'"), "\(error)")
     }
@@ -32,13 +31,13 @@ final class CIFARParityTests: XCTestCase {
 
   private func check(depth: Int, expectedCorrect: Int) throws {
     let (model, unused) = try Architectures.load(
-      "cifar_resnet\(depth)", weights: shared.appendingPathComponent("models/cifar10-resnet\(depth).th"), strict: true)
+      "cifar_resnet\(depth)", weights: SharedFixtures.model("cifar10-resnet\(depth).th"), strict: true)
     XCTAssertEqual(unused, [])
     let expected = try loadFixture("cifar_resnet\(depth)_probs", bundle: .module)
     let listURL = try XCTUnwrap(Bundle.module.url(forResource: "cifar_paths", withExtension: "txt", subdirectory: "Fixtures"))
     let rows = try String(contentsOf: listURL, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
     XCTAssertEqual(rows.count, 846)
-    let images = try rows.map { try ImageFile.read(shared.appendingPathComponent("data/cifar10-test/\($0[0])")) }
+    let images = try rows.map { try ImageFile.read(SharedFixtures.cifarImage(String($0[0]))) }
     let labels = rows.map { Int($0[1])! }
     var probs: [Float] = []
     for start in stride(from: 0, to: images.count, by: 128) {

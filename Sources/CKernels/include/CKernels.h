@@ -4,7 +4,18 @@
 
 #include <stddef.h>
 
-/// 1 when this processor can run the AVX-512 kernels below (checked once, at run time).
+/// 1 when the x86-64 AVX-512 kernels are compiled in: on x86-64, unless the build defines
+/// GRADCAM_NO_X86_KERNELS (`swift build -Xcc -DGRADCAM_NO_X86_KERNELS`). Elsewhere (aarch64,
+/// Apple Silicon) and with that flag, every product runs on OpenBLAS (or Accelerate's CBLAS) and
+/// the Swift code paths; ck_sgemm_available() then returns 0 and the kernels below are not called.
+#if defined(__x86_64__) && !defined(GRADCAM_NO_X86_KERNELS)
+#define CK_X86_KERNELS 1
+#else
+#define CK_X86_KERNELS 0
+#endif
+
+/// 1 when this processor can run the AVX-512 kernels below (checked once, at run time); always 0
+/// when they are not compiled in (CK_X86_KERNELS is 0).
 int ck_sgemm_available(void);
 
 /// Single-threaded row-major SGEMM with an optional fused epilogue:

@@ -1,10 +1,10 @@
+import Checksums
 import Foundation
-import ZIPFoundation
 
-/// A minimal, defensive reader for the zip container of `torch.save` (checkpoints.md §2.1).
+/// A minimal, defensive reader for the zip container of `torch.save`.
 ///
-/// **Why our own reader instead of ZIPFoundation's `Archive`:** a checkpoint is read whole from
-/// memory (usually memory-mapped), and we need exact control over what is trusted:
+/// **Why our own reader instead of a zip library:** a checkpoint is read whole from memory
+/// (usually memory-mapped), and we need exact control over what is trusted:
 /// * sizes and offsets come from the central directory (torch leaves CRC and sizes 0 in local
 ///   headers and uses data descriptors), including the zip64 EOCD record torch always writes;
 /// * the data start is taken from the *local* header (torch pads the local extra field so
@@ -14,12 +14,9 @@ import ZIPFoundation
 ///   every declared size against ``CheckpointLimits``, deflated entries against a maximum
 ///   compression ratio, entry data ranges for overlap, and CRC-32 for every entry.
 ///
-/// ZIPFoundation is still used for the two things it does well and that are not worth
-/// re-implementing: raw-deflate decoding (`Data.decompress`, zlib) and CRC-32 (`Data.crc32`).
-/// Inflation is capped at the declared uncompressed size, so a zip bomb that lies about its
-/// sizes stops after at most `maxEntryBytes` of output. Input chunks are always full-size and
-/// end with a hard stop, working around two hazards of ZIPFoundation's Linux decoder with
-/// corrupt streams (over-reading a short final chunk; spinning on an empty one).
+/// zlib does the rest: raw-deflate decoding (``RawInflate``, output capped at the declared
+/// uncompressed size, so a zip bomb that lies about its sizes stops after at most
+/// `maxEntryBytes` of output) and CRC-32 (``CRC32`` in Checksums).
 struct ZipArchive {
   struct Entry {
     let name: String
@@ -65,41 +62,8 @@ struct ZipArchive {
       }
       return raw
     default:
-      var out = Data()
-      out.reserveCapacity(entry.uncompressedSize)
-      let declared = entry.uncompressedSize
-      let crc: UInt32
-      do {
-        crc = try Data.decompress(
-          size: Int64(entry.compressedSize), bufferSize: 64 * 1024, skipCRC32: false,
-          provider: { (position: Int64, size: Int) -> Data in
-            // ZIPFoundation's Linux decoder sets avail_in = bufferSize whatever the chunk
-            // length, and loops forever on an empty chunk. So always hand it exactly `size`
-            // bytes (zero-padded at the end) and stop once the real input is exhausted.
-            let s = start + Int(position)
-            guard s < end else {
-              throw CheckpointError.invalidZip("deflate stream of entry '\(entry.name)' is truncated or corrupt")
-            }
-            var chunk = self.data.subdata(in: s..<min(s + size, end))
-            if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
-            return chunk
-          },
-          consumer: { chunk in
-            guard out.count + chunk.count <= declared else {
-              throw CheckpointError.limitExceeded(
-                "zip entry '\(entry.name)' inflates beyond its declared \(declared) bytes (zip bomb?)")
-            }
-            out.append(chunk)
-          })
-      } catch let error as CheckpointError {
-        throw error
-      } catch {
-        throw CheckpointError.invalidZip("cannot inflate entry '\(entry.name)': \(error)")
-      }
-      guard out.count == declared else {
-        throw CheckpointError.invalidZip("entry '\(entry.name)' inflates to \(out.count) bytes, declared \(declared)")
-      }
-      guard crc == entry.crc32 else { throw CheckpointError.invalidZip("CRC-32 mismatch in entry '\(entry.name)'") }
+      let out = try RawInflate.inflate(raw, declared: entry.uncompressedSize, entry: entry.name)
+      guard CRC32.checksum(out) == entry.crc32 else { throw CheckpointError.invalidZip("CRC-32 mismatch in entry '\(entry.name)'") }
       return out
     }
   }
