@@ -22,6 +22,9 @@ struct ExplainCommand: ParsableCommand {
       the figure says which. The explained class is the same in every cell (the label, else the \
       clean prediction), so maps are comparable along a row.
 
+      --out report.html writes one self-contained interactive page instead of a figure (grid, \
+      per-cell detail, attention-shift numbers); there --model a,b puts several models side by side.
+
       Exit codes: 0 success; 1 bad input or runtime error (one line on stderr, no partial output); \
       64 usage error.
       """)
@@ -49,7 +52,7 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Seed of the random corruptions (numpy RandomState semantics).")
   var seed: UInt32 = 0
 
-  @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg). Default: gradcam-<image>.png.", valueName: "file"))
+  @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg), or an interactive report (.html). Default: gradcam-<image>.png.", valueName: "file"))
   var out: String?
 
   @Option(help: ArgumentHelp("Write every raw map as .npy: DIR/<image>/<corruption>-s<severity>.npy and clean.npy.", valueName: "dir"))
@@ -90,33 +93,16 @@ struct ExplainCommand: ParsableCommand {
     }
     guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
-    if let out { guard ["png", "pdf", "svg"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
-      throw ValidationError("--out must end in .png, .pdf or .svg") } }
+    if let out { guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+      throw ValidationError("--out must end in .png, .pdf, .svg or .html") } }
+    try validateHTMLReport()
   }
 
   func run() throws {
     let corruptionList = try Corruption.parseList(corruptions)
     let severityList = try Severity.parseList(severities)
-    let loaded = try modelOptions.load()
-    let methodName = method ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")
-    let explainer = try CAMExplainer(model: loaded.model, method: try CAMMethod(parsing: methodName), layer: layer)
-    let labelIndex = try label.map { try resolveLabel($0, names: loaded.classNames) }
-    let inputs = images.map { URL(fileURLWithPath: $0) }
-    let sources = try inputs.map { try ImageFile.read($0) }
-    let sweep = ExplainSweep(loaded: loaded, explainer: explainer, batchSize: batchSize)
-    var blocks: [ImageBlock] = []
-    for (url, source) in zip(inputs, sources) {
-      let name = url.deletingPathExtension().lastPathComponent
-      let progress = Progress("\(name): corrupting", total: 1, quiet: quiet)
-      var cells = try corruptedCells(displayImage(source), corruptions: corruptionList, severities: severityList, seed: seed)
-      progress.update(1)
-      let camProgress = Progress("\(name): \(methodName)", total: cells.count, quiet: quiet)
-      let target = try sweep.run(&cells, label: labelIndex, progress: camProgress.update)
-      blocks.append(ImageBlock(name: name, path: url.path, target: target, cells: cells))
-    }
-    let description = FigureDescription(
-      model: loaded.name, method: methodName, layer: explainer.layer, seed: seed, labelGiven: labelIndex != nil,
-      classNames: loaded.classNames)
+    if isHTMLReport { return try writeHTMLReport(corruptions: corruptionList, severities: severityList) }
+    let (description, blocks) = try sweep(modelOptions, corruptions: corruptionList, severities: severityList)
     let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(blocks[0].name).png")
     // Everything is computed before anything is written; each file is written atomically.
     let grid = makeGrid(blocks, description, corruptions: corruptionList, severities: severityList)
@@ -127,6 +113,34 @@ struct ExplainCommand: ParsableCommand {
         .write(to: URL(fileURLWithPath: report))
     }
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
+  }
+
+  /// Loads the model of `options` and runs the sweep over every image; `tag` (the model, when
+  /// several run) goes into the progress lines.
+  func sweep(_ options: ModelOptions, corruptions corruptionList: [Corruption], severities severityList: [Int], tag: String? = nil)
+    throws -> (FigureDescription, [ImageBlock])
+  {
+    let loaded = try options.load()
+    let methodName = method ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")
+    let explainer = try CAMExplainer(model: loaded.model, method: try CAMMethod(parsing: methodName), layer: layer)
+    let labelIndex = try label.map { try resolveLabel($0, names: loaded.classNames) }
+    let inputs = images.map { URL(fileURLWithPath: $0) }
+    let sources = try inputs.map { try ImageFile.read($0) }
+    let sweep = ExplainSweep(loaded: loaded, explainer: explainer, batchSize: batchSize)
+    var blocks: [ImageBlock] = []
+    for (url, source) in zip(inputs, sources) {
+      let name = url.deletingPathExtension().lastPathComponent, shown = tag.map { "\(name) [\($0)]" } ?? name
+      let progress = Progress("\(shown): corrupting", total: 1, quiet: quiet)
+      var cells = try corruptedCells(displayImage(source), corruptions: corruptionList, severities: severityList, seed: seed)
+      progress.update(1)
+      let camProgress = Progress("\(shown): \(methodName)", total: cells.count, quiet: quiet)
+      let target = try sweep.run(&cells, label: labelIndex, progress: camProgress.update)
+      blocks.append(ImageBlock(name: name, path: url.path, target: target, cells: cells))
+    }
+    let description = FigureDescription(
+      model: loaded.name, method: methodName, layer: explainer.layer, seed: seed, labelGiven: labelIndex != nil,
+      classNames: loaded.classNames)
+    return (description, blocks)
   }
 
   private func resolveLabel(_ text: String, names: [String]) throws -> Int {
@@ -186,7 +200,7 @@ struct ExplainCommand: ParsableCommand {
       marker: x.correct ? .correct : .incorrect, metric: metric)
   }
 
-  private func writeMaps(_ blocks: [ImageBlock], to dir: URL) throws {
+  func writeMaps(_ blocks: [ImageBlock], to dir: URL) throws {
     for block in blocks {
       let folder = dir.appendingPathComponent(block.name)
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

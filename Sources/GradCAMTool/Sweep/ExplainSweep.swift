@@ -33,11 +33,13 @@ struct ExplainSweep {
       let rawCount = rawShape.reduce(1, *)
       let probabilities = result.probabilities.scalars
       let classes = result.probabilities.shape[1]
+      let tops = Predictor.predictions(result.probabilities, topK: 5)
       for (j, i) in range.enumerated() {
         let predicted = result.predictedClasses[j]
         cells[i].predicted = predicted
         cells[i].confidence = probabilities[j * classes + predicted]
         cells[i].correct = predicted == target
+        cells[i].top = tops[j].top
         cells[i].map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
         cells[i].mapWidth = w
         cells[i].mapHeight = h

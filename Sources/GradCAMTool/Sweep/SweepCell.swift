@@ -13,6 +13,8 @@ struct SweepCell {
   /// Filled in after the model ran.
   var predicted = 0
   var confidence: Float = 0
+  /// The five most probable classes, most probable first.
+  var top: [(index: Int, probability: Float)] = []
   var correct = false
   /// The normalised CAM at model-input resolution, row-major.
   var map: [Float] = []
