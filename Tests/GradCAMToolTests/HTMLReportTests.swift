@@ -20,8 +20,7 @@ final class HTMLReportTests: XCTestCase {
     let html = try String(contentsOf: page, encoding: .utf8)
     XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
     for external in ["src=\"http", "href=\"http", "<link", "@import", "url("] { XCTAssertFalse(html.contains(external), external) }
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
-    let cells = (json["images"] as! [[String: Any]])[0]["cells"] as! [[String: Any]]
+    let cells = try JSONDecoder().decode(SweepJSON.self, from: Data(contentsOf: dir.appendingPathComponent("r.json"))).images[0].cells
 
     // Snow (row 1) at severity 2 (column 2): cell 1 + 1 * 2 + 1 of the report.
     let dom = try HeadlessChromium.dumpDOM(page, fragment: "cell=0,1,2")
@@ -60,9 +59,9 @@ final class HTMLReportTests: XCTestCase {
       ["--model", "demo-cnn,demo-vit", "--image", ring, "--corruptions", "fog,contrast", "--severities", "1,3",
        "--out", "r.html", "--report", "r.json", "--maps-dir", "maps", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
-    let reports = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [[String: Any]]
-    XCTAssertEqual(reports.map { $0["model"] as? String }, ["demo-cnn", "demo-vit"])
-    XCTAssertEqual(reports.map { $0["method"] as? String }, ["gradcam", "rollout"])
+    let reports = try JSONDecoder().decode([SweepJSON].self, from: Data(contentsOf: dir.appendingPathComponent("r.json")))
+    XCTAssertEqual(reports.map(\.model), ["demo-cnn", "demo-vit"])
+    XCTAssertEqual(reports.map(\.method), ["gradcam", "rollout"])
     for model in ["demo-cnn", "demo-vit"] {
       XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("maps/\(model)/ring/fog-s3.npy").path), model)
     }
@@ -73,8 +72,7 @@ final class HTMLReportTests: XCTestCase {
     XCTAssertEqual(detailState(dom), "open 1,1,2")
     XCTAssertTrue(dom.contains("<section class=\"detail-panel clicked\" data-panel=\"1\">"), "the ViT panel is the clicked one")
     for (panel, report) in reports.enumerated() {
-      let cells = (report["images"] as! [[String: Any]])[0]["cells"] as! [[String: Any]]
-      try assertDetail(dom, panel: panel, matches: cells[4])
+      try assertDetail(dom, panel: panel, matches: report.images[0].cells[4])
     }
     let shot = dir.appendingPathComponent("report-models.png")
     try HeadlessChromium.screenshot(page, fragment: "cell=1,1,2", to: shot)
@@ -112,6 +110,21 @@ final class HTMLReportTests: XCTestCase {
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
   }
 
+  /// The fields of the JSON report (--report) that the page shows. JSONDecoder, not
+  /// JSONSerialization: on Linux the latter can round the last digit of a double differently.
+  struct SweepJSON: Decodable {
+    struct Cell: Decodable {
+      var predictedClass: String
+      var confidence: Double
+      var correct: Bool
+      var attentionShift: [String: Double]?
+    }
+    struct Image: Decodable { var cells: [Cell] }
+    var model: String
+    var method: String
+    var images: [Image]
+  }
+
   // MARK: - Reading the dumped DOM
 
   /// The page's self-check: every cell drawn, no error recorded (script errors, failed images,
@@ -124,25 +137,26 @@ final class HTMLReportTests: XCTestCase {
     XCTAssertEqual(check["rendered"] as? Int, cells, file: file, line: line)
     XCTAssertEqual((check["errors"] as? [String])?.count, 0, "\(check["errors"] ?? "")", file: file, line: line)
     XCTAssertTrue(dom.contains("<ul id=\"errors\" hidden=\"\"></ul>"), "errors listed in the page", file: file, line: line)
-    XCTAssertEqual(dom.components(separatedBy: "data-rendered=\"true\"").count - 1, cells, file: file, line: line)
+    let drawn = try NSRegularExpression(pattern: #"<td class="cell[^>]*data-rendered="true""#)
+    XCTAssertEqual(drawn.numberOfMatches(in: dom, range: NSRange(dom.startIndex..., in: dom)), cells, file: file, line: line)
   }
 
   /// The detail of `panel` shows the report cell's top-1 class and probability, its mark, and
   /// its four attention-shift numbers: the exact doubles (data-value) and the shown text
   /// (4 decimals).
-  func assertDetail(_ dom: String, panel: Int, matches cell: [String: Any], file: StaticString = #filePath, line: UInt = #line) throws {
+  func assertDetail(_ dom: String, panel: Int, matches cell: SweepJSON.Cell, file: StaticString = #filePath, line: UInt = #line) throws {
     let top = firstMatch(
       #"<tr data-panel="\#(panel)" data-rank="0"><td data-key="label">([^<]*)</td><td class="num" data-key="probability" data-value="([^"]+)">([^<]*)</td>"#,
       in: dom)
     XCTAssertEqual(top.count, 3, "no top-1 row for panel \(panel)", file: file, line: line)
     guard top.count == 3 else { return }
-    XCTAssertEqual(unescaped(top[0]), cell["predictedClass"] as? String, file: file, line: line)
-    let confidence = try XCTUnwrap(cell["confidence"] as? Double)
+    XCTAssertEqual(unescaped(top[0]), cell.predictedClass, file: file, line: line)
+    let confidence = cell.confidence
     XCTAssertEqual(Double(top[1]), confidence, file: file, line: line)
     XCTAssertEqual(top[2], String(format: "%.4f", confidence), file: file, line: line)
     let correct = firstMatch(#"data-panel="\#(panel)" data-correct="(true|false)""#, in: dom)
-    XCTAssertEqual(correct, [String(cell["correct"] as! Bool)], file: file, line: line)
-    let shift = cell["attentionShift"] as? [String: Double]
+    XCTAssertEqual(correct, [String(cell.correct)], file: file, line: line)
+    let shift = cell.attentionShift
     // The arrow runs between the centres of mass, in display-image pixels: its length is the
     // centre shift (the clean cell's arrow has length 0).
     let section = dom.components(separatedBy: "<section class=\"detail-panel")[panel + 1]

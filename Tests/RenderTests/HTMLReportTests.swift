@@ -100,7 +100,14 @@ final class HTMLReportTests: XCTestCase {
       }
       XCTAssertEqual(stride(from: 0, to: png.pixels.count, by: 3).map { png.pixels[$0] }, expected)
     }
-    XCTAssertEqual(HTMLReport.quantised(ScalarMap(width: 1, height: 1, values: [7]), lo: 7, hi: 8), [0])
+    // Constant maps: a range of width 1 from their value, all stored as 0.
+    var flat = Self.report(rows: 1, columns: 1, imageSize: 8, mapSize: 2)
+    flat.panels[0].cells[0][0].map.values = [7, 7, 7, 7]
+    flat.panels[0].clean.map.values = [7, 7, 7, 7]
+    let flatJSON = try Self.payload(String(decoding: try flat.html(), as: UTF8.self))
+    XCTAssertEqual(flatJSON["mapRange"] as? [Double], [7, 8])
+    let flatMap = ((flatJSON["panels"] as! [[String: Any]])[0]["clean"] as! [String: Any])["map"] as! String
+    XCTAssertEqual(try PNGCodec.decode(Self.bytes(ofDataURI: flatMap, type: "image/png")).pixels, [UInt8](repeating: 0, count: 12))
   }
 
   /// The budget: a 19 x (clean + 5) sweep at 224 px, maps at 224 px (an ImageNet model's

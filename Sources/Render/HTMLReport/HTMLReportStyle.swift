@@ -52,7 +52,7 @@ enum HTMLReportStyle {
     figure .frame { position: relative; width: 224px; height: 224px; }
     figure canvas { width: 224px; height: 224px; display: block; }
     figure svg { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
-    .numbers { display: flex; gap: 18px; flex-wrap: wrap; margin-top: 8px; }
+    .numbers { display: flex; gap: 18px; flex-wrap: wrap; align-items: flex-start; margin-top: 8px; }
     .numbers table { border-collapse: collapse; font-size: 12px; }
     .numbers th, .numbers td { padding: 1px 8px 1px 0; text-align: left; }
     .numbers td.num { text-align: right; font-variant-numeric: tabular-nums; }
