@@ -39,6 +39,20 @@ final class HTMLReportTests: XCTestCase {
     let closed = try HeadlessChromium.dumpDOM(page, fragment: "cell=0,1,1&keys=Escape")
     XCTAssertEqual(detailState(closed), "closed 0,1,1", "Escape closes the detail")
 
+    // Sorting and filtering rows (with the colour map and scale switched), against the JSON
+    // report: mean rank correlation per row, and flips (top-1 differs from the clean image's).
+    let rows = (0..<3).map { cells[(1 + 2 * $0)..<(3 + 2 * $0)] }
+    let meanRank = rows.map { $0.map { $0.attentionShift!["rankCorrelation"]! }.reduce(0, +) / 2 }
+    let flips = rows.map { $0.filter { $0.predictedClass != cells[0].predictedClass }.count }
+    let byRank = try HeadlessChromium.dumpDOM(page, fragment: "sort=rankCorrelation&colormap=viridis&scale=shared")
+    try assertRenderedWithoutErrors(byRank, cells: 9)
+    XCTAssertEqual(visibleRows(byRank), (0..<3).sorted { meanRank[$0] < meanRank[$1] }, "rows by rank correlation, lowest first")
+    let flipped = try HeadlessChromium.dumpDOM(page, fragment: "sort=flips&filter=flips")
+    try assertRenderedWithoutErrors(flipped, cells: 9)
+    let withFlips = (0..<3).filter { flips[$0] > 0 }.sorted { flips[$0] != flips[$1] ? flips[$0] > flips[$1] : $0 < $1 }
+    XCTAssertEqual(visibleRows(flipped), withFlips, "rows with a flip, most first")
+    XCTAssertTrue(flipped.contains("<span id=\"row-count\">\(withFlips.count) of 3 rows</span>"))
+
     let grid = dir.appendingPathComponent("report-grid.png"), detail = dir.appendingPathComponent("report-detail.png")
     try HeadlessChromium.screenshot(page, to: grid)
     try HeadlessChromium.screenshot(page, fragment: "cell=0,1,2", to: detail)
@@ -178,6 +192,15 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(dom.contains(#"data-panel="\#(panel)" data-key="\#(key)">—<"#), "\(key) should be blank", file: file, line: line)
       }
     }
+  }
+
+  /// The grid's rows as shown: visible rows, top to bottom.
+  func visibleRows(_ dom: String) -> [Int] {
+    let body = dom.components(separatedBy: "<tbody>").last ?? ""
+    let regex = try! NSRegularExpression(pattern: #"<tr data-row="(\d+)"( hidden="")?>"#)
+    return regex.matches(in: body, range: NSRange(body.startIndex..., in: body))
+      .filter { $0.range(at: 2).location == NSNotFound }
+      .map { Int(body[Range($0.range(at: 1), in: body)!])! }
   }
 
   /// "open P,R,C" or "closed P,R,C": whether the detail shows, and the cell it was opened on.

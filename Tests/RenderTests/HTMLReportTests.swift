@@ -121,6 +121,15 @@ final class HTMLReportTests: XCTestCase {
     XCTAssertGreaterThan(size, 114 * 2_000, "every cell is embedded")
   }
 
+  func testSizeWarningAboveTenMegabytes() {
+    XCTAssertNil(HTMLReport.sizeWarning(bytes: 10_000_000, path: "r.html"))
+    XCTAssertEqual(
+      HTMLReport.sizeWarning(bytes: 12_345_678, path: "r.html"),
+      "r.html is 12.3 MB (over 10.0 MB): fewer corruptions, severities, images or models make it lighter")
+    XCTAssertEqual(HTMLReport.megabytes(2_087_103), "2.1 MB")
+    XCTAssertEqual(HTMLReport.megabytes(49_999), "0.0 MB")
+  }
+
   func testBadInputThrowsAndWritesNothing() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("html-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -70,12 +70,10 @@ extension ExplainCommand {
         try encoder.encode(reports).write(to: URL(fileURLWithPath: report), options: .atomic)
       }
     }
-    let megabytes = String(format: "%.1f MB", Double(bytes) / 1e6)
-    if bytes > HTMLReport.sizeWarningBytes {
-      FileHandle.standardError.write(
-        "warning: \(pageURL.path) is \(megabytes) (over \(HTMLReport.sizeWarningBytes / 1_000_000) MB): fewer corruptions, severities or images make it lighter\n")
+    if let warning = HTMLReport.sizeWarning(bytes: bytes, path: pageURL.path) {
+      FileHandle.standardError.write("warning: \(warning)\n")
     }
-    if !quiet { FileHandle.standardError.write("wrote \(pageURL.path) (\(megabytes))\n") }
+    if !quiet { FileHandle.standardError.write("wrote \(pageURL.path) (\(HTMLReport.megabytes(bytes)))\n") }
   }
 
   /// A model name as one folder name (checkpoint paths lose their folders).

@@ -114,13 +114,27 @@ public struct HTMLReport: Sendable {
   public var panels: [Panel]
   /// The controls' initial state.
   public var display = Display()
-  /// JPEG quality of the embedded images (1-100). 85 keeps a 19x6 sweep at 224 px near 4 MB.
+  /// JPEG quality of the embedded images (1-100). At 85 a 19x6 sweep at 224 px takes 2-3 MB.
   public var jpegQuality = 85
 
   /// The colour maps the page offers (their tables are embedded; switching works offline).
   public static let colorMaps: [ColorMap] = [.jet, .turbo, .viridis, .inferno]
   /// Pages larger than this many bytes deserve a warning (slow to open, heavy to share).
   public static let sizeWarningBytes = 10_000_000
+
+  /// The warning for a page of `bytes` bytes at `path`, or nil when it is not larger than
+  /// ``sizeWarningBytes``.
+  public static func sizeWarning(bytes: Int, path: String) -> String? {
+    guard bytes > sizeWarningBytes else { return nil }
+    return "\(path) is \(megabytes(bytes)) (over \(megabytes(sizeWarningBytes))): "
+      + "fewer corruptions, severities, images or models make it lighter"
+  }
+
+  /// A size in megabytes (10^6 bytes) with one decimal, e.g. "2.1 MB".
+  public static func megabytes(_ bytes: Int) -> String {
+    let tenths = (bytes + 50_000) / 100_000
+    return "\(tenths / 10).\(tenths % 10) MB"
+  }
 
   public init(title: String, subtitle: String, rowHeaders: [String], columnHeaders: [String], panels: [Panel]) {
     self.title = title

@@ -34,8 +34,9 @@ enum HTMLReportScript {
 
   /// The page: decodes the embedded images, draws the grid and the detail view, and writes a
   /// self-check (`#self-check`: cells rendered, cells expected, errors) when done. Opening the
-  /// page with `#cell=P,R,C` clicks that cell (panel P, row R, column C; column 0 is clean), and
-  /// `&keys=ArrowRight,Escape` then presses those keys: how tests drive it in a headless browser.
+  /// page with `#cell=P,R,C` clicks that cell (panel P, row R, column C; column 0 is clean),
+  /// `&keys=ArrowRight,Escape` then presses those keys, and `&sort=`, `&filter=`, `&colormap=`,
+  /// `&scale=` set those controls first: how tests drive it in a headless browser.
   static let main = #"""
     'use strict';
     (function () {
@@ -450,7 +451,11 @@ enum HTMLReportScript {
         buildGrid();
         renderGrid();
         layoutRows();
-        const wanted = /#cell=(\d+),(\d+),(\d+)/.exec(location.hash);
+        for (const control of ['colormap', 'scale', 'sort', 'filter']) {
+          const m = new RegExp('[#&]' + control + '=([A-Za-z-]+)').exec(location.hash);
+          if (m) { $(control).value = m[1]; $(control).dispatchEvent(new Event('change')); }
+        }
+        const wanted = /[#&]cell=(\d+),(\d+),(\d+)/.exec(location.hash);
         if (wanted) {
           const td = cellElements.get(key(Number(wanted[1]), Number(wanted[2]), Number(wanted[3])));
           if (td) td.click(); else window.recordReportError('no cell ' + wanted[0].slice(6));
