@@ -119,8 +119,13 @@ final class HTMLReportTests: XCTestCase {
     let figure = try Tool.run(["--image", dog, "--model", "demo-cnn,demo-vit", "--out", "f.png", "--quiet"], in: dir)
     XCTAssertEqual(figure.status, 64)
     XCTAssertTrue(figure.stderr.contains("need an HTML report"), figure.stderr)
-    let twice = try Tool.run(["--image", dog, "--model", "demo-cnn,demo-cnn", "--out", "r.html", "--quiet"], in: dir)
-    XCTAssertEqual(twice.status, 64)
+    let unknown = try Tool.run(["--image", dog, "--model", "demo-cnn,demo-cnm", "--out", "r.html", "--quiet"], in: dir)
+    XCTAssertEqual(unknown.status, 1)
+    XCTAssertTrue(unknown.stderr.contains("unknown model 'demo-cnm'"), unknown.stderr)
+    for models in ["demo-cnn,demo-cnn", "demo-cnn,"] {
+      let r = try Tool.run(["--image", dog, "--model", models, "--out", "r.html", "--quiet"], in: dir)
+      XCTAssertEqual(r.status, 64, models)
+    }
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
   }
 

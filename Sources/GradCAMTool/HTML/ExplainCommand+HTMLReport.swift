@@ -1,7 +1,9 @@
 import ArgumentParser
 import Corruptions
 import Foundation
+import Networks
 import Render
+import Zoo
 
 /// `--out report.html`: the sweep as one interactive page, with several models side by side.
 extension ExplainCommand {
@@ -11,7 +13,8 @@ extension ExplainCommand {
   /// The models of --model: a comma-separated list of names for an HTML report, else the one
   /// model (a checkpoint path may hold commas).
   var modelNames: [String] {
-    let names = modelOptions.model.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let names = modelOptions.model.split(separator: ",", omittingEmptySubsequences: false)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
     guard isHTMLReport, names.count > 1, modelOptions.arch == nil, modelOptions.weights == nil,
       !FileManager.default.fileExists(atPath: modelOptions.model)
     else { return [modelOptions.model] }
@@ -20,7 +23,7 @@ extension ExplainCommand {
 
   func validateHTMLReport() throws {
     let names = modelOptions.model.split(separator: ",", omittingEmptySubsequences: false)
-    if !isHTMLReport, names.count > 1, !FileManager.default.fileExists(atPath: modelOptions.model) {
+    if !isHTMLReport, names.count > 1, modelOptions.arch == nil, !FileManager.default.fileExists(atPath: modelOptions.model) {
       throw ValidationError("several models (--model \(modelOptions.model)) need an HTML report: --out report.html")
     }
     if isHTMLReport, modelNames.contains(where: \.isEmpty) { throw ValidationError("--model has an empty name") }
@@ -41,6 +44,10 @@ extension ExplainCommand {
       }
     }
     let names = modelNames
+    // Several models are bundled or zoo names (files need --arch): check them all before the first sweep.
+    if names.count > 1, let unknown = names.first(where: { !BundledModels.names.contains($0) && ZooCatalog.model(named: $0) == nil }) {
+      throw ZooError.unknownModel(unknown, known: Zoo.names)
+    }
     var runs: [SweepRun] = []
     for name in names {
       var options = modelOptions
