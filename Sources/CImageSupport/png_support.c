@@ -165,11 +165,22 @@ static void write_bytes(png_structp png, png_bytep bytes, size_t count) {
 
 static void flush_bytes(png_structp png) { (void)png; }
 
+static int encode_png(const unsigned char *samples, int width, int height, int channels, int level, cis_buffer *out);
+
 int cis_png_encode(const unsigned char *rgb, int width, int height, cis_buffer *out) {
   return cis_png_encode_level(rgb, width, height, -1, out);
 }
 
 int cis_png_encode_level(const unsigned char *rgb, int width, int height, int level, cis_buffer *out) {
+  return encode_png(rgb, width, height, 3, level, out);
+}
+
+int cis_png_encode_grey(const unsigned char *grey, int width, int height, int level, cis_buffer *out) {
+  return encode_png(grey, width, height, 1, level, out);
+}
+
+// Encodes 8-bit samples with `channels` 1 (grey) or 3 (RGB) per pixel.
+static int encode_png(const unsigned char *samples, int width, int height, int channels, int level, cis_buffer *out) {
   memset(out, 0, sizeof *out);
   if (width <= 0 || height <= 0) {
     snprintf(out->message, CIS_MESSAGE_CAPACITY, "cannot write a %dx%d PNG", width, height);
@@ -195,11 +206,11 @@ int cis_png_encode_level(const unsigned char *rgb, int width, int height, int le
   }
   png_set_write_fn(png, state, write_bytes, flush_bytes);
   if (level >= 0 && level <= 9) png_set_compression_level(png, level);
-  png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
+               channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
   for (int y = 0; y < height; y++) {
-    png_write_row(png, (png_const_bytep)(rgb + (size_t)y * width * 3));
+    png_write_row(png, (png_const_bytep)(samples + (size_t)y * width * channels));
   }
   png_write_end(png, NULL);
   png_destroy_write_struct(&png, &info);

@@ -33,4 +33,19 @@ public enum PNGCodec {
       }
     }
   }
+
+  /// Encodes 8-bit grey samples (`width * height` bytes, row-major) as an 8-bit greyscale PNG:
+  /// a third of the samples of RGB, for single-channel data such as quantised heatmaps.
+  /// - Throws: `ImageError` for an empty size or a sample count that is not `width * height`.
+  public static func encodeGrey(_ samples: [UInt8], width: Int, height: Int, compression: Int? = nil) throws -> Data {
+    guard width > 0, height > 0, samples.count == width * height else {
+      throw ImageError.invalid("PNG: \(samples.count) grey samples do not make a \(width)x\(height) image")
+    }
+    let level = Int32(compression.map { min(max($0, 0), 9) } ?? -1)
+    return try samples.withUnsafeBufferPointer { pixels in
+      try CodecBridge.encode(format: "PNG") {
+        cis_png_encode_grey(pixels.baseAddress, Int32(clamping: width), Int32(clamping: height), level, $0)
+      }
+    }
+  }
 }

@@ -41,8 +41,15 @@ public enum BuiltTool {
   public static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
   ) throws -> ToolRun {
+    try runProgram(executable, arguments, in: directory, environment: environment)
+  }
+
+  /// Runs any program (a browser, apt-get) the same way.
+  public static func runProgram(
+    _ program: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+  ) throws -> ToolRun {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if !environment.isEmpty {

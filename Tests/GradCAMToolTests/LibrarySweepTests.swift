@@ -46,4 +46,24 @@ final class LibrarySweepTests: XCTestCase {
     XCTAssertNotNil(result.cell(.snow, severity: 2))
     XCTAssertNil(result.cell(.fog, severity: 1))
   }
+
+  /// Each cell's top-5 classes (the HTML report's detail) come from the same probabilities as its
+  /// prediction: the first is the predicted class with its confidence (exactly), then four more
+  /// distinct classes in non-increasing probability.
+  func testTopFiveClassesAgreeWithThePrediction() throws {
+    let dog = Tool.packageRoot.appendingPathComponent("examples/dog.png")
+    let model = try BundledModels.load("cifar10-resnet56")
+    let sweep = CorruptionSweep(
+      explainer: try CAMExplainer(model: model, method: .gradCAM),
+      preprocessing: try Preprocessing.profile(named: model.input.profile), corruptions: [.snow], severities: [3])
+    let result = try sweep.run(try ImageFile.read(dog))
+    for cell in result.cells {
+      XCTAssertEqual(cell.top.count, 5, cell.key)
+      XCTAssertEqual(cell.top.first?.index, cell.predicted, cell.key)
+      XCTAssertEqual(cell.top.first?.probability, cell.confidence, cell.key)
+      XCTAssertEqual(Set(cell.top.map(\.index)).count, 5, cell.key)
+      XCTAssertEqual(cell.top.map(\.probability), cell.top.map(\.probability).sorted(by: >), cell.key)
+      XCTAssertLessThanOrEqual(cell.top.map { Double($0.probability) }.reduce(0, +), 1 + 1e-5, cell.key)
+    }
+  }
 }

@@ -53,6 +53,19 @@ final class PNGCodecTests: XCTestCase {
     XCTAssertEqual(try PNGCodec.encode(image, compression: nil), try PNGCodec.encode(image, compression: 6))
   }
 
+  /// Grey PNGs are colour type 0, 8 bits, and decode (grey replicated to RGB) to the samples.
+  func testGreyEncodeRoundTripsExactly() throws {
+    let (w, h) = (13, 7)
+    let samples: [UInt8] = (0..<(w * h)).map { UInt8(truncatingIfNeeded: $0 * 29) }
+    let data = try PNGCodec.encodeGrey(samples, width: w, height: h)
+    XCTAssertEqual(Array(data[24..<26]), [8, 0])  // IHDR bit depth 8, colour type 0 (grey)
+    let decoded = try PNGCodec.decode(data)
+    XCTAssertEqual(decoded.width, w)
+    XCTAssertEqual(decoded.pixels, samples.flatMap { [$0, $0, $0] })
+    XCTAssertThrowsError(try PNGCodec.encodeGrey(samples, width: w, height: h + 1)) { XCTAssertTrue($0 is ImageError) }
+    XCTAssertThrowsError(try PNGCodec.encodeGrey([], width: 0, height: 0)) { XCTAssertTrue($0 is ImageError) }
+  }
+
   func testEncodingAnEmptyImageThrows() {
     XCTAssertThrowsError(try PNGCodec.encode(RGBImage(width: 0, height: 0, pixels: []))) {
       XCTAssertTrue($0 is ImageError)

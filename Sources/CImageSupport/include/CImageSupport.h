@@ -48,6 +48,8 @@ int cis_png_decode(const unsigned char *data, size_t size, uint64_t maxPixels, c
 int cis_png_encode(const unsigned char *rgb, int width, int height, cis_buffer *out);
 /// cis_png_encode with a zlib compression level (0-9; -1 for libpng's default).
 int cis_png_encode_level(const unsigned char *rgb, int width, int height, int level, cis_buffer *out);
+/// Encodes 8-bit grey samples (`width * height` bytes) as a non-interlaced 8-bit greyscale PNG.
+int cis_png_encode_grey(const unsigned char *grey, int width, int height, int level, cis_buffer *out);
 
 /// Decodes JPEG bytes to 8-bit RGB with libjpeg's ISLOW IDCT and fancy upsampling (as Pillow).
 /// Grey is replicated; CMYK/YCCK is converted the way Pillow's convert("RGB") does (Adobe

@@ -92,8 +92,8 @@ public struct AttentionShift: Codable, Equatable, Sendable {
   }
 
   /// Centre of mass in pixel coordinates (pixel centres at integer + 0.5); the image centre for
-  /// an all-zero map.
-  static func centerOfMass(_ v: [Float], width: Int) -> (x: Double, y: Double) {
+  /// an all-zero map. `centerShift` is the distance between two of these, times `scale`.
+  public static func centerOfMass(_ v: [Float], width: Int) -> (x: Double, y: Double) {
     var total = 0.0, sx = 0.0, sy = 0.0
     for (i, m) in v.enumerated() where m > 0 {
       total += Double(m)

@@ -86,8 +86,8 @@ public struct CorruptionSweep {
       + zip(jobs, images).map { SweepCell(corruption: $0.corruption, severity: $0.severity, image: $1) }
   }
 
-  /// Fills prediction, confidence, correctness, maps and attention shift of every cell; returns
-  /// the class explained in every cell (the label, else the clean prediction).
+  /// Fills prediction, confidence, top-5 classes, correctness, maps and attention shift of every
+  /// cell; returns the class explained in every cell (the label, else the clean prediction).
   func explain(_ cells: inout [SweepCell], label: Int?, progress: (Int) -> Void) throws -> Int {
     let input = ModelInput(preprocessing: preprocessing)
     // The clean image decides the target: its prediction unless a label is given.
@@ -104,11 +104,13 @@ public struct CorruptionSweep {
       let rawCount = rawShape.reduce(1, *)
       let probabilities = result.probabilities.scalars
       let classes = result.probabilities.shape[1]
+      let tops = Predictor.predictions(result.probabilities, topK: 5)
       for (j, i) in range.enumerated() {
         let predicted = result.predictedClasses[j]
         cells[i].predicted = predicted
         cells[i].confidence = probabilities[j * classes + predicted]
         cells[i].correct = predicted == target
+        cells[i].top = tops[j].top
         cells[i].map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
         cells[i].mapWidth = w
         cells[i].mapHeight = h

@@ -15,6 +15,9 @@ public struct SweepCell: Sendable {
   public var predicted = 0
   /// The predicted class's probability.
   public var confidence: Float = 0
+  /// The five most probable classes, `(class index, probability)`, most probable first (ties:
+  /// lower index first).
+  public var top: [(index: Int, probability: Float)] = []
   /// Whether the prediction is the sweep's explained class (the label, else the clean prediction).
   public var correct = false
   /// The normalised CAM at model-input resolution, row-major `mapHeight x mapWidth`.

@@ -21,6 +21,9 @@ struct ExplainCommand: ParsableCommand {
       the figure says which. The explained class is the same in every cell (the label, else the \
       clean prediction), so maps are comparable along a row.
 
+      --out report.html writes one self-contained interactive page instead of a figure (grid, \
+      per-cell detail, attention-shift numbers); there --model a,b puts several models side by side.
+
       Exit codes: 0 success; 1 bad input or runtime error (one line on stderr, no partial output); \
       64 usage error.
       """)
@@ -48,7 +51,7 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Seed of the random corruptions (numpy RandomState semantics).")
   var seed: UInt32 = 0
 
-  @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg). Default: gradcam-<image>.png.", valueName: "file"))
+  @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg), or an interactive report (.html). Default: gradcam-<image>.png.", valueName: "file"))
   var out: String?
 
   @Option(help: ArgumentHelp("Write every raw map as .npy: DIR/<image>/<corruption>-s<severity>.npy and clean.npy.", valueName: "dir"))
@@ -87,14 +90,33 @@ struct ExplainCommand: ParsableCommand {
     _ = try colormap.value()
     guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
-    if let out { guard ["png", "pdf", "svg"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
-      throw ValidationError("--out must end in .png, .pdf or .svg") } }
+    if let out { guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+      throw ValidationError("--out must end in .png, .pdf, .svg or .html") } }
+    try validateHTMLReport()
   }
 
   func run() throws {
     let corruptionList = try corruptions.value()
     let severityList = try severities.value()
-    let loaded = try modelOptions.load()
+    if isHTMLReport, let out {
+      return try writeHTMLReport(to: URL(fileURLWithPath: out), corruptions: corruptionList, severities: severityList)
+    }
+    let run = try sweep(modelOptions, corruptions: corruptionList, severities: severityList)
+    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(run.images[0].name).png")
+    // Everything is computed before anything is written; each file is written atomically.
+    let grid = run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
+    try grid.write(to: figureURL, options: try gridOptions())
+    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
+    if let report { try run.report.write(to: URL(fileURLWithPath: report)) }
+    if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
+  }
+
+  /// Loads the model of `options` and runs the sweep over every image; `tag` (the model, when
+  /// several run) goes into the progress lines.
+  func sweep(_ options: ModelOptions, corruptions corruptionList: [Corruption], severities severityList: [Int], tag: String? = nil)
+    throws -> ModelSweep
+  {
+    let loaded = try options.load()
     let methodName = method?.text ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")
     let camMethod = try method?.value() ?? (loaded.model is VisionTransformer ? .rollout : .gradCAM)
     let explainer = try CAMExplainer(model: loaded.model, method: camMethod, layer: layer)
@@ -106,11 +128,11 @@ struct ExplainCommand: ParsableCommand {
       seed: seed, batchSize: batchSize)
     var sweeps: [ImageSweep] = []
     for (url, source) in zip(inputs, sources) {
-      let name = url.deletingPathExtension().lastPathComponent
+      let name = url.deletingPathExtension().lastPathComponent, shown = tag.map { "\(name) [\($0)]" } ?? name
       let progress = StageProgress(quiet: quiet) { stage in
         switch stage {
-        case .corrupting: return "\(name): corrupting"
-        case .explaining: return "\(name): \(methodName)"
+        case .corrupting: return "\(shown): corrupting"
+        case .explaining: return "\(shown): \(methodName)"
         }
       }
       let result = try sweep.run(source, label: labelIndex, progress: progress.update)
@@ -119,21 +141,7 @@ struct ExplainCommand: ParsableCommand {
     let figure = SweepFigure(
       model: loaded.name, method: methodName, layer: explainer.layer, seed: seed, labelGiven: labelIndex != nil,
       classNames: loaded.classNames, showShift: showShift)
-    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(sweeps[0].name).png")
-    // Everything is computed before anything is written; each file is written atomically.
-    let grid = figure.grid(sweeps, corruptions: corruptionList, severities: severityList)
-    try grid.write(to: figureURL, options: try gridOptions())
-    if let mapsDir {
-      for s in sweeps { try s.result.writeMaps(to: URL(fileURLWithPath: mapsDir).appendingPathComponent(s.name)) }
-    }
-    if let report {
-      let images = sweeps.map { SweepReport.Image(name: $0.name, path: $0.path, result: $0.result, classNames: loaded.classNames) }
-      try SweepReport(
-        tool: "gradcam", version: GradCAMVersion.string, model: loaded.name, sweep: sweep, method: methodName,
-        labelGiven: labelIndex != nil, images: images
-      ).write(to: URL(fileURLWithPath: report))
-    }
-    if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
+    return ModelSweep(sweep: sweep, figure: figure, images: sweeps)
   }
 
   private func resolveLabel(_ text: String, names: [String]) throws -> Int {

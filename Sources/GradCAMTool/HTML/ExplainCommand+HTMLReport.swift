@@ -1,0 +1,87 @@
+import ArgumentParser
+import Corruptions
+import Foundation
+import Networks
+import Render
+import Zoo
+
+/// `--out report.html`: the sweep as one interactive page, with several models side by side.
+extension ExplainCommand {
+  /// True when --out names an .html file.
+  var isHTMLReport: Bool { out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() == "html" } ?? false }
+
+  /// The models of --model: a comma-separated list of names for an HTML report, else the one
+  /// model (a checkpoint path may hold commas).
+  var modelNames: [String] {
+    let names = modelOptions.model.split(separator: ",", omittingEmptySubsequences: false)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+    guard isHTMLReport, names.count > 1, modelOptions.arch == nil, modelOptions.weights == nil,
+      !FileManager.default.fileExists(atPath: modelOptions.model)
+    else { return [modelOptions.model] }
+    return names
+  }
+
+  func validateHTMLReport() throws {
+    let names = modelOptions.model.split(separator: ",", omittingEmptySubsequences: false)
+    if !isHTMLReport, names.count > 1, modelOptions.arch == nil, !FileManager.default.fileExists(atPath: modelOptions.model) {
+      throw ValidationError("several models (--model \(modelOptions.model)) need an HTML report: --out report.html")
+    }
+    if isHTMLReport, modelNames.contains(where: \.isEmpty) { throw ValidationError("--model has an empty name") }
+    if isHTMLReport, Set(modelNames).count != modelNames.count { throw ValidationError("--model names a model twice") }
+  }
+
+  /// Runs the sweep for every model, then writes the page to `pageURL` (and --report,
+  /// --maps-dir); with several models the JSON report is an array of one report per model, in
+  /// --model order, and maps go to DIR/<model>/<image>/.
+  func writeHTMLReport(to pageURL: URL, corruptions: [Corruption], severities: [Int]) throws {
+    // Refuse before the work, not after: every output's folder must exist.
+    for path in [pageURL.path, report].compactMap({ $0 }) {
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+        throw CLIError("\(path): the folder \(folder.path) does not exist")
+      }
+    }
+    let names = modelNames
+    // Several models are bundled or zoo names (files need --arch): check them all before the first sweep.
+    if names.count > 1, let unknown = names.first(where: { !BundledModels.names.contains($0) && ZooCatalog.model(named: $0) == nil }) {
+      throw ZooError.unknownModel(unknown, known: Zoo.names)
+    }
+    var runs: [ModelSweep] = []
+    for name in names {
+      var options = modelOptions
+      options.model = name
+      runs.append(try sweep(options, corruptions: corruptions, severities: severities, tag: names.count > 1 ? name : nil))
+    }
+    var page = HTMLReport(sweep: runs, corruptions: corruptions, severities: severities)
+    page.display.colorMap = try colormap.value()
+    page.display.sharedScale = try scale.value() == .sharedAuto
+    page.display.imageWeight = alpha
+    let bytes = try page.write(to: pageURL)
+    if let mapsDir {
+      let dir = URL(fileURLWithPath: mapsDir)
+      for (name, run) in zip(names, runs) {
+        try run.writeMaps(to: names.count > 1 ? dir.appendingPathComponent(Self.folderName(name)) : dir)
+      }
+    }
+    if let report {
+      let reports = runs.map(\.report)
+      if reports.count == 1 {
+        try reports[0].write(to: URL(fileURLWithPath: report))
+      } else {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(reports).write(to: URL(fileURLWithPath: report), options: .atomic)
+      }
+    }
+    if let warning = HTMLReport.sizeWarning(bytes: bytes, path: pageURL.path) {
+      FileHandle.standardError.write("warning: \(warning)\n")
+    }
+    if !quiet { FileHandle.standardError.write("wrote \(pageURL.path) (\(HTMLReport.megabytes(bytes)))\n") }
+  }
+
+  /// A model name as one folder name (checkpoint paths lose their folders).
+  static func folderName(_ model: String) -> String {
+    String(model.map { $0 == "/" || $0 == " " ? "_" : $0 })
+  }
+}
