@@ -61,10 +61,10 @@ let package = Package(
       name: "Corruptions",
       dependencies: ["Imaging", "Suggestions", "AtomicFiles", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
-    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Corruptions", "NPY", "Suggestions"]),
+    .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Corruptions", "NPY", "Suggestions", "AtomicFiles"]),
     .target(name: "Render", dependencies: ["Imaging", "CCairo", "AtomicFiles"]),
     .target(
-      name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums"]),
+      name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums", "AtomicFiles"]),
     .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles", "Checksums"]),
     .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo"]),
 
@@ -73,7 +73,7 @@ let package = Package(
       name: "GradCAMTool",
       dependencies: [
         "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation", "DemoData",
-        "ProgressBars",
+        "ProgressBars", "AtomicFiles",
         "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import ProgressBars
 
@@ -69,7 +70,7 @@ public struct ModelCache: Sendable {
   func record(_ digest: String, for file: ZooFile, verification: Verification) throws {
     let line = "\(digest)  \(file.fileName)  # \(verification)\n"
     do {
-      try Data(line.utf8).write(to: recordPath(for: file), options: .atomic)
+      try AtomicWrite.write(Data(line.utf8), to: recordPath(for: file))
     } catch {
       throw ZooError.io("cannot write \(recordPath(for: file).path): \(error.localizedDescription)")
     }

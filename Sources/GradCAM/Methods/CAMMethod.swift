@@ -53,9 +53,10 @@ public struct CAMMethod: CaseIterable, Hashable, RawRepresentable, Sendable, Cus
       self = m
       return
     }
-    let scored = Self.allCases.map { ($0.rawValue, editDistance(Self.canonical($0.rawValue), key)) }
-      .sorted { $0.1 < $1.1 }
-    let best = scored.filter { $0.1 <= max(2, key.count / 3) }.prefix(2).map(\.0)
+    // Suggestions by the toolkit's one rule, on names compared as the user's text is.
+    let names = Self.allCases.map(\.rawValue)
+    let best = closestMatches(to: key, in: names.map(Self.canonical), limit: 2)
+      .compactMap { c in names.first { Self.canonical($0) == c } }
     throw CAMError.unknownMethod(text, suggestions: best)
   }
 

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Corruptions
 import Foundation
 
@@ -82,6 +83,6 @@ public struct SweepReport: Encodable {
   public func write(to url: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(self).write(to: url, options: .atomic)
+    try AtomicWrite.write(encoder.encode(self), to: url)
   }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Corruptions
 import Foundation
 import NPY
@@ -28,7 +29,7 @@ public struct SweepResult: Sendable {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for x in cells {
       let array = NPYArray(shape: x.rawShape, floats: x.rawMap)
-      try array.encoded().write(to: folder.appendingPathComponent("\(x.key).npy"), options: .atomic)
+      try AtomicWrite.write(array.encoded(), to: folder.appendingPathComponent("\(x.key).npy"))
     }
   }
 }

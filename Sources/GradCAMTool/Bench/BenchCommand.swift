@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Autodiff
 import Foundation
@@ -35,7 +36,7 @@ struct BenchCommand: ParsableCommand {
     if wanted.contains("scaling") { results += try ScalingBench(repeats: min(repeats, 3), filter: filter).run() }
     if let json {
       let data = try JSONEncoder.pretty.encode(results)
-      try data.write(to: URL(fileURLWithPath: json), options: .atomic)
+      try AtomicWrite.write(data, to: URL(fileURLWithPath: json))
     }
   }
 }

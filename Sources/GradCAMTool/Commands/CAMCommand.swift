@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Autodiff
 import Foundation
@@ -59,7 +60,7 @@ struct CAMCommand: ParsableCommand {
         heatmap: ScalarMap(width: normalised.shape[1], height: normalised.shape[0], values: normalised.scalars), on: shown)
       try ImageFile.write(blended, to: URL(fileURLWithPath: overlay))
     }
-    try array.encoded().write(to: URL(fileURLWithPath: out), options: .atomic)
+    try AtomicWrite.write(array.encoded(), to: URL(fileURLWithPath: out))
     let t = result.targetClasses[0], p = result.predictedClasses[0]
     print("\(image): explained \(loaded.classNames[t]) (class \(t)); predicted \(loaded.classNames[p]); map \(map.shape) -> \(out)")
   }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Foundation
 import GradCAM
@@ -52,7 +53,7 @@ struct PredictCommand: ParsableCommand {
       for (url, p) in rows {
         text += csvField(url.path) + "," + p.top.map { "\($0.index),\(csvField(loaded.classNames[$0.index])),\(String(format: "%.6f", $0.probability))" }.joined(separator: ",") + "\n"
       }
-      try Data(text.utf8).write(to: URL(fileURLWithPath: csv), options: .atomic)
+      try AtomicWrite.write(Data(text.utf8), to: URL(fileURLWithPath: csv))
     } else {
       for (url, p) in rows {
         print("\(url.path): " + p.top.map { "\(loaded.classNames[$0.index]) \(String(format: "%.4f", $0.probability))" }.joined(separator: ", "))

@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Corruptions
 import Foundation
@@ -71,7 +72,7 @@ extension ExplainCommand {
       } else {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(reports).write(to: URL(fileURLWithPath: report), options: .atomic)
+        try AtomicWrite.write(encoder.encode(reports), to: URL(fileURLWithPath: report))
       }
     }
     if let warning = HTMLReport.sizeWarning(bytes: bytes, path: pageURL.path) {

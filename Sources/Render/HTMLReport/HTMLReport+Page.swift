@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Imaging
 
@@ -52,7 +53,7 @@ extension HTMLReport {
   @discardableResult
   public func write(to url: URL) throws -> Int {
     let data = try html()
-    try AtomicFile.write(data, to: url)
+    do throws(AtomicWriteError) { try AtomicWrite.write(data, to: url) } catch { throw RenderError(error) }
     return data.count
   }
 
