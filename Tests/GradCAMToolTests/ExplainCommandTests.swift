@@ -4,7 +4,7 @@ import XCTest
 
 /// The main job, `gradcam --image ... --severities ...`, and `cam` / `corrupt`, run as a user would.
 final class ExplainCommandTests: XCTestCase {
-  var dog: String { Tool.packageRoot.appendingPathComponent("examples/dog.png").path }
+  var dog: String { Tool.packageRoot.appendingPathComponent("examples/cifar-dog.png").path }
 
   func testMainJobWritesFigureMapsAndReport() throws {
     let dir = try Tool.temporaryDirectory()
@@ -13,12 +13,12 @@ final class ExplainCommandTests: XCTestCase {
        "--report", "r.json", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
     // Default figure name, a real PNG.
-    let figure = try Data(contentsOf: dir.appendingPathComponent("gradcam-dog.png"))
+    let figure = try Data(contentsOf: dir.appendingPathComponent("gradcam-cifar-dog.png"))
     XCTAssertEqual(Array(figure.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     // Every raw map, readable as numpy would.
-    let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("maps/dog").path).sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("maps/cifar-dog").path).sorted()
     XCTAssertEqual(names, ["clean.npy", "glass_blur-s1.npy", "glass_blur-s2.npy", "saturate-s1.npy", "saturate-s2.npy", "snow-s1.npy", "snow-s2.npy"])
-    let clean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/dog/clean.npy"))
+    let clean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/cifar-dog/clean.npy"))
     XCTAssertEqual(clean.shape, [8, 8])  // CIFAR ResNet-56 layer3 at 32x32 input
     // The report: what ran, and per cell prediction and attention shift.
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
