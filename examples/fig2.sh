@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 images=()
-for f in examples/dog.png examples/dogs/*.png; do images+=(--image "$f"); done
+for f in examples/cifar-dog.png examples/dogs/*.png; do images+=(--image "$f"); done
 .build/release/gradcam "${images[@]}" --corruptions glass_blur --severities 1-5 --label dog \
   --out fig2.pdf --report fig2.json "$@"
 .build/release/gradcam "${images[@]}" --corruptions glass_blur --severities 1-5 --label dog \

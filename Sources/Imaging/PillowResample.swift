@@ -1,7 +1,8 @@
-/// Pillow's BILINEAR resize of 8-bit images (`Image.resize(size, Image.BILINEAR)`), bit-exact.
+/// Pillow's BILINEAR and BICUBIC resize of 8-bit images (`Image.resize(size, Image.BILINEAR)`),
+/// bit-exact.
 ///
 /// A port of `ImagingResample` in Pillow's `libImaging/Resample.c` (Pillow >= 4): a triangle
-/// filter widened by the scale factor when downsampling (antialiasing), separable, coefficients
+/// (or Keys cubic, a = -0.5) filter widened by the scale factor when downsampling (antialiasing), separable, coefficients
 /// normalised in double precision and then converted to 22-bit fixed point, sums started at one
 /// half and clipped. Which pass runs first changes the rounding of the intermediate image, so it
 /// is reproduced too: Pillow 4-12 always run the horizontal pass first (over only the rows the
@@ -27,13 +28,35 @@ public enum PillowResample {
     var weights: [Int32]
   }
 
-  /// `precompute_coeffs` + `normalize_coeffs_8bpc` for the box [0, inSize) and the
-  /// bilinear filter (support 1).
-  static func coefficients(inSize: Int, outSize: Int) -> Coefficients {
+  /// A resampling filter of Pillow's.
+  public enum Filter: Sendable {
+    /// `Image.BILINEAR`: the triangle filter, support 1.
+    case bilinear
+    /// `Image.BICUBIC`: Keys' cubic with a = -0.5, support 2.
+    case bicubic
+
+    var support: Double { self == .bilinear ? 1 : 2 }
+
+    /// Pillow's `bilinear_filter` / `bicubic_filter`.
+    func callAsFunction(_ x: Double) -> Double {
+      let t = abs(x)
+      switch self {
+      case .bilinear: return t < 1.0 ? 1.0 - t : 0.0
+      case .bicubic:
+        let a = -0.5
+        if t < 1.0 { return ((a + 2.0) * t - (a + 3.0)) * t * t + 1 }
+        if t < 2.0 { return (((t - 5) * t + 8) * t - 4) * a }
+        return 0.0
+      }
+    }
+  }
+
+  /// `precompute_coeffs` + `normalize_coeffs_8bpc` for the box [0, inSize) and `filter`.
+  static func coefficients(inSize: Int, outSize: Int, filter: Filter = .bilinear) -> Coefficients {
     let in0 = 0.0, in1 = Double(inSize)
     let scale = (in1 - in0) / Double(outSize)
     let filterScale = max(scale, 1.0)
-    let support = 1.0 * filterScale
+    let support = filter.support * filterScale
     let kernelSize = Int(support.rounded(.up)) * 2 + 1
     var bounds = [(min: Int, count: Int)]()
     bounds.reserveCapacity(outSize)
@@ -50,9 +73,7 @@ public enum PillowResample {
       var ww = 0.0
       for x in 0..<kernelSize { k[x] = 0 }
       for x in 0..<max(0, xmax) {
-        var t = (Double(x + xmin) - center + 0.5) * ss
-        if t < 0 { t = -t }
-        let w = t < 1.0 ? 1.0 - t : 0.0
+        let w = filter((Double(x + xmin) - center + 0.5) * ss)
         k[x] = w
         ww += w
       }
@@ -87,11 +108,18 @@ public enum PillowResample {
   public static func bilinear(
     _ image: RGBImage, width: Int, height: Int, order: PassOrder = .pillow13
   ) -> RGBImage {
+    resample(image, width: width, height: height, filter: .bilinear, order: order)
+  }
+
+  /// Resizes `image` to `width` x `height` exactly as Pillow's resample with `filter` does.
+  public static func resample(
+    _ image: RGBImage, width: Int, height: Int, filter: Filter, order: PassOrder = .pillow13
+  ) -> RGBImage {
     precondition(width > 0 && height > 0, "PillowResample: target size must be positive")
     precondition(image.width > 0 && image.height > 0, "PillowResample: empty source image")
     if width == image.width && height == image.height { return image }
-    let horizontal = coefficients(inSize: image.width, outSize: width)
-    var vertical = coefficients(inSize: image.height, outSize: height)
+    let horizontal = coefficients(inSize: image.width, outSize: width, filter: filter)
+    var vertical = coefficients(inSize: image.height, outSize: height, filter: filter)
     if verticalFirst(
       from: (image.width, image.height), to: (width, height), order: order)
     {

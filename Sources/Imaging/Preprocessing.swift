@@ -2,6 +2,9 @@
 public enum PixelStep: Equatable, Sendable {
   /// torchvision `Resize(size)`: shorter side to `size`, Pillow BILINEAR.
   case resizeShorterSide(Int)
+  /// torchvision `Resize(size, BICUBIC)` on a PIL image: shorter side to `size`, Pillow BICUBIC
+  /// (antialiased when shrinking).
+  case resizeShorterSideBicubic(Int)
   /// torchvision `Resize((height, width))`, Pillow BILINEAR.
   case resize(height: Int, width: Int)
   /// torchvision `CenterCrop((height, width))`.
@@ -11,6 +14,7 @@ public enum PixelStep: Equatable, Sendable {
   public func apply(_ image: RGBImage) -> RGBImage {
     switch self {
     case .resizeShorterSide(let size): return Transforms.resize(image, shorterSide: size)
+    case .resizeShorterSideBicubic(let size): return Transforms.resize(image, shorterSide: size, filter: .bicubic)
     case .resize(let h, let w): return Transforms.resize(image, height: h, width: w)
     case .centerCrop(let h, let w): return Transforms.centerCrop(image, height: h, width: w)
     }
@@ -49,5 +53,37 @@ public struct Preprocessing: Equatable, Sendable {
     let (values, shape) = Transforms.toTensor(pixels(image))
     guard let mean, let std else { return (values, shape) }
     return (Transforms.normalize(values, shape: shape, mean: mean, std: std), shape)
+  }
+}
+
+extension Preprocessing {
+  /// The size an image of `width` x `height` has after the pixel steps.
+  public func outputSize(width: Int, height: Int) -> (width: Int, height: Int) {
+    pixelSteps.reduce((width: width, height: height)) { size, step in
+      switch step {
+      case .resizeShorterSide(let s), .resizeShorterSideBicubic(let s):
+        let r = Transforms.resizedSize(height: size.height, width: size.width, shorterSide: s)
+        return (r.width, r.height)
+      case .resize(let h, let w), .centerCrop(let h, let w): return (w, h)
+      }
+    }
+  }
+
+  /// One line saying what an image of `width` x `height` is resized to, when its shorter side is
+  /// more than twice or less than half the model's input (e.g. a photo into a 32x32 CIFAR model);
+  /// nil otherwise.
+  public func resizeNote(width: Int, height: Int) -> String? {
+    let out = outputSize(width: width, height: height)
+    let ratio = Double(min(width, height)) / Double(max(1, min(out.width, out.height)))
+    guard ratio > 2 || ratio < 0.5 else { return nil }
+    let steps = pixelSteps.map { step -> String in
+      switch step {
+      case .resizeShorterSide(let s): return "shorter side to \(s) (bilinear)"
+      case .resizeShorterSideBicubic(let s): return "shorter side to \(s) (bicubic)"
+      case .resize(let h, let w): return "resized to \(w)x\(h)"
+      case .centerCrop(let h, let w): return "center crop \(w)x\(h)"
+      }
+    }
+    return "\(width)x\(height) image resized to \(out.width)x\(out.height) for the model (\(name): \(steps.joined(separator: ", ")))"
   }
 }

@@ -34,10 +34,18 @@ extension Preprocessing {
   public static let none = Preprocessing(
     name: "none", pixelSteps: [.resizeShorterSide(256), .centerCrop(height: 224, width: 224)])
 
-  /// All named profiles.
-  public static let profiles: [Preprocessing] = [imagenet, cifar, none, demo]
+  /// timm's evaluation transform of the TensorFlow-ported EfficientNets (`tf_efficientnet_lite0`,
+  /// the bundled `efficientnet-lite0`): `Resize(256, BICUBIC)`, `CenterCrop(224)` (crop 0.875),
+  /// `ToTensor()`, `Normalize(0.5, 0.5)`: inputs in [-1, 1], the Inception convention.
+  public static let inception = Preprocessing(
+    name: "inception", pixelSteps: [.resizeShorterSideBicubic(256), .centerCrop(height: 224, width: 224)],
+    mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
 
-  /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none", "demo").
+  /// All named profiles.
+  public static let profiles: [Preprocessing] = [imagenet, cifar, none, demo, inception]
+
+  /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none", "demo",
+  /// "inception").
   /// - Throws: `PreprocessingError` naming the closest known profile.
   public static func profile(named name: String) throws -> Preprocessing {
     let key = name.lowercased()

@@ -12,10 +12,13 @@ public enum Transforms {
     return width <= height ? (newLong, size) : (size, newLong)
   }
 
-  /// torchvision `Resize(size)` (int): scales the shorter side to `size` with Pillow BILINEAR.
-  public static func resize(_ image: RGBImage, shorterSide size: Int) -> RGBImage {
+  /// torchvision `Resize(size)` (int): scales the shorter side to `size` with Pillow BILINEAR
+  /// (or `filter`).
+  public static func resize(
+    _ image: RGBImage, shorterSide size: Int, filter: PillowResample.Filter = .bilinear
+  ) -> RGBImage {
     let target = resizedSize(height: image.height, width: image.width, shorterSide: size)
-    return resize(image, height: target.height, width: target.width)
+    return PillowResample.resample(image, width: target.width, height: target.height, filter: filter)
   }
 
   /// torchvision `Resize((height, width))`: Pillow BILINEAR to exactly that size (no-op if equal).

@@ -17,10 +17,10 @@ public enum ModelTable {
       let bytes = BundledModels.url(entry.name).flatMap {
         (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? NSNumber)?.int64Value
       }
+      let provenance = BundledModels.provenance(entry.name)
       return Row(
         name: entry.name, architecture: entry.architecture, size: bytes.map(ByteCount.format) ?? "?",
-        licence: "BSD-2-Clause (akamaster)", hash: "bundled", cached: "bundled",
-        sources: ["https://github.com/akamaster/pytorch_resnet_cifar10"])
+        licence: provenance.licence, hash: "bundled", cached: "bundled", sources: [provenance.source])
     }
     let zoo = ZooCatalog.models.map { m in
       let hashes = Set(m.files.map(\.checksum.summary))

@@ -4,21 +4,21 @@ import XCTest
 
 /// The main job, `gradcam --image ... --severities ...`, and `cam` / `corrupt`, run as a user would.
 final class ExplainCommandTests: XCTestCase {
-  var dog: String { Tool.packageRoot.appendingPathComponent("examples/dog.png").path }
+  var dog: String { Tool.packageRoot.appendingPathComponent("examples/cifar-dog.png").path }
 
   func testMainJobWritesFigureMapsAndReport() throws {
     let dir = try Tool.temporaryDirectory()
     let r = try Tool.run(
-      ["--image", dog, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
+      ["--model", "cifar10-resnet56", "--image", dog, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
        "--report", "r.json", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
     // Default figure name, a real PNG.
-    let figure = try Data(contentsOf: dir.appendingPathComponent("gradcam-dog.png"))
+    let figure = try Data(contentsOf: dir.appendingPathComponent("gradcam-cifar-dog.png"))
     XCTAssertEqual(Array(figure.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     // Every raw map, readable as numpy would.
-    let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("maps/dog").path).sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("maps/cifar-dog").path).sorted()
     XCTAssertEqual(names, ["clean.npy", "glass_blur-s1.npy", "glass_blur-s2.npy", "saturate-s1.npy", "saturate-s2.npy", "snow-s1.npy", "snow-s2.npy"])
-    let clean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/dog/clean.npy"))
+    let clean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/cifar-dog/clean.npy"))
     XCTAssertEqual(clean.shape, [8, 8])  // CIFAR ResNet-56 layer3 at 32x32 input
     // The report: what ran, and per cell prediction and attention shift.
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
@@ -36,7 +36,7 @@ final class ExplainCommandTests: XCTestCase {
 
   func testVectorOutputAndLabel() throws {
     let dir = try Tool.temporaryDirectory()
-    let r = try Tool.run(["--image", dog, "--severities", "3", "--corruptions", "fog", "--label", "cat", "-o", "fig.pdf", "--quiet"], in: dir)
+    let r = try Tool.run(["--model", "cifar10-resnet56", "--image", dog, "--severities", "3", "--corruptions", "fog", "--label", "cat", "-o", "fig.pdf", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
     let pdf = try Data(contentsOf: dir.appendingPathComponent("fig.pdf"))
     XCTAssertEqual(String(decoding: pdf.prefix(5), as: UTF8.self), "%PDF-")
@@ -45,12 +45,12 @@ final class ExplainCommandTests: XCTestCase {
   func testBadInputWritesNothing() throws {
     let dir = try Tool.temporaryDirectory()
     let cases: [([String], String)] = [
-      (["--image", dog, "--corruptions", "glas_blur"], "did you mean 'glass_blur'"),
-      (["--image", dog, "--severities", "0-3"], "severit"),
-      (["--image", dir.appendingPathComponent("missing.png").path], "missing.png"),
-      (["--image", dog, "--layer", "layer9"], "unknown layer 'layer9'"),
-      (["--image", dog, "--label", "giraffe"], "not a class name"),
-      (["--image", dog, "--method", "gradkam"], "gradcam"),
+      (["--model", "cifar10-resnet56", "--image", dog, "--corruptions", "glas_blur"], "did you mean 'glass_blur'"),
+      (["--model", "cifar10-resnet56", "--image", dog, "--severities", "0-3"], "severit"),
+      (["--model", "cifar10-resnet56", "--image", dir.appendingPathComponent("missing.png").path], "missing.png"),
+      (["--model", "cifar10-resnet56", "--image", dog, "--layer", "layer9"], "unknown layer 'layer9'"),
+      (["--model", "cifar10-resnet56", "--image", dog, "--label", "giraffe"], "not a class name"),
+      (["--model", "cifar10-resnet56", "--image", dog, "--method", "gradkam"], "gradcam"),
     ]
     for (args, expected) in cases {
       let r = try Tool.run(args + ["--quiet"], in: dir)
@@ -63,14 +63,14 @@ final class ExplainCommandTests: XCTestCase {
 
   func testCamWritesANumpyMapAndOverlay() throws {
     let dir = try Tool.temporaryDirectory()
-    let r = try Tool.run(["cam", "--image", dog, "--out", "m.npy", "--overlay", "o.png", "--target", "5"], in: dir)
+    let r = try Tool.run(["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--overlay", "o.png", "--target", "5"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
     let map = try NPYArray(contentsOf: dir.appendingPathComponent("m.npy"))
     XCTAssertEqual(map.shape, [32, 32])
     XCTAssertEqual(map.elementType, .float32)
     XCTAssertEqual(Double(map.floats.max()!), 1, accuracy: 1e-6)
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.png").path))
-    let bad = try Tool.run(["cam", "--image", dog, "--out", "x.npy", "--target", "label"], in: dir)
+    let bad = try Tool.run(["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "x.npy", "--target", "label"], in: dir)
     XCTAssertNotEqual(bad.status, 0)
     XCTAssertTrue(bad.stderr.contains("--label"), bad.stderr)
   }
@@ -86,5 +86,53 @@ final class ExplainCommandTests: XCTestCase {
     let again = try Tool.run(["corrupt", "--image", dog, "--corruption", "glass_blur", "--severity", "3", "--out", "g2.png"], in: dir)
     XCTAssertEqual(again.status, 0)
     XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("g.png")), try Data(contentsOf: dir.appendingPathComponent("g2.png")))
+  }
+}
+
+/// The main command with no --model: the bundled ImageNet EfficientNet-Lite0 on the real dog
+/// photo of examples/ (README's command), and the note when a photo is squashed into CIFAR's 32x32.
+final class DefaultModelTests: XCTestCase {
+  func testDogPhotoIsExplainedAsAnImageNetDogByDefault() throws {
+    let dog = Tool.packageRoot.appendingPathComponent("examples/dog.png").path
+    let dir = try Tool.temporaryDirectory()
+    let r = try Tool.run(["--image", dog, "--severities", "1", "--corruptions", "fog", "--report", "r.json", "--quiet"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
+    XCTAssertEqual(json["model"] as? String, "efficientnet-lite0")
+    XCTAssertEqual(json["layer"] as? String, "_conv_head")
+    let image = (json["images"] as! [[String: Any]])[0]
+    let cls = try XCTUnwrap(image["explainedClass"] as? String)
+    // ImageNet-1k's dog classes are indices 151...268 (Chihuahua ... Mexican hairless).
+    let names = try String(contentsOf: Tool.packageRoot.appendingPathComponent("Sources/Networks/Resources/imagenet_classes.txt"), encoding: .utf8)
+      .split(separator: "\n").map(String.init)
+    let index = try XCTUnwrap(names.firstIndex(of: cls), cls)
+    XCTAssertTrue((151...268).contains(index), "\(cls) (\(index)) is not a dog class")
+  }
+
+  func testPhotoIntoCIFARModelNotesTheResize() throws {
+    let dog = Tool.packageRoot.appendingPathComponent("examples/dog.png").path
+    let dir = try Tool.temporaryDirectory()
+    let r = try Tool.run(["--model", "cifar10-resnet56", "--image", dog, "--severities", "1", "--corruptions", "fog", "--quiet"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stderr.contains("note: dog.png: 320x380 image resized to 32x32"), r.stderr)
+  }
+}
+
+/// `--label` by ImageNet class name and `--topk-correct 5` with the default EfficientNet-Lite0.
+final class TopKCorrectTests: XCTestCase {
+  func testLabelByNameAndTopFiveCorrectness() throws {
+    let dog = Tool.packageRoot.appendingPathComponent("examples/dog.png").path
+    let dir = try Tool.temporaryDirectory()
+    let r = try Tool.run(
+      ["--image", dog, "--severities", "1", "--corruptions", "fog", "--label", "Siberian husky", "--topk-correct", "5",
+       "--report", "r.json", "--quiet"], in: dir)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
+    XCTAssertEqual(json["correctnessReference"] as? String, "label in top-5")
+    let image = (json["images"] as! [[String: Any]])[0]
+    XCTAssertEqual(image["explainedIndex"] as? Int, 250)
+    XCTAssertEqual(image["explainedClass"] as? String, "Siberian husky")
+    let bad = try Tool.run(["--image", dog, "--topk-correct", "0", "--quiet"], in: dir)
+    XCTAssertEqual(bad.status, 64, bad.stderr)
   }
 }

@@ -188,10 +188,10 @@ final class HostileInputTests: XCTestCase {
     for (i, image) in images.enumerated() {
       let outDir = scratch.appendingPathComponent("out-\(i)")
       try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
-      let predict = try Tool.run(["predict", "--quiet", "--csv", outDir.appendingPathComponent("p.csv").path, image.path])
+      let predict = try Tool.run(["predict", "--model", "cifar10-resnet56", "--quiet", "--csv", outDir.appendingPathComponent("p.csv").path, image.path])
       try assertRefused(predict, file: image, outputFolder: outDir)
       let cam = try Tool.run([
-        "cam", "--image", image.path, "--out", outDir.appendingPathComponent("m.npy").path,
+        "cam", "--model", "cifar10-resnet56", "--image", image.path, "--out", outDir.appendingPathComponent("m.npy").path,
         "--overlay", outDir.appendingPathComponent("o.png").path,
       ])
       try assertRefused(cam, file: image, outputFolder: outDir)
@@ -200,7 +200,7 @@ final class HostileInputTests: XCTestCase {
 
   func testUnusualValidImagesLoad() throws {
     let files = Self.unusualValidImages.map { Self.imageFixtures.appendingPathComponent($0).path }
-    let run = try Tool.run(["predict", "--quiet", "--topk", "1"] + files)
+    let run = try Tool.run(["predict", "--model", "cifar10-resnet56", "--quiet", "--topk", "1"] + files)
     XCTAssertEqual(run.status, 0, run.stderr)
     XCTAssertEqual(run.stdout.split(separator: "\n").count, files.count, run.stdout)
   }

@@ -14,7 +14,7 @@ final class LibrarySweepTests: XCTestCase {
     let dir = try Tool.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let r = try Tool.run(
-      ["--image", dog.path, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
+      ["--model", "cifar10-resnet56", "--image", dog.path, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
        "--report", "cli.json", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
 

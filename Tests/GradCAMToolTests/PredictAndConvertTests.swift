@@ -8,8 +8,8 @@ final class PredictAndConvertTests: XCTestCase {
     ["airplane/00003.png", "dog/00012.png", "ship/00001.png"].map { SharedFixtures.cifarImage($0).path }
   }
 
-  func testPredictWithTheBundledDefaultModel() throws {
-    let r = try Tool.run(["predict", "--topk", "2"] + images)
+  func testPredictWithTheBundledCIFARModel() throws {
+    let r = try Tool.run(["predict", "--model", "cifar10-resnet56", "--topk", "2"] + images)
     XCTAssertEqual(r.status, 0, r.stderr)
     let lines = r.stdout.split(separator: "\n")
     XCTAssertEqual(lines.count, 3)
@@ -20,7 +20,7 @@ final class PredictAndConvertTests: XCTestCase {
   func testPredictWritesCSVForAFolder() throws {
     let dir = try Tool.temporaryDirectory()
     let csv = dir.appendingPathComponent("out.csv")
-    let r = try Tool.run(["predict", SharedFixtures.cifarImage("cat").path, "--csv", csv.path, "--quiet"])
+    let r = try Tool.run(["predict", "--model", "cifar10-resnet56", SharedFixtures.cifarImage("cat").path, "--csv", csv.path, "--quiet"])
     XCTAssertEqual(r.status, 0, r.stderr)
     let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
     XCTAssertEqual(rows.first, "path,top1_index,top1_class,top1_probability,top2_index,top2_class,top2_probability,top3_index,top3_class,top3_probability,top4_index,top4_class,top4_probability,top5_index,top5_class,top5_probability")

@@ -82,12 +82,12 @@ final class TypedArgumentTests: XCTestCase {
   }
 
   func testCAMTarget() throws {
-    try assertAccepted(["cam", "--image", missing, "--out", "m.npy", "--target", "7"])
-    try assertAccepted(["cam", "--image", missing, "--out", "m.npy", "--target", "label", "--label", "3"])
-    try assertFails(["cam", "--image", dog, "--out", "m.npy", "--target", "label"], "Error: --target label needs --label N")
+    try assertAccepted(["cam", "--model", "cifar10-resnet56", "--image", missing, "--out", "m.npy", "--target", "7"])
+    try assertAccepted(["cam", "--model", "cifar10-resnet56", "--image", missing, "--out", "m.npy", "--target", "label", "--label", "3"])
+    try assertFails(["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--target", "label"], "Error: --target label needs --label N")
     for bad in ["10", "zz"] {
       try assertFails(
-        ["cam", "--image", dog, "--out", "m.npy", "--target", bad], "Error: --target must be pred, label or a class index in 0..<10, got '\(bad)'")
+        ["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--target", bad], "Error: --target must be pred, label or a class index in 0..<10, got '\(bad)'")
     }
   }
 

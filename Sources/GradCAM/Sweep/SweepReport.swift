@@ -75,7 +75,7 @@ public struct SweepReport: Encodable {
     seed = sweep.seed
     corruptions = sweep.corruptions.map(\.rawValue)
     severities = sweep.severities
-    correctnessReference = labelGiven ? "label" : "clean prediction"
+    correctnessReference = (labelGiven ? "label" : "clean prediction") + (sweep.topKCorrect > 1 ? " in top-\(sweep.topKCorrect)" : "")
     self.images = images
   }
 

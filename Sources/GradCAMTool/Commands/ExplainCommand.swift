@@ -48,6 +48,9 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Ground-truth class (index or name): the explained class and the reference for correct/incorrect.", valueName: "N|name"))
   var label: String?
 
+  @Option(help: ArgumentHelp("A cell is correct when the reference class (--label, else the clean prediction) is among its K most probable classes (1: top-1, 5: top-5).", valueName: "K"))
+  var topkCorrect = 1
+
   @Option(help: "Seed of the random corruptions (numpy RandomState semantics).")
   var seed: UInt32 = 0
 
@@ -89,6 +92,7 @@ struct ExplainCommand: ParsableCommand {
     _ = try scale.value()
     _ = try colormap.value()
     guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
+    guard topkCorrect >= 1 else { throw ValidationError("--topk-correct must be >= 1") }
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
     if let out { guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
       throw ValidationError("--out must end in .png, .pdf, .svg or .html") } }
@@ -123,9 +127,15 @@ struct ExplainCommand: ParsableCommand {
     let labelIndex = try label.map { try resolveLabel($0, names: loaded.classNames) }
     let inputs = images.map { URL(fileURLWithPath: $0) }
     let sources = try inputs.map { try ImageFile.read($0) }
-    let sweep = CorruptionSweep(
+    for (url, source) in zip(inputs, sources) {
+      if let note = loaded.preprocessing.resizeNote(width: source.width, height: source.height) {
+        FileHandle.standardError.write("note: \(url.lastPathComponent): \(note)\n")
+      }
+    }
+    var sweep = CorruptionSweep(
       explainer: explainer, preprocessing: loaded.preprocessing, corruptions: corruptionList, severities: severityList,
       seed: seed, batchSize: batchSize)
+    sweep.topKCorrect = topkCorrect
     var sweeps: [ImageSweep] = []
     for (url, source) in zip(inputs, sources) {
       let name = url.deletingPathExtension().lastPathComponent, shown = tag.map { "\(name) [\($0)]" } ?? name
@@ -140,7 +150,7 @@ struct ExplainCommand: ParsableCommand {
     }
     let figure = SweepFigure(
       model: loaded.name, method: methodName, layer: explainer.layer, seed: seed, labelGiven: labelIndex != nil,
-      classNames: loaded.classNames, showShift: showShift)
+      topKCorrect: topkCorrect, classNames: loaded.classNames, showShift: showShift)
     return ModelSweep(sweep: sweep, figure: figure, images: sweeps)
   }
 

@@ -97,7 +97,7 @@ struct EvaluateCommand: ParsableCommand {
     let corruptionList = corruptions.isNone ? [] : try corruptions.value()
     let severityList = try severities.value()
     let chosenProfile = try profile?.value()
-    let loaded = try modelOptions.load()
+    let loaded = try modelOptions.load(defaultModel: BundledModels.defaultEvaluationName)
     let source = try openEvalSource(
       data: data, corruptedRoot: corruptedRoot, corruptions: corruptionList, severities: severityList, seed: seed,
       profile: chosenProfile, classMapFile: classMap)

@@ -6,10 +6,10 @@ import Zoo
 
 /// How a command chooses its model: a bundled name, or an architecture with a weights file.
 struct ModelOptions: ParsableArguments {
-  @Option(help: ArgumentHelp(
-    "A bundled or zoo model name (see `gradcam models`; zoo models download on first use) or a checkpoint file (then give --arch).",
+  @Option(name: .customLong("model"), help: ArgumentHelp(
+    "A bundled or zoo model name (see `gradcam models`; zoo models download on first use) or a checkpoint file (then give --arch). Default: \(BundledModels.defaultName) (evaluate: \(BundledModels.defaultEvaluationName)).",
     valueName: "name|file"))
-  var model: String = BundledModels.defaultName
+  var modelName: String?
 
   @Option(help: ArgumentHelp("Where zoo models are cached (default: $GRADCAM_CACHE, $XDG_CACHE_HOME/gradcam, ~/.cache/gradcam).", valueName: "dir"))
   var cacheDir: String?
@@ -26,15 +26,16 @@ struct ModelOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Class names, one per line (default: built-in CIFAR-10 or ImageNet names).", valueName: "file"))
   var classes: String?
 
-  @Option(help: ArgumentHelp("Preprocessing profile: imagenet, cifar, none or demo (default: the model's own).", valueName: "profile"))
+  @Option(help: ArgumentHelp("Preprocessing profile: imagenet, inception, cifar, none or demo (default: the model's own).", valueName: "profile"))
   var preprocess: PreprocessingProfile?
 
   @OptionGroup var imageLimits: ImageLimitOptions
   @OptionGroup var checkpointLimits: CheckpointLimitOptions
 
-  /// The loaded model, its class names and its preprocessing.
-  func load() throws -> LoadedModel {
+  /// The loaded model, its class names and its preprocessing; `defaultModel` when --model is not given.
+  func load(defaultModel: String = BundledModels.defaultName) throws -> LoadedModel {
     imageLimits.apply()
+    let name = modelName ?? defaultModel
     let model: ImageClassifier
     let label: String
     if let weights {
@@ -42,21 +43,21 @@ struct ModelOptions: ParsableArguments {
       model = try loadFile(arch: arch, URL(fileURLWithPath: weights))
       label = "\(arch) (\(URL(fileURLWithPath: weights).lastPathComponent))"
     } else if let arch {
-      model = try loadFile(arch: arch, URL(fileURLWithPath: self.model))
-      label = "\(arch) (\(URL(fileURLWithPath: self.model).lastPathComponent))"
-    } else if ZooCatalog.model(named: self.model) != nil, !BundledModels.names.contains(self.model) {
-      model = try report(Zoo.load(self.model, cache: ModelCache(explicit: cacheDir), strict: strict))
-      label = self.model
-    } else if !BundledModels.names.contains(self.model) {
-      if FileManager.default.fileExists(atPath: self.model) {
-        throw CLIError("\(self.model) is a checkpoint file: give its architecture with --arch (known: \(Architectures.names.joined(separator: ", ")))")
+      model = try loadFile(arch: arch, URL(fileURLWithPath: name))
+      label = "\(arch) (\(URL(fileURLWithPath: name).lastPathComponent))"
+    } else if ZooCatalog.model(named: name) != nil, !BundledModels.names.contains(name) {
+      model = try report(Zoo.load(name, cache: ModelCache(explicit: cacheDir), strict: strict))
+      label = name
+    } else if !BundledModels.names.contains(name) {
+      if FileManager.default.fileExists(atPath: name) {
+        throw CLIError("\(name) is a checkpoint file: give its architecture with --arch (known: \(Architectures.names.joined(separator: ", ")))")
       }
-      throw ZooError.unknownModel(self.model, known: Zoo.names)
+      throw ZooError.unknownModel(name, known: Zoo.names)
     } else {
-      model = try BundledModels.load(self.model)
-      label = self.model
+      model = try BundledModels.load(name)
+      label = name
     }
-    let bundledNames = weights == nil && arch == nil ? BundledModels.classNames(self.model) : nil
+    let bundledNames = weights == nil && arch == nil ? BundledModels.classNames(name) : nil
     let names = try classes.map { try ClassNames.read(URL(fileURLWithPath: $0), expected: model.classCount) }
       ?? bundledNames ?? ClassNames.defaults(count: model.classCount)
     let profile = try preprocess?.value() ?? Preprocessing.profile(named: model.input.profile)

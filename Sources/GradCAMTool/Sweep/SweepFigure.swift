@@ -12,6 +12,8 @@ struct SweepFigure {
   let seed: UInt32
   /// Whether correctness is judged against a given label (else the clean prediction).
   let labelGiven: Bool
+  /// A cell is correct when the reference is among its top `topKCorrect` classes.
+  var topKCorrect = 1
   let classNames: [String]
   /// Print the attention-shift numbers under each corrupted cell.
   let showShift: Bool
@@ -40,7 +42,8 @@ struct SweepFigure {
           rows: corruptions.map { row(sweep, $0, header: $0.rawValue) })
       }
     }
-    let judged = labelGiven ? "marks: prediction vs the given label" : "marks: prediction vs the clean image's prediction"
+    let reference = labelGiven ? "the given label" : "the clean image's prediction"
+    let judged = topKCorrect > 1 ? "marks: \(reference) in the top \(topKCorrect)" : "marks: prediction vs \(reference)"
     return HeatmapGrid(
       title: "\(method)\(layer.map { " at \($0)" } ?? "") — \(model)",
       subtitle: "\(judged); corruption seed \(seed)", blocks: blocks)

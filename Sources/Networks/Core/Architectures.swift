@@ -8,6 +8,7 @@ public enum Architectures {
   public static var names: [String] {
     ResNet.configurations.keys.sorted() + CIFARResNet.depths.map { "cifar_resnet\($0)" }
       + ["tiny", "small", "base"].flatMap { s in ["8", "16"].flatMap { p in ["vit_\(s)_patch\(p)", "vit_\(s)_patch\(p)_reg4"] } }
+      + EfficientNetConfig.names + ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small"]
       + ["demo_cnn", "vit_demo"]
   }
 
@@ -20,6 +21,19 @@ public enum Architectures {
     }
     if name.hasPrefix("cifar_resnet"), let depth = Int(name.dropFirst("cifar_resnet".count)) {
       return try CIFARResNet(depth: depth, classCount: inferred ?? 10, weights: source)
+    }
+    if EfficientNetConfig.named(name) != nil {
+      // The key layout (EfficientNet-PyTorch's `_blocks.N` or timm's `blocks.S.I`) is the
+      // checkpoint's; a formula or shape listing uses timm's.
+      var layout = EfficientNetLayout.timm
+      if case .stateDict(let d) = source.mode { layout = EfficientNetLayout.of(d.keys) }
+      return try EfficientNet(name, layout: layout, classCount: inferred ?? 1000, weights: source)
+    }
+    if name == "mobilenet_v2" {
+      return try MobileNetV2(classCount: inferred ?? 1000, weights: source)
+    }
+    if name.hasPrefix("mobilenet_v3_") {
+      return try MobileNetV3(name, classCount: inferred ?? 1000, weights: source)
     }
     if name == "demo_cnn" {
       return try CIFARResNet.demo(classCount: inferred ?? 6, weights: source)
@@ -74,18 +88,52 @@ public enum Architectures {
       }
     }
     let source = WeightSource(.stateDict(tensors))
+    // EfficientNet and MobileNet checkpoints hold whole models: any difference, also an extra
+    // layer, means another variant (e.g. a B0 checkpoint, with squeeze-excitation, for a Lite0).
+    let wholeModel = EfficientNetConfig.named(name) != nil || name.hasPrefix("mobilenet_")
     do {
       let model = try build(name, weights: source, classCount: classCount)
+      if wholeModel, let why = variantMismatch(name, requested: source.requested, tensors: tensors) {
+        throw NetworkError.invalidInput(why)
+      }
       try source.finish(strict: strict)
       return (model, source.unusedKeys)
     } catch let error as NetworkError {
+      if wholeModel, let why = variantMismatch(name, requested: source.requested, tensors: tensors) {
+        throw NetworkError.invalidInput("\(label): \(why)")
+      }
       throw NetworkError.invalidInput("\(label): \(error.description)")
     }
   }
 
+  /// The first layer, in the architecture's order, whose weights the checkpoint lacks or has in
+  /// another shape, else the first checkpoint layer the architecture does not have; nil when the
+  /// checkpoint fits exactly.
+  static func variantMismatch(_ name: String, requested: [(name: String, shape: [Int])], tensors: [String: Tensor]) -> String? {
+    func layer(_ key: String) -> String { key.split(separator: ".").dropLast().joined(separator: ".") }
+    for (key, shape) in requested where tensors[key]?.shape != shape {
+      let found = tensors[key].map { "has shape \($0.shape)" } ?? "has no such weight"
+      return "not a \(name) checkpoint: first differing layer '\(layer(key))': \(name) needs '\(key)' of shape \(shape), the checkpoint \(found)"
+    }
+    let used = Set(requested.map(\.name))
+    let extra = tensors.keys.filter { !used.contains($0) && !$0.hasSuffix("num_batches_tracked") }
+    guard let first = extra.min(by: { pathOrder($0, $1) }), let t = tensors[first] else { return nil }
+    return "not a \(name) checkpoint: first differing layer '\(layer(first))': the checkpoint has '\(first)' of shape \(t.shape), \(name) has no such weight"
+  }
+
+  /// Orders dotted paths with numeric parts compared as numbers (`_blocks.2` before `_blocks.10`).
+  static func pathOrder(_ a: String, _ b: String) -> Bool {
+    let x = a.split(separator: "."), y = b.split(separator: ".")
+    for (p, q) in zip(x, y) where p != q {
+      if let i = Int(p), let j = Int(q) { return i < j }
+      return p < q
+    }
+    return x.count < y.count
+  }
+
   private static func inferClassCount(_ source: WeightSource) -> Int? {
     guard case .stateDict(let d) = source.mode else { return nil }
-    for key in ["fc.weight", "linear.weight", "head.weight"] {
+    for key in ["fc.weight", "linear.weight", "head.weight", "_fc.weight", "classifier.weight", "classifier.1.weight", "classifier.3.weight"] {
       if let w = d[key], w.rank == 2 { return w.shape[0] }
     }
     return nil

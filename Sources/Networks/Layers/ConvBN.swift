@@ -14,6 +14,7 @@ func convBN(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, relu useRelu: Bool, 
     if let residual { y = y + residual }
     return useRelu ? relu(y) : y
   }
+  let x = conv.padded(x)
   let table = conv.weight.table!
   let folded = table.derived("fold:\(conv.path)") {
     let scale = bn.weight.value / sqrt(bn.runningVar.value + bn.epsilon)

@@ -40,3 +40,28 @@ final class AdaptiveAvgPool2d: Module {
 
   override func forward(_ x: Tensor) -> Tensor { x.mean(alongAxes: [2, 3], keepingDimensions: !flattened) }
 }
+
+/// `min(max(x, 0), 6)`, as `nn.ReLU6`.
+final class ReLU6: Module {
+  override func forward(_ x: Tensor) -> Tensor { relu6(x) }
+}
+
+/// `x * relu6(x + 3) / 6`, as `nn.Hardswish`.
+final class Hardswish: Module {
+  override func forward(_ x: Tensor) -> Tensor { hardSwish(x) }
+}
+
+/// `relu6(x + 3) / 6`, as `nn.Hardsigmoid`.
+final class Hardsigmoid: Module {
+  override func forward(_ x: Tensor) -> Tensor { hardSigmoid(x) }
+}
+
+/// `x * sigmoid(x)`, as `nn.SiLU`.
+final class SiLU: Module {
+  override func forward(_ x: Tensor) -> Tensor { silu(x) }
+}
+
+/// The logistic sigmoid, as `nn.Sigmoid`.
+final class Sigmoid: Module {
+  override func forward(_ x: Tensor) -> Tensor { sigmoid(x) }
+}
