@@ -14,18 +14,20 @@ extension ExplainCommand {
   /// The models of --model: a comma-separated list of names for an HTML report, else the one
   /// model (a checkpoint path may hold commas).
   var modelNames: [String] {
-    let names = modelOptions.model.split(separator: ",", omittingEmptySubsequences: false)
+    let given = modelOptions.modelName ?? BundledModels.defaultName
+    let names = given.split(separator: ",", omittingEmptySubsequences: false)
       .map { $0.trimmingCharacters(in: .whitespaces) }
     guard isHTMLReport, names.count > 1, modelOptions.arch == nil, modelOptions.weights == nil,
-      !FileManager.default.fileExists(atPath: modelOptions.model)
-    else { return [modelOptions.model] }
+      !FileManager.default.fileExists(atPath: given)
+    else { return [given] }
     return names
   }
 
   func validateHTMLReport() throws {
-    let names = modelOptions.model.split(separator: ",", omittingEmptySubsequences: false)
-    if !isHTMLReport, names.count > 1, modelOptions.arch == nil, !FileManager.default.fileExists(atPath: modelOptions.model) {
-      throw ValidationError("several models (--model \(modelOptions.model)) need an HTML report: --out report.html")
+    let given = modelOptions.modelName ?? BundledModels.defaultName
+    let names = given.split(separator: ",", omittingEmptySubsequences: false)
+    if !isHTMLReport, names.count > 1, modelOptions.arch == nil, !FileManager.default.fileExists(atPath: given) {
+      throw ValidationError("several models (--model \(given)) need an HTML report: --out report.html")
     }
     if isHTMLReport, modelNames.contains(where: \.isEmpty) { throw ValidationError("--model has an empty name") }
     if isHTMLReport, Set(modelNames).count != modelNames.count { throw ValidationError("--model names a model twice") }
@@ -51,7 +53,7 @@ extension ExplainCommand {
     var runs: [ModelSweep] = []
     for name in names {
       var options = modelOptions
-      options.model = name
+      options.modelName = name
       runs.append(try sweep(options, corruptions: corruptions, severities: severities, tag: names.count > 1 ? name : nil))
     }
     var page = HTMLReport(sweep: runs, corruptions: corruptions, severities: severities)
