@@ -74,6 +74,13 @@ def peers(repeats):
         x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
         with torch.no_grad():
             out[f"forward vit_small_patch16 b{b}"] = best(lambda: vit(x), repeats)
+    # DINOv2 ViT-S/14 at 224 (timm resamples its 37x37 positions on every call, as gradcam does).
+    dinov2 = weight_formula.fill(timm.create_model("vit_small_patch14_dinov2", pretrained=False,
+                                                   dynamic_img_size=True)).eval()
+    for b in (1, 8):
+        x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+        with torch.no_grad():
+            out[f"forward vit_small_patch14_dinov2 b{b}"] = best(lambda: dinov2(x), repeats)
 
     resnet = weight_formula.fill(torchvision.models.resnet50()).eval()
     cam = GradCAM(model=resnet, target_layers=[resnet.layer4])
@@ -136,7 +143,9 @@ def main():
     print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")
     keys = {"forward resnet18 b1": "resnet18 b1", "forward resnet18 b8": "resnet18 b8",
             "forward resnet50 b1": "resnet50 b1", "forward resnet50 b8": "resnet50 b8",
-            "forward vit_small_patch16 b1": "vit_small_patch16 b1", "forward vit_small_patch16 b8": "vit_small_patch16 b8"}
+            "forward vit_small_patch16 b1": "vit_small_patch16 b1", "forward vit_small_patch16 b8": "vit_small_patch16 b8",
+            "forward vit_small_patch14_dinov2 b1": "vit_small_patch14_dinov2 b1",
+            "forward vit_small_patch14_dinov2 b8": "vit_small_patch14_dinov2 b8"}
     for peer_name, t in theirs.items():
         own = mine.get(keys.get(peer_name, peer_name))
         if own is None:

@@ -11,6 +11,7 @@ public enum ZooCatalog {
 
   /// Every zoo model, in display order.
   public static let models: [ZooModel] = torchvision + dino + mmselfsup
+    + dinov2 + deit
 
   /// The zoo model called `name`.
   public static func model(named name: String) -> ZooModel? { models.first { $0.name == name } }
@@ -83,5 +84,49 @@ public enum ZooCatalog {
     mm("swav-resnet50",
        "swav/swav_resnet50_8xb32-mcrop-2-6-coslr-200e_in1k-224-96/resnet50_linear-8xb32-coslr-100e_in1k/resnet50_linear-8xb32-coslr-100e_in1k_20220825-80341e08.pth",
        top1: "70.5", method: "SwAV 200 ep multi-crop"),
+  ]
+
+  // DINOv2 and DeiT (issue 18).
+
+  static let dinov2Base = "https://dl.fbaipublicfiles.com/dinov2/"
+
+  /// A DINOv2 backbone (facebookresearch/dinov2's layout) with its published 1-layer ImageNet
+  /// linear head, a flat `nn.Linear` (`weight`, `bias`) loaded as `linear_head` (concatenated
+  /// class token and mean patch token). FAIR publishes no hash for these files.
+  static func dinov2(_ name: String, _ arch: String, folder: String, stem: String, backbone: Int64, head: Int64, top1: String)
+    -> ZooModel
+  {
+    ZooModel(
+      name: name, architecture: arch,
+      files: [
+        ZooFile("\(dinov2Base)\(folder)/\(stem)_pretrain.pth", checksum: .unpublished, approximateBytes: backbone),
+        ZooFile("\(dinov2Base)\(folder)/\(stem)_linear_head.pth", checksum: .unpublished, approximateBytes: head),
+      ],
+      licence: "Apache-2.0", summary: "DINOv2 backbone + its 1-layer linear head, linear top-1 \(top1)",
+      renames: [("weight", "linear_head.weight"), ("bias", "linear_head.bias")])
+  }
+
+  static let dinov2: [ZooModel] = [
+    dinov2("dinov2-vits14", "vit_small_patch14_dinov2", folder: "dinov2_vits14", stem: "dinov2_vits14",
+           backbone: 84 * mib, head: 3 * mib, top1: "81.1"),
+    dinov2("dinov2-vits14-reg", "vit_small_patch14_reg4_dinov2", folder: "dinov2_vits14", stem: "dinov2_vits14_reg4",
+           backbone: 84 * mib, head: 3 * mib, top1: "80.9"),
+    dinov2("dinov2-vitb14", "vit_base_patch14_dinov2", folder: "dinov2_vitb14", stem: "dinov2_vitb14",
+           backbone: 331 * mib, head: 6 * mib, top1: "84.5"),
+    dinov2("dinov2-vitb14-reg", "vit_base_patch14_reg4_dinov2", folder: "dinov2_vitb14", stem: "dinov2_vitb14_reg4",
+           backbone: 331 * mib, head: 6 * mib, top1: "84.6"),
+  ]
+
+  /// DeiT's own release (facebookresearch/deit, `model` dict with timm's keys); the file names
+  /// carry the SHA-256 prefix its `torch.hub` loader checks.
+  static let deit: [ZooModel] = [
+    ZooModel(
+      name: "deit-s", architecture: "deit_small_patch16_224",
+      files: [.hashNamed("https://dl.fbaipublicfiles.com/deit/deit_small_patch16_224-cd65a155.pth", approximateBytes: 84 * mib)],
+      licence: "Apache-2.0", summary: "supervised DeiT-S, top-1 79.9"),
+    ZooModel(
+      name: "deit-s-distilled", architecture: "deit_small_distilled_patch16_224",
+      files: [.hashNamed("https://dl.fbaipublicfiles.com/deit/deit_small_distilled_patch16_224-649709d9.pth", approximateBytes: 85 * mib)],
+      licence: "Apache-2.0", summary: "DeiT-S distilled (mean of class and distillation heads), top-1 81.2"),
   ]
 }

@@ -26,22 +26,27 @@ public enum ResizeMethod: String, Sendable, CaseIterable {
 /// - Parameters:
 ///   - x: input `[N, C, H, W]`.
 ///   - size: output `(H, W)`, each positive.
+///   - scaleFactors: PyTorch's `scale_factor` `(sH, sW)` when the caller passed one (then
+///     `size = floor(input * s)`): PyTorch maps coordinates with `1 / s` instead of
+///     `input / size`, which differs when `input * s` is not an integer (DINOv2's +0.1 offset).
 /// - Returns: `[N, C, size.0, size.1]`.
 public func resize(
-  _ x: Tensor, to size: (Int, Int), method: ResizeMethod = .bilinear, antialias: Bool = false
+  _ x: Tensor, to size: (Int, Int), method: ResizeMethod = .bilinear, antialias: Bool = false,
+  scaleFactors: (Double, Double)? = nil
 ) -> Tensor {
   precondition(x.rank == 4, "resize: input must be [N, C, H, W], got \(x.shape)")
   precondition(size.0 > 0 && size.1 > 0, "resize: output size must be positive, got \(size)")
   precondition(x.shape[2] > 0 && x.shape[3] > 0, "resize: empty input \(x.shape)")
   precondition(!(antialias && method == .nearest), "resize: antialias needs bilinear or bicubic (as in PyTorch)")
-  let hMap = resizeMap(x.shape[2], size.0, method: method, antialias: antialias)
-  let wMap = resizeMap(x.shape[3], size.1, method: method, antialias: antialias)
+  let hMap = resizeMap(x.shape[2], size.0, method: method, antialias: antialias, scaleFactor: scaleFactors?.0)
+  let wMap = resizeMap(x.shape[3], size.1, method: method, antialias: antialias, scaleFactor: scaleFactors?.1)
   return separable2d(x, hMap: hMap, wMap: wMap, op: "resize")
 }
 
-/// The weights of one axis of a resize from `input` to `output` samples.
-func resizeMap(_ input: Int, _ output: Int, method: ResizeMethod, antialias: Bool) -> AxisMap {
-  let scale = Double(input) / Double(output)
+/// The weights of one axis of a resize from `input` to `output` samples (`scaleFactor`:
+/// PyTorch's `scale_factor` for this axis, if given).
+func resizeMap(_ input: Int, _ output: Int, method: ResizeMethod, antialias: Bool, scaleFactor: Double? = nil) -> AxisMap {
+  let scale = scaleFactor.map { 1 / $0 } ?? Double(input) / Double(output)
   typealias Taps = [(index: Int, weight: Double)]
   if antialias {
     return AxisMap(inSize: input, outputs: (0..<output).map { antialiasTaps($0, input: input, scale: scale, method: method) })

@@ -10,6 +10,7 @@ public enum Architectures {
       + ["tiny", "small", "base"].flatMap { s in ["8", "16"].flatMap { p in ["vit_\(s)_patch\(p)", "vit_\(s)_patch\(p)_reg4"] } }
       + EfficientNetConfig.names + ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small"]
       + ["demo_cnn", "vit_demo"]
+      + vitFamilyNames
   }
 
   /// Builds `name` with weights from `source`; `classCount` nil infers it from the head weight
@@ -46,6 +47,7 @@ public enum Architectures {
       } else {
         config.head = headForViT(source, classCount: inferred)
       }
+      if case .stateDict(let d) = source.mode { config.adoptLayout(of: d) }
       return try VisionTransformer(name, config: config, weights: source)
     }
     throw NetworkError.unknownArchitecture(name, known: names)
@@ -93,6 +95,11 @@ public enum Architectures {
     let wholeModel = EfficientNetConfig.named(name) != nil || name.hasPrefix("mobilenet_")
     do {
       let model = try build(name, weights: source, classCount: classCount)
+      if let vit = model as? VisionTransformer,
+        let why = VisionTransformer.familyMismatch(name, config: vit.config, tensors: tensors)
+      {
+        throw NetworkError.invalidInput(why)
+      }
       if wholeModel, let why = variantMismatch(name, requested: source.requested, tensors: tensors) {
         throw NetworkError.invalidInput(why)
       }
@@ -101,6 +108,15 @@ public enum Architectures {
     } catch let error as NetworkError {
       if wholeModel, let why = variantMismatch(name, requested: source.requested, tensors: tensors) {
         throw NetworkError.invalidInput("\(label): \(why)")
+      }
+      // A ViT-like checkpoint is named by what it looks like (family and size).
+      if let config = VisionTransformer.Config.named(name),
+        let why = VisionTransformer.familyMismatch(name, config: config, tensors: tensors)
+      {
+        throw NetworkError.invalidInput("\(label): \(why)")
+      }
+      if VisionTransformer.Config.named(name) == nil, let seen = VisionTransformer.lookalike(tensors) {
+        throw NetworkError.invalidInput("\(label): not a \(name) checkpoint: it looks like \(seen)")
       }
       throw NetworkError.invalidInput("\(label): \(error.description)")
     }
@@ -133,7 +149,7 @@ public enum Architectures {
 
   private static func inferClassCount(_ source: WeightSource) -> Int? {
     guard case .stateDict(let d) = source.mode else { return nil }
-    for key in ["fc.weight", "linear.weight", "head.weight", "_fc.weight", "classifier.weight", "classifier.1.weight", "classifier.3.weight"] {
+    for key in ["fc.weight", "linear.weight", "linear_head.weight", "head.weight", "_fc.weight", "classifier.weight", "classifier.1.weight", "classifier.3.weight"] {
       if let w = d[key], w.rank == 2 { return w.shape[0] }
     }
     return nil
@@ -145,6 +161,10 @@ public enum Architectures {
         // DINO's linear evaluation: the feature size tells how many class tokens it reads.
         let parts = w.shape[1] / dim
         return .dinoLinear(classes: w.shape[0], blocks: dim == 384 ? parts : 1, averagePatches: dim != 384)
+      }
+      if let w = d["linear_head.weight"], w.rank == 2, let dim = d["cls_token"]?.shape.last, dim > 0 {
+        // DINOv2's published head: class token(s) and the patch mean, (1 + blocks) * D inputs.
+        return .dinov2Linear(classes: w.shape[0], blocks: w.shape[1] / dim - 1)
       }
       if d["head.weight"] == nil { return .none }
     }
