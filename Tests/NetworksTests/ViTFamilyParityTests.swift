@@ -82,8 +82,10 @@ final class ViTFamilyParityTests: XCTestCase {
     try check(model, "deit_distilled", sizes: [224, 160])
   }
 
-  /// The real sizes have exactly the parameters (names and shapes) of timm's models and of
-  /// DINOv2's own (`_fb`; Fixtures/vitfamily_keys, written from the models' state dicts).
+  /// The real sizes against the key lists of timm's models and DINOv2's own (`_fb`;
+  /// Fixtures/vitfamily_keys, written from the models' state dicts): ViT-S/14 (4 variants) and
+  /// DeiT-S distilled are built and have exactly those names and shapes; for every size the
+  /// width, depth and register count of the `--arch` name equal the list's.
   func testRealSizesHaveTheCheckpointKeys() throws {
     let names = Architectures.names.filter { $0.hasSuffix("_dinov2") } + ["deit_small_distilled_patch16_224", "deit_base_distilled_patch16_224"]
     XCTAssertEqual(names.count, 8)
@@ -94,6 +96,13 @@ final class ViTFamilyParityTests: XCTestCase {
         let expected = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
         var config = try XCTUnwrap(VisionTransformer.Config.named(name, head: name.hasPrefix("deit") ? .token(classes: 1000) : .none))
         config.layout = layout
+        let shapes = Dictionary(uniqueKeysWithValues: expected.map { line in
+          (String(line.split(separator: " ")[0]), line.split(separator: " ")[1].split(separator: "x").map { Int($0)! })
+        })
+        XCTAssertEqual(shapes["patch_embed.proj.weight"], [config.dim, 3, config.patch, config.patch], file)
+        XCTAssertEqual(Set(shapes.keys.filter { $0.hasPrefix("blocks.") }.map { $0.split(separator: ".")[1] }).count, config.depth, file)
+        XCTAssertEqual((shapes["reg_token"] ?? shapes["register_tokens"])?[1] ?? 0, config.registers, file)
+        guard name.contains("small") else { continue }
         let model = try VisionTransformer(name, config: config, weights: WeightSource(.shapesOnly))
         let got = model.parameters.names.map { "\($0) \(model.parameters[$0].shape.map(String.init).joined(separator: "x"))" }.sorted()
         XCTAssertEqual(got, expected, file)
