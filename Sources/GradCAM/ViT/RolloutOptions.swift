@@ -11,7 +11,11 @@
 ///    `j` by the sum of row `j`, its issue #16; that is only a no-op for mean fusion without
 ///    discard, where rows already sum to 1).
 /// 5. **Accumulation.** `R = Â_L ⋯ Â_1`. The map is the class-token row of `R` over the patch
-///    keys (`R[0, prefix...]`, registers skipped), laid out on the patch grid.
+///    keys (`R[0, prefix...]`), laid out on the patch grid. Prefix tokens (DINOv2's and timm's
+///    register tokens, DeiT's distillation token) are ordinary rows and columns of every
+///    block's `N×N` matrix, so attention routed through them still reaches the patches in the
+///    product; only their own columns of the final row are left out of the map (which is not
+///    renormalised).
 ///
 /// With mean fusion and no discard this is Abnar & Zuidema's rollout and equals Chefer et al.'s
 /// `generate_rollout` baseline (start layer 0).
