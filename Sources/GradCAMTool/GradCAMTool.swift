@@ -44,7 +44,7 @@ struct GradCAMTool: ParsableCommand {
         let usage = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).drop {
           !$0.hasPrefix("Usage:")
         }
-        FileHandle.standardError.write(Data((["Error: \(typo)"] + usage).joined(separator: "\n").utf8))
+        FileHandle.standardError.write(Data(((["Error: \(typo)"] + usage).joined(separator: "\n") + "\n").utf8))
         Foundation.exit(ExitCode.validationFailure.rawValue)
       }
       exit(withError: error)

@@ -64,9 +64,11 @@ final class CommandLineHelpTests: XCTestCase {
     let vit = try Tool.run(["layers", "--model", "demo-vit"], in: dir)
     XCTAssertEqual(vit.status, 0, vit.stderr)
     XCTAssertTrue(vit.stdout.contains("default CAM layer (blocks.-1.norm1)"), vit.stdout)
-    let bad = try Tool.run(["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--layer", "layer3.8.con1"], in: dir)
+    let bad = try Tool.run(["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--layer", "layr3"], in: dir)
     XCTAssertEqual(bad.status, 1)
-    XCTAssertEqual(bad.stderr, "Error: unknown layer 'layer3.8.con1'; did you mean 'layer3.8.conv1' or 'layer3.8.conv2'? (see `gradcam layers` for every layer path)\n")
+    XCTAssertTrue(bad.stderr.hasPrefix("Error: unknown layer 'layr3'; did you mean 'layer3'"), bad.stderr)
+    XCTAssertTrue(bad.stderr.hasSuffix(" (see `gradcam layers` for every layer path)\n"), bad.stderr)
+    XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1)
   }
 
   func testDemoModelsCarryTheProjectsLicence() throws {

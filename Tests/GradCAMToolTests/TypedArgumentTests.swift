@@ -62,7 +62,7 @@ final class TypedArgumentTests: XCTestCase {
 
   func testColorMapAndScale() throws {
     try assertAccepted(["--image", missing, "--colormap", "viridis", "--scale", "shared"])
-    try assertUsageError(["--image", dog, "--colormap", "jett"], "Error: --colormap must be one of jet, turbo, viridis, inferno")
+    try assertUsageError(["--image", dog, "--colormap", "jett"], "Error: --colormap must be one of jet, turbo, viridis, inferno; did you mean 'jet'?")
     try assertUsageError(["--image", dog, "--colormap", "coolwarm"], "Error: --colormap must be one of jet, turbo, viridis, inferno")
     try assertUsageError(["--image", dog, "--scale", "x"], "Error: --scale must be per-cell or shared")
   }
@@ -92,7 +92,7 @@ final class TypedArgumentTests: XCTestCase {
     try assertFails(
       ["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--target", "catt"], "Error: --target 'catt' is not a class name of this model; did you mean 'cat'?")
     try assertFails(
-      ["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--target", "zz"], "Error: --target 'zz' is not a class name of this model (or give pred, label")
+      ["cam", "--model", "cifar10-resnet56", "--image", dog, "--out", "m.npy", "--target", "xylophone"], "Error: --target 'xylophone' is not a class name of this model (or give pred, label")
   }
 
   func testPreprocessingProfile() throws {

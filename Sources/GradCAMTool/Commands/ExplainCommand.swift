@@ -29,8 +29,8 @@ struct ExplainCommand: ParsableCommand {
 
       Rows are labelled with human corruption names (Gaussian noise); --row-labels FILE renames \
       them (key,label lines, the key a corruption such as gaussian_noise, or an image name). \
-      --layout compact (36 pt cells, 5 pt labels) makes a 15 x 6 grid 3.5 x 8.3 inches, one \
-      column of a two-column paper at full height; the standard layout is 7.4 x 19.3 inches.
+      --layout compact (28 pt cells, 5 pt labels, half the gaps) makes a 15 x 6 grid 3.3 x 8.7 \
+      inches, one column of a two-column paper at full height; the standard layout is 7.4 x 19.3 inches.
 
       Exit codes: 0 success; 1 bad input or runtime error (one line on stderr, no partial output); \
       64 usage error.
@@ -89,10 +89,10 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Raster resolution of PNG output, in dots per inch (written into the PNG).")
   var dpi: Double = 216
 
-  @Option(help: ArgumentHelp("standard, or compact (36 pt cells, 5 pt labels: one column of a two-column paper).", valueName: "name"))
+  @Option(help: ArgumentHelp("standard, or compact (28 pt cells, 5 pt labels, half the gaps: one column of a two-column paper).", valueName: "name"))
   var layout = GridLayoutArgument(argument: "standard")
 
-  @Option(help: ArgumentHelp("Width of each image cell in points (default: 72, compact 36).", valueName: "pt"))
+  @Option(help: ArgumentHelp("Width of each image cell in points (default: 72, compact 28).", valueName: "pt"))
   var cellSize: Double?
 
   @Option(help: ArgumentHelp("Row and column label size in points; the other text keeps its proportion (default: 7, compact 5).", valueName: "pt"))
@@ -272,6 +272,7 @@ struct ExplainCommand: ParsableCommand {
     o.pixelsPerPoint = dpi / 72
     let chosen = try layout.value()
     o.cellSize = cellSize ?? chosen.cellSize
+    o.gapScale = chosen.gapScale
     o.fonts = GridLayoutArgument.Value.fonts(base: fontSize ?? chosen.fontSize)
     return o
   }

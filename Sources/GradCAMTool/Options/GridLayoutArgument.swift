@@ -1,8 +1,8 @@
 import ArgumentParser
 import Render
 
-/// `explain --layout`: standard (72 pt cells, 7 pt labels) or compact (36 pt cells, 5 pt labels,
-/// "s=1" column headers: a 15 x 6 grid fits one column of a two-column paper).
+/// `explain --layout`: standard (72 pt cells, 7 pt labels) or compact (28 pt cells, 5 pt labels,
+/// half the gaps, "s=1" column headers: a 15 x 6 grid fits one column of a two-column paper).
 struct GridLayoutArgument: ParsedArgument {
   enum Value { case standard, compact }
 
@@ -21,7 +21,9 @@ struct GridLayoutArgument: ParsedArgument {
 
 extension GridLayoutArgument.Value {
   /// Width of an image cell in points.
-  var cellSize: Double { self == .compact ? 36 : 72 }
+  var cellSize: Double { self == .compact ? 28 : 72 }
+  /// Multiplier of the gaps between cells, rows and blocks.
+  var gapScale: Double { self == .compact ? 0.5 : 1 }
   /// Row and column header size in points; the other sizes keep their ratios to it.
   var fontSize: Double { self == .compact ? 5 : 7 }
 
