@@ -62,7 +62,7 @@ let package = Package(
       dependencies: ["Imaging", "Suggestions", "AtomicFiles", .product(name: "Numerics", package: "swift-numerics")],
       resources: [.copy("Resources")]),
     .target(name: "GradCAM", dependencies: ["Autodiff", "Networks", "Imaging", "Corruptions", "NPY", "Suggestions", "AtomicFiles"]),
-    .target(name: "Render", dependencies: ["Imaging", "CCairo", "AtomicFiles"]),
+    .target(name: "Render", dependencies: ["Imaging", "CCairo", "AtomicFiles", "Checksums"]),
     .target(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums", "AtomicFiles"]),
     .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles", "Checksums"]),

@@ -12,7 +12,10 @@ public enum ResultsTable {
   public enum Format: String, CaseIterable, Sendable { case markdown, latex, csv }
 
   /// The table text (ends with a newline).
-  public static func render(_ models: [ModelResults], metric: Metric, format: Format, baseline: Baseline?) throws -> String {
+  /// - Parameter transpose: one row per corruption, one column per model (fits a page).
+  public static func render(
+    _ models: [ModelResults], metric: Metric, format: Format, baseline: Baseline?, transpose: Bool = false
+  ) throws -> String {
     let scored = models.map { ($0.model, $0.scores(baseline: metric == .ce ? baseline : nil)) }
     var corruptions: [String] = []
     for (_, s) in scored { for c in s.corruptions where !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
@@ -35,6 +38,7 @@ public enum ResultsTable {
           + corruptions.map { c in num(s.corruptions.first { $0.corruption == c }?.ce) })
       }
     }
+    (header, rows) = arranged(header: header, rows: rows, canonicalNames: format == .csv, transpose: transpose)
     switch format {
     case .csv:
       return ([header] + rows).map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -49,7 +53,8 @@ public enum ResultsTable {
           .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "&", with: "\\&")
           .replacingOccurrences(of: "#", with: "\\#").replacingOccurrences(of: "–", with: "--")
       }
-      var t = "\\begin{tabular}{l" + String(repeating: "r", count: header.count - 1) + "}\n\\toprule\n"
+      var t = "% needs \\usepackage{booktabs} (\\toprule, \\midrule, \\bottomrule)\n"
+      t += "\\begin{tabular}{l" + String(repeating: "r", count: header.count - 1) + "}\n\\toprule\n"
       t += header.map(tex).joined(separator: " & ") + " \\\\\n\\midrule\n"
       for r in rows { t += r.map(tex).joined(separator: " & ") + " \\\\\n" }
       return t + "\\bottomrule\n\\end{tabular}\n"

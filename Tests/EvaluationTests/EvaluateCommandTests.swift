@@ -123,7 +123,7 @@ final class EvaluateCommandTests: XCTestCase {
     XCTAssertTrue(try data(tmp, "fig.pdf").starts(with: Data("%PDF".utf8)))
     XCTAssertTrue(try String(contentsOf: tmp.appendingPathComponent("snow.svg"), encoding: .utf8).contains("<svg"))
     let md = try EvalTool.run(["table", csv])
-    XCTAssertTrue(md.stdout.hasPrefix("| Model | Clean | mean | gaussian_noise | snow | elastic_transform |\n|---|"), md.stdout)
+    XCTAssertTrue(md.stdout.hasPrefix("| Model | Clean | mean | Gaussian noise | Snow | Elastic transform |\n|---|"), md.stdout)
     XCTAssertTrue(md.stdout.contains("| cifar10-resnet56 | "), md.stdout)
     let tex = try EvalTool.run(["table", csv, "--format", "latex", "--metric", "ce"])
     XCTAssertTrue(tex.stdout.contains("\\begin{tabular}") && tex.stdout.contains("mCE"), tex.stdout)

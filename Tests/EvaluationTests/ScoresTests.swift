@@ -78,7 +78,7 @@ final class ScoresTests: XCTestCase {
   func testTableFormats() throws {
     let m = ModelResults(model: "toy_net", cells: [cell("clean", 0, wrong: 1), cell("gaussian_noise", 1, wrong: 5)])
     let md = try ResultsTable.render([m], metric: .error, format: .markdown, baseline: nil)
-    XCTAssertEqual(md, "| Model | Clean | mean | gaussian_noise |\n|---|---:|---:|---:|\n| toy_net | 10.0 | 50.0 | 50.0 |\n")
+    XCTAssertEqual(md, "| Model | Clean | mean | Gaussian noise |\n|---|---:|---:|---:|\n| toy_net | 10.0 | 50.0 | 50.0 |\n")
     let tex = try ResultsTable.render([m], metric: .ce, format: .latex, baseline: .alexNet)
     XCTAssertTrue(tex.contains("toy\\_net & 10.0 & 71.9 &"), tex)  // 0.5 / 0.69528 = 71.9 %
   }

@@ -23,6 +23,9 @@ public final class CAMExplainer {
   public let layer: String?
   /// Masked images per forward pass in Score-CAM (pytorch-grad-cam's default 16).
   public var scoreCAMBatchSize = 16
+  /// Called with (masked images done, total) after each Score-CAM forward pass of a chunk (one
+  /// masked image per channel per image), for progress on slow runs; other methods do not call it.
+  public var scoreCAMProgress: ((Int, Int) -> Void)?
   /// Rollout settings (rollout methods only).
   public var rollout = RolloutOptions()
   /// Images per forward/backward pass: larger batches are explained in chunks of this size
@@ -93,7 +96,7 @@ public final class CAMExplainer {
   private func explainChunk(_ batch: Tensor, target: CAMTarget, labels: [Int]?) throws -> CAMResult {
     let request = CAMRequest(
       model: model, input: batch.detached().converted(to: .float32), target: target, labels: labels, layer: layer,
-      scoreCAMBatchSize: max(1, scoreCAMBatchSize), rollout: rollout)
+      scoreCAMBatchSize: max(1, scoreCAMBatchSize), scoreCAMProgress: scoreCAMProgress, rollout: rollout)
     return assemble(try method.implementation.rawMaps(request), size: request.size)
   }
 

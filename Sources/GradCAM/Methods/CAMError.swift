@@ -17,7 +17,7 @@ public enum CAMError: Error, CustomStringConvertible, Equatable {
       return "unknown CAM method '\(n)'" + didYouMean(s) + "; known: "
         + CAMMethod.allCases.map(\.rawValue).joined(separator: ", ")
     case .unknownLayer(let n, let s):
-      return "unknown layer '\(n)'" + didYouMean(s)
+      return "unknown layer '\(n)'" + didYouMean(s) + " (see `gradcam layers` for every layer path)"
     case .unsupportedArchitecture(let m, let a, let why):
       return "\(m) cannot explain \(a): \(why)"
     case .invalidTarget(let why), .invalidInput(let why):

@@ -13,6 +13,8 @@ struct CAMRequest {
   let layer: String?
   /// Masked images per forward pass (Score-CAM).
   let scoreCAMBatchSize: Int
+  /// Score-CAM's (masked images done, total) after each forward pass, if anyone listens.
+  let scoreCAMProgress: ((Int, Int) -> Void)?
   /// Rollout settings (attention methods).
   let rollout: RolloutOptions
 

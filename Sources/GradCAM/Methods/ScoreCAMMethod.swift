@@ -22,13 +22,14 @@ struct ScoreCAMMethod: CAMMethodImplementation {
     try request.layerMaps(gradients: false) { c in
       Self.rawMaps(
         model: request.model, input: request.input, activations: c.activations, passes: c.passes,
-        batchSize: request.scoreCAMBatchSize)
+        batchSize: request.scoreCAMBatchSize, progress: request.scoreCAMProgress)
     }
   }
 
   /// Raw maps `[passes][B * h * w]` for each target pass.
   static func rawMaps(
-    model: ImageClassifier, input: Tensor, activations a: FeatureMaps, passes: [[Int]], batchSize: Int
+    model: ImageClassifier, input: Tensor, activations a: FeatureMaps, passes: [[Int]], batchSize: Int,
+    progress: ((Int, Int) -> Void)? = nil
   ) -> [[Float]] {
     let (b, cIn, hIn, wIn) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let x = input.detached().converted(to: .float32).scalars
@@ -57,6 +58,7 @@ struct ScoreCAMMethod: CAMMethodImplementation {
         let out = model.logits(Tensor(shape: [end - start, cIn, hIn, wIn], scalars: batch))
         classes = out.shape[1]
         logits += out.scalars
+        progress?(img * a.channels + end, b * a.channels)
       }
       for (r, pass) in passes.enumerated() {
         let target = pass[img]

@@ -6,16 +6,19 @@ import GradCAM
 import Imaging
 import NPY
 import Networks
+import ProgressBars
 import Render
 
 /// `gradcam cam`: one image's class-activation map as a .npy file, and optionally an overlay.
 struct CAMCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cam",
-    abstract: "Compute one image's class-activation map and write it as .npy (float32, H x W).",
+    abstract: "Compute one image's class-activation map and write it as .npy (float32, H x W) or as a PNG overlay.",
     discussion: """
       The map is pytorch-grad-cam's: ReLU, min-max per image, bilinear (align_corners=False) to \
-      the model's input size. --raw writes the un-normalised map at feature resolution instead.
+      the model's input size. --raw writes the un-normalised map at feature resolution instead. \
+      --out map.npy writes the map; --out overlay.png writes the map over the image instead (as \
+      --overlay does). Score-CAM (one forward pass per channel) shows its progress on stderr.
       """)
 
   @OptionGroup var modelOptions: ModelOptions
@@ -29,13 +32,13 @@ struct CAMCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Layer by PyTorch path (default: the model's: layer4, layer3, blocks.-1.norm1).", valueName: "path"))
   var layer: String?
 
-  @Option(help: ArgumentHelp("Class to explain: pred (the prediction), label (needs --label), or a class index.", valueName: "label|pred|N"))
+  @Option(help: ArgumentHelp("Class to explain: pred (the prediction), label (needs --label), a class name (cat, borzoi) or a class index.", valueName: "label|pred|name|N"))
   var target = CAMTargetArgument(argument: "pred")
 
   @Option(help: ArgumentHelp("Ground-truth class index, for --target label.", valueName: "N"))
   var label: Int?
 
-  @Option(help: ArgumentHelp("The .npy file to write (atomically).", valueName: "file"))
+  @Option(help: ArgumentHelp("The .npy map to write, or a .png: the map over the image (written atomically).", valueName: "file"))
   var out: String
 
   @Option(help: ArgumentHelp("Also write the map over the image as PNG (OpenCV JET, image weight 0.5, RGB).", valueName: "file"))
@@ -44,23 +47,43 @@ struct CAMCommand: ParsableCommand {
   @Flag(help: "Write the raw, un-normalised map at feature resolution.")
   var raw = false
 
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  /// Whether --out names a PNG overlay rather than the .npy map.
+  private var outIsOverlay: Bool { URL(fileURLWithPath: out).pathExtension.lowercased() == "png" }
+
+  func validate() throws {
+    let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+    guard ext == "npy" || ext == "png" else {
+      throw ValidationError("--out must end in .npy (the map) or .png (the map over the image), got '\(out)'")
+    }
+    if outIsOverlay && raw { throw ValidationError("--raw writes a .npy map: give --out map.npy") }
+  }
+
   func run() throws {
     let loaded = try modelOptions.load()
     let explainer = try CAMExplainer(model: loaded.model, method: try method.value(), layer: layer)
-    let camTarget = try target.resolve(classCount: loaded.model.classCount, label: label)
+    if explainer.method == .scoreCAM {
+      let bar = ProgressBar("scorecam", quiet: quiet)
+      explainer.scoreCAMProgress = { done, total in bar.update(Int64(done), total: Int64(total)) }
+    }
+    let camTarget = try target.resolve(classNames: loaded.classNames, label: label)
     let picture = try ImageFile.read(URL(fileURLWithPath: image))
     let batch = ModelInput(preprocessing: loaded.preprocessing).batch([picture])
     let result = try explainer.explain(batch: batch, target: camTarget, labels: label.map { [$0] })
     let map = raw ? result.rawMaps.selecting(index: 0, axis: 0) : result.map(0)
     let array = NPYArray(shape: map.shape, floats: map.scalars)
-    if let overlay {
-      let normalised = result.map(0)
-      let shown = loaded.preprocessing.pixels(picture)
-      let blended = try Overlay.blend(
-        heatmap: ScalarMap(width: normalised.shape[1], height: normalised.shape[0], values: normalised.scalars), on: shown)
-      try ImageFile.write(blended, to: URL(fileURLWithPath: overlay))
+    let normalised = result.map(0)
+    let blended = try Overlay.blend(
+      heatmap: ScalarMap(width: normalised.shape[1], height: normalised.shape[0], values: normalised.scalars),
+      on: loaded.preprocessing.pixels(picture))
+    if let overlay { try ImageFile.write(blended, to: URL(fileURLWithPath: overlay)) }
+    if outIsOverlay {
+      try ImageFile.write(blended, to: URL(fileURLWithPath: out))
+    } else {
+      try AtomicWrite.write(array.encoded(), to: URL(fileURLWithPath: out))
     }
-    try AtomicWrite.write(array.encoded(), to: URL(fileURLWithPath: out))
     let t = result.targetClasses[0], p = result.predictedClasses[0]
     print("\(image): explained \(loaded.classNames[t]) (class \(t)); predicted \(loaded.classNames[p]); map \(map.shape) -> \(out)")
   }

@@ -24,13 +24,21 @@ struct ExplainCommand: ParsableCommand {
       --out report.html writes one self-contained interactive page instead of a figure (grid, \
       per-cell detail, attention-shift numbers); there --model a,b puts several models side by side.
 
+      --image FOLDER renders one figure per image of the folder (searched recursively), each \
+      named after its image: gradcam-<image>.png, in --out when it names a folder.
+
+      Rows are labelled with human corruption names (Gaussian noise); --row-labels FILE renames \
+      them (key,label lines, the key a corruption such as gaussian_noise, or an image name). \
+      --layout compact (28 pt cells, 5 pt labels, half the gaps) makes a 15 x 6 grid 3.3 x 8.7 \
+      inches, one column of a two-column paper at full height; the standard layout is 7.4 x 19.3 inches.
+
       Exit codes: 0 success; 1 bad input or runtime error (one line on stderr, no partial output); \
       64 usage error.
       """)
 
   @OptionGroup var modelOptions: ModelOptions
 
-  @Option(name: .customLong("image"), help: ArgumentHelp("Input image (.png, .jpg); repeat for several (one block each).", valueName: "file"))
+  @Option(name: .customLong("image"), help: ArgumentHelp("Input image (.png, .jpg); repeat for several (one block each), or a folder (one figure per image).", valueName: "file|dir"))
   var images: [String] = []
 
   @Option(help: ArgumentHelp("Severities: 1-5, 1,3,5 or all.", valueName: "list"))
@@ -78,8 +86,26 @@ struct ExplainCommand: ParsableCommand {
   @Flag(help: "Print the attention-shift numbers under each cell.")
   var showShift = false
 
-  @Option(help: "Raster resolution of PNG output, in dots per inch.")
+  @Option(help: "Raster resolution of PNG output, in dots per inch (written into the PNG).")
   var dpi: Double = 216
+
+  @Option(help: ArgumentHelp("standard, or compact (28 pt cells, 5 pt labels, half the gaps: one column of a two-column paper).", valueName: "name"))
+  var layout = GridLayoutArgument(argument: "standard")
+
+  @Option(help: ArgumentHelp("Width of each image cell in points (default: 72, compact 28).", valueName: "pt"))
+  var cellSize: Double?
+
+  @Option(help: ArgumentHelp("Row and column label size in points; the other text keeps its proportion (default: 7, compact 5).", valueName: "pt"))
+  var fontSize: Double?
+
+  @Option(help: ArgumentHelp("Figure title (default: method, layer and model).", valueName: "text"))
+  var title: String?
+
+  @Flag(help: "No title or subtitle (for a paper, whose caption says it).")
+  var noTitle = false
+
+  @Option(help: ArgumentHelp("Row labels, one 'key,label' line per row (key: a corruption such as gaussian_noise, or an image name).", valueName: "file"))
+  var rowLabels: String?
 
   @Option(help: "Images per forward/backward pass.")
   var batchSize: Int = 16
@@ -94,8 +120,19 @@ struct ExplainCommand: ParsableCommand {
     guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
     guard topkCorrect >= 1 else { throw ValidationError("--topk-correct must be >= 1") }
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
-    if let out { guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
-      throw ValidationError("--out must end in .png, .pdf, .svg or .html") } }
+    _ = try layout.value()
+    if let cellSize { guard cellSize >= 8, cellSize <= 720 else { throw ValidationError("--cell-size must be in 8...720 points") } }
+    if let fontSize { guard fontSize >= 2, fontSize <= 48 else { throw ValidationError("--font-size must be in 2...48 points") } }
+    if title != nil && noTitle { throw ValidationError("--title and --no-title exclude each other") }
+    if hasFolder {
+      guard images.count == 1 else { throw ValidationError("--image FOLDER renders one figure per image: give one folder alone") }
+      if let out, !URL(fileURLWithPath: out).pathExtension.isEmpty {
+        throw ValidationError("with --image FOLDER, --out names a folder for the figures (gradcam-<image>.png), got '\(out)'")
+      }
+    } else if let out {
+      guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+        throw ValidationError("--out must end in .png, .pdf, .svg or .html") }
+    }
     try validateHTMLReport()
   }
 
@@ -105,14 +142,53 @@ struct ExplainCommand: ParsableCommand {
     if isHTMLReport, let out {
       return try writeHTMLReport(to: URL(fileURLWithPath: out), corruptions: corruptionList, severities: severityList)
     }
+    if hasFolder { return try writeFigurePerImage(corruptions: corruptionList, severities: severityList) }
     let run = try sweep(modelOptions, corruptions: corruptionList, severities: severityList)
     let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(run.images[0].name).png")
     // Everything is computed before anything is written; each file is written atomically.
-    let grid = run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
+    let grid = try run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
     try grid.write(to: figureURL, options: try gridOptions())
     if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
     if let report { try run.report.write(to: URL(fileURLWithPath: report)) }
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
+  }
+
+  /// Whether --image names a folder.
+  private var hasFolder: Bool {
+    var isFolder: ObjCBool = false
+    return images.contains { FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) && isFolder.boolValue }
+  }
+
+  /// --image FOLDER: one figure per image (gradcam-<image>.png in --out, else here), the model
+  /// loaded once; maps and the report cover every image, written after the last figure.
+  private func writeFigurePerImage(corruptions: [Corruption], severities: [Int]) throws {
+    let files = try ImageInputs.files(images)
+    var seen: [String: String] = [:]
+    for file in files {
+      let name = file.deletingPathExtension().lastPathComponent
+      if let other = seen[name] {
+        throw CLIError("\(other) and \(file.path) would both be drawn to gradcam-\(name).png: rename one")
+      }
+      seen[name] = file.path
+    }
+    let folder = URL(fileURLWithPath: out ?? ".")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let setup = try sweepSetup(modelOptions, corruptions: corruptions, severities: severities)
+    let options = try gridOptions()
+    var kept: [ImageSweep] = []
+    var last: ModelSweep?
+    for file in files {
+      let run = try sweep(setup, images: [file], tag: nil)
+      let figureURL = folder.appendingPathComponent("gradcam-\(run.images[0].name).png")
+      try run.figure.grid(run.images, corruptions: corruptions, severities: severities).write(to: figureURL, options: options)
+      if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
+      if mapsDir != nil || report != nil { kept += run.images }
+      last = run
+    }
+    guard let last else { return }
+    let all = ModelSweep(sweep: last.sweep, figure: last.figure, images: kept)
+    if let mapsDir { try all.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
+    if let report { try all.report.write(to: URL(fileURLWithPath: report)) }
   }
 
   /// Loads the model of `options` and runs the sweep over every image; `tag` (the model, when
@@ -120,22 +196,43 @@ struct ExplainCommand: ParsableCommand {
   func sweep(_ options: ModelOptions, corruptions corruptionList: [Corruption], severities severityList: [Int], tag: String? = nil)
     throws -> ModelSweep
   {
+    let setup = try sweepSetup(options, corruptions: corruptionList, severities: severityList)
+    // Folders (in an HTML report) give all their images.
+    let inputs = hasFolder ? try ImageInputs.files(images) : images.map { URL(fileURLWithPath: $0) }
+    return try sweep(setup, images: inputs, tag: tag)
+  }
+
+  /// The loaded model, its explainer and the sweep settings, shared by every image of a run.
+  struct SweepSetup {
+    let loaded: LoadedModel
+    let methodName: String
+    let explainer: CAMExplainer
+    let labelIndex: Int?
+    let sweep: CorruptionSweep
+  }
+
+  func sweepSetup(_ options: ModelOptions, corruptions corruptionList: [Corruption], severities severityList: [Int]) throws -> SweepSetup {
     let loaded = try options.load()
     let methodName = method?.text ?? (loaded.model is VisionTransformer ? "rollout" : "gradcam")
     let camMethod = try method?.value() ?? (loaded.model is VisionTransformer ? .rollout : .gradCAM)
     let explainer = try CAMExplainer(model: loaded.model, method: camMethod, layer: layer)
     let labelIndex = try label.map { try resolveLabel($0, names: loaded.classNames) }
-    let inputs = images.map { URL(fileURLWithPath: $0) }
+    var sweep = CorruptionSweep(
+      explainer: explainer, preprocessing: loaded.preprocessing, corruptions: corruptionList, severities: severityList,
+      seed: seed, batchSize: batchSize)
+    sweep.topKCorrect = topkCorrect
+    return SweepSetup(loaded: loaded, methodName: methodName, explainer: explainer, labelIndex: labelIndex, sweep: sweep)
+  }
+
+  /// Runs the sweep of `setup` over `inputs` (all read before the first is computed).
+  func sweep(_ setup: SweepSetup, images inputs: [URL], tag: String?) throws -> ModelSweep {
+    let (loaded, methodName, explainer, labelIndex, sweep) = (setup.loaded, setup.methodName, setup.explainer, setup.labelIndex, setup.sweep)
     let sources = try inputs.map { try ImageFile.read($0) }
     for (url, source) in zip(inputs, sources) {
       if let note = loaded.preprocessing.resizeNote(width: source.width, height: source.height) {
         FileHandle.standardError.write("note: \(url.lastPathComponent): \(note)\n")
       }
     }
-    var sweep = CorruptionSweep(
-      explainer: explainer, preprocessing: loaded.preprocessing, corruptions: corruptionList, severities: severityList,
-      seed: seed, batchSize: batchSize)
-    sweep.topKCorrect = topkCorrect
     var sweeps: [ImageSweep] = []
     for (url, source) in zip(inputs, sources) {
       let name = url.deletingPathExtension().lastPathComponent, shown = tag.map { "\(name) [\($0)]" } ?? name
@@ -148,9 +245,11 @@ struct ExplainCommand: ParsableCommand {
       let result = try sweep.run(source, label: labelIndex, progress: progress.update)
       sweeps.append(ImageSweep(name: name, path: url.path, result: result))
     }
-    let figure = SweepFigure(
+    var figure = SweepFigure(
       model: loaded.name, method: methodName, layer: explainer.layer, seed: seed, labelGiven: labelIndex != nil,
       topKCorrect: topkCorrect, classNames: loaded.classNames, showShift: showShift)
+    figure.methodLabel = explainer.method.label
+    figure.text = try figureText()
     return ModelSweep(sweep: sweep, figure: figure, images: sweeps)
   }
 
@@ -171,6 +270,22 @@ struct ExplainCommand: ParsableCommand {
     o.scale = try scale.value()
     o.difference = diff ? .againstColumn(0, range: nil) : .off
     o.pixelsPerPoint = dpi / 72
+    let chosen = try layout.value()
+    o.cellSize = cellSize ?? chosen.cellSize
+    o.gapScale = chosen.gapScale
+    o.fonts = GridLayoutArgument.Value.fonts(base: fontSize ?? chosen.fontSize)
     return o
+  }
+
+  private func figureText() throws -> FigureText {
+    var text = FigureText()
+    text.title = title
+    text.showsTitle = !noTitle
+    if let rowLabels {
+      text.rowLabels = try FigureText.readRowLabels(rowLabels)
+      text.rowLabelsFile = rowLabels
+    }
+    text.shortColumnHeaders = try layout.value() == .compact
+    return text
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Corruptions
 import Imaging
 import Render
 
@@ -11,8 +12,11 @@ struct PlotCommand: ParsableCommand {
     abstract: "Plot top-1 error against severity, one line per model, from results.csv files.",
     discussion: """
       Severity 0 is the clean error. --layout panels (default) draws the average over corruptions \
-      (with the legend) above one small panel per corruption; --layout mean draws the average \
-      alone and --corruption NAME one corruption. PNG, PDF or SVG by the file extension.
+      (with the one legend of the figure: one line per model, several results.csv files give \
+      several models) above one small panel per corruption; --layout mean draws the average \
+      alone and --corruption NAME one corruption. Panels are titled with human corruption names \
+      ("Gaussian noise"). The y axis starts at 0 (--y-range). PNG (with its --dpi recorded in \
+      the file), PDF or SVG by the file extension.
       """)
 
   @Argument(help: "results.csv files; the model column names the lines.")
@@ -30,26 +34,74 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "Panels per row with --layout panels.")
   var columns: Int = 4
 
+  @Option(help: ArgumentHelp(
+    "zero (each panel from 0 to its own top), shared (every panel from 0 to the figure's top), independent (each panel fitted to its data) or MIN:MAX.",
+    valueName: "mode"))
+  var yRange = PlotYRange(argument: "zero")
+
+  @Option(help: ArgumentHelp("Title of the main plot (default: the average over corruptions, or the corruption).", valueName: "text"))
+  var title: String?
+
+  @Flag(help: "No title over the main plot (panel titles stay).")
+  var noTitle = false
+
+  @Option(help: ArgumentHelp("Base font size in points (tick labels 1 pt smaller, titles 1.5 pt larger).", valueName: "pt"))
+  var fontSize: Double = 7.5
+
+  @Option(help: "Raster resolution of PNG output, in dots per inch (written into the PNG).")
+  var dpi: Double = 216
+
+  func validate() throws {
+    _ = try yRange.value()
+    guard columns >= 1 else { throw ValidationError("--columns must be at least 1") }
+    guard dpi >= 36, dpi <= 1200 else { throw ValidationError("--dpi must be in 36...1200") }
+    guard fontSize >= 4, fontSize <= 24 else { throw ValidationError("--font-size must be in 4...24") }
+    if title != nil && noTitle { throw ValidationError("--title and --no-title exclude each other") }
+  }
+
   func run() throws {
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
     if let corruption {
-      try plot(models, corruption: corruption).write(to: url)
+      var single = [plot(models, corruption: corruption)]
+      try styled(&single)
+      try single[0].write(to: url)
       return
     }
     switch try layout?.value() ?? .panels {
     case .mean:
-      try plot(models, corruption: nil).write(to: url)
+      var single = [plot(models, corruption: nil)]
+      try styled(&single)
+      try single[0].write(to: url)
     case .panels:
-      var average = plot(models, corruption: nil)
-      average.width = 380
-      average.height = 230
-      let grid = LinePlotGrid(
-        header: average, panels: corruptions.map { plot(models, corruption: $0, compact: true) }, columns: columns)
+      var plots = [plot(models, corruption: nil)] + corruptions.map { plot(models, corruption: $0, compact: true) }
+      plots[0].width = 380
+      plots[0].height = 230
+      try styled(&plots)
+      var grid = LinePlotGrid(header: plots[0], panels: Array(plots.dropFirst()), columns: columns)
+      grid.pixelsPerPoint = dpi / 72
       try grid.write(to: url)
     }
+  }
+
+  /// Applies the y range, title, font size and resolution options; `plots[0]` is the main plot.
+  private func styled(_ plots: inout [LinePlot]) throws {
+    let range = try yRange.value()
+    let top = plots.flatMap { $0.series.flatMap(\.y) }.filter(\.isFinite).max() ?? 1
+    for k in plots.indices {
+      plots[k].fontSize = fontSize
+      plots[k].pixelsPerPoint = dpi / 72
+      switch range {
+      case .zero: plots[k].yIncludesZero = true
+      case .shared: plots[k].yRange = LinePlot.niceRange(0, top)
+      case .independent: break
+      case .fixed(let r): plots[k].yRange = r
+      }
+    }
+    if let title { plots[0].title = title }
+    if noTitle { plots[0].title = "" }
   }
 
   /// Error (%) against severity 0...5 for one corruption, or averaged over corruptions per severity.
@@ -68,10 +120,11 @@ struct PlotCommand: ParsableCommand {
       }
       return LinePlot.Series(name: m.model, x: x, y: y)
     }
+    var plot = LinePlot(
+      title: corruption.map(Corruption.label(forName:)) ?? "Average over corruptions", yLabel: "top-1 error (%)",
+      series: series, xTicks: [0, 1, 2, 3, 4, 5], xTickLabels: ["clean", "1", "2", "3", "4", "5"])
     // Small panels leave the legend to the average panel.
-    return LinePlot(
-      title: corruption ?? "average over corruptions", yLabel: "top-1 error (%)",
-      series: compact ? series.map { LinePlot.Series(name: "", x: $0.x, y: $0.y) } : series,
-      xTicks: [0, 1, 2, 3, 4, 5], xTickLabels: ["clean", "1", "2", "3", "4", "5"])
+    plot.showsLegend = !compact
+    return plot
   }
 }

@@ -24,7 +24,7 @@ extension HTMLReport {
       }
     }
     self.init(
-      title: title, subtitle: "\(judged); corruption seed \(first.seed)", rowHeaders: corruptions.map(\.rawValue),
+      title: title, subtitle: "\(judged); corruption seed \(first.seed)", rowHeaders: corruptions.map(\.label),
       columnHeaders: severities.map { "severity \($0)" }, panels: panels)
   }
 

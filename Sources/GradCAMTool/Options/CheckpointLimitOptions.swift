@@ -6,7 +6,7 @@ import Foundation
 /// before the data is allocated (commands that read checkpoints).
 struct CheckpointLimitOptions: ParsableArguments {
   @Option(help: ArgumentHelp(
-    "Refuse checkpoints with a tensor, storage or zip entry of more bytes than this (default \(CheckpointLimits().maxTensorBytes)).",
+    "Refuse checkpoints with a tensor, storage or zip entry of more bytes than this.",
     valueName: "N"))
   var maxTensorBytes: Int = CheckpointLimits().maxTensorBytes
 

@@ -6,7 +6,7 @@ import Imaging
 /// allocated (commands that read images).
 struct ImageLimitOptions: ParsableArguments {
   @Option(help: ArgumentHelp(
-    "Refuse images with more pixels (width x height) than this (default \(ImageLimits.defaultMaxPixels)).",
+    "Refuse images with more pixels (width x height) than this.",
     valueName: "N"))
   var maxImagePixels: Int = ImageLimits.defaultMaxPixels
 

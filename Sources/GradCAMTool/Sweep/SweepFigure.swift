@@ -17,11 +17,20 @@ struct SweepFigure {
   let classNames: [String]
   /// Print the attention-shift numbers under each corrupted cell.
   let showShift: Bool
+  /// The method's name as papers write it ("Grad-CAM"), for the title.
+  var methodLabel: String = ""
+  /// Title and row labels as the user chose them.
+  var text = FigureText()
 
   /// One block per image; with one corruption and several images, one row per image (the seed
   /// paper's Fig. 2).
-  func grid(_ sweeps: [ImageSweep], corruptions: [Corruption], severities: [Int]) -> HeatmapGrid {
-    let headers = HeatmapGrid.Block.severityHeaders(severities)
+  /// Rows are labelled with human corruption names ("Gaussian noise") or image names, unless
+  /// --row-labels gives a label for the row's key (the corruption's or the image's name).
+  /// - Throws: when a --row-labels key names no row.
+  func grid(_ sweeps: [ImageSweep], corruptions: [Corruption], severities: [Int]) throws -> HeatmapGrid {
+    let headers = HeatmapGrid.Block.severityHeaders(severities, short: text.shortColumnHeaders)
+    let byImage = corruptions.count == 1 && sweeps.count > 1
+    try text.checkRowKeys(byImage ? sweeps.map(\.name) : corruptions.map(\.rawValue))
     func row(_ sweep: ImageSweep, _ c: Corruption, header: String) -> HeatmapGrid.Row {
       var cells = [cell(sweep.result.clean, showShift: false)]
       for s in severities {
@@ -30,22 +39,25 @@ struct SweepFigure {
       return HeatmapGrid.Row(header: header, cells: cells)
     }
     let blocks: [HeatmapGrid.Block]
-    if corruptions.count == 1 && sweeps.count > 1 {
+    if byImage {
       let sameTarget = Set(sweeps.map(\.result.target)).count == 1
-      let rows = sweeps.map { row($0, corruptions[0], header: sameTarget ? $0.name : "\($0.name) (\(classNames[$0.result.target]))") }
-      let title = corruptions[0].rawValue + (sameTarget ? " — explaining \"\(classNames[sweeps[0].result.target])\"" : "")
+      let rows = sweeps.map {
+        row($0, corruptions[0], header: text.rowLabels[$0.name] ?? (sameTarget ? $0.name : "\($0.name) (\(classNames[$0.result.target]))"))
+      }
+      let title = corruptions[0].label + (sameTarget ? " — explaining \"\(classNames[sweeps[0].result.target])\"" : "")
       blocks = [HeatmapGrid.Block(title: title, columnHeaders: headers, rows: rows)]
     } else {
       blocks = sweeps.map { sweep in
         HeatmapGrid.Block(
           title: "\(sweep.name) — explaining \"\(classNames[sweep.result.target])\"", columnHeaders: headers,
-          rows: corruptions.map { row(sweep, $0, header: $0.rawValue) })
+          rows: corruptions.map { row(sweep, $0, header: text.rowLabels[$0.rawValue] ?? $0.label) })
       }
     }
     let reference = labelGiven ? "the given label" : "the clean image's prediction"
     let judged = topKCorrect > 1 ? "marks: \(reference) in the top \(topKCorrect)" : "marks: prediction vs \(reference)"
+    guard text.showsTitle else { return HeatmapGrid(title: "", subtitle: nil, blocks: blocks) }
     return HeatmapGrid(
-      title: "\(method)\(layer.map { " at \($0)" } ?? "") — \(model)",
+      title: text.title ?? "\(methodLabel.isEmpty ? method : methodLabel)\(layer.map { " at \($0)" } ?? "") — \(model)",
       subtitle: "\(judged); corruption seed \(seed)", blocks: blocks)
   }
 

@@ -31,7 +31,9 @@ public enum BundledModels {
     case _ where name.hasPrefix("cifar10-"):
       return ("BSD-2-Clause (akamaster)", "https://github.com/akamaster/pytorch_resnet_cifar10")
     default:
-      return ("trained here", "gradcam train-demo (procedural shapes)")
+      // Trained from scratch by this project (`gradcam train-demo`, command line in the file's
+      // metadata), so they carry the project's licence.
+      return ("Apache-2.0 (this project)", "trained here: gradcam train-demo on DemoData shapes (see README)")
     }
   }
 

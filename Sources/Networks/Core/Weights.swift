@@ -19,6 +19,7 @@ public enum NetworkError: Error, CustomStringConvertible, Equatable {
       return "unknown architecture '\(n)'; known: \(known.joined(separator: ", "))"
     case .unknownLayer(let n, let s):
       return "unknown layer '\(n)'" + (s.isEmpty ? "" : "; did you mean \(s.map { "'\($0)'" }.joined(separator: " or "))?")
+        + " (see `gradcam layers` for every layer path)"
     case .invalidInput(let why): return why
     }
   }

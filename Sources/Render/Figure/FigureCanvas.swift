@@ -97,7 +97,8 @@ enum FigureRenderer {
       try paint(surface, scale: scale, width: width, height: height, draw: draw)
       // Figures are large (a 19 x 6 grid is 7 megapixels at 150 dpi): zlib level 3 instead of
       // Cairo's default level halves the whole main job's time for 15% more bytes.
-      return try PNGCodec.encode(surface.rgbImage(), compression: 3)
+      let png = try PNGCodec.encode(surface.rgbImage(), compression: 3)
+      return PNGResolution.setting(dotsPerInch: scale * 72, in: png)
     case .pdf:
       let surface = try CairoSurface.pdf(width: width, height: height, title: title)
       try paint(surface, scale: 1, width: width, height: height, draw: draw)

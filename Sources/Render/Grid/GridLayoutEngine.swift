@@ -7,12 +7,12 @@ struct GridLayoutEngine {
   let ranges: GridRanges
   let measurer: TextMeasurer
 
-  // Spacing in points.
-  let margin = 8.0
-  let columnGap = 3.0
-  let rowGap = 6.0
-  let blockGap = 8.0
-  let headerGap = 6.0
+  // Spacing in points, scaled by the options' gap scale.
+  var margin: Double { 8 * options.gapScale }
+  var columnGap: Double { 3 * options.gapScale }
+  var rowGap: Double { 6 * options.gapScale }
+  var blockGap: Double { 8 * options.gapScale }
+  var headerGap: Double { 6 * options.gapScale }
 
   private var fonts: HeatmapGridOptions.FontSizes { options.fonts }
   var titleFont: FontSpec { FontSpec(size: fonts.title, bold: true) }

@@ -57,6 +57,9 @@ public struct HeatmapGridOptions: Sendable {
   public var cellSize: Double = 72
   /// Font sizes.
   public var fonts = FontSizes()
+  /// Multiplier of the margin and of the gaps between columns, rows, blocks and headers
+  /// (1: 3 pt between columns, 6 pt between rows; 0.5 for a compact figure).
+  public var gapScale: Double = 1
   /// Raster resolution for PNG output and ``HeatmapGrid/renderImage(options:)``, in pixels
   /// per point (1 = 72 dpi, 300/72 ≈ 4.17 = 300 dpi). Lowered automatically if a side would
   /// exceed Cairo's 32767-pixel raster limit.

@@ -58,7 +58,8 @@ extension LinePlot {
       let t = NiceTicks.ticks(lo: yRange.lowerBound, hi: yRange.upperBound)
       yAxis = (yRange.lowerBound, yRange.upperBound, t.ticks.filter { yRange.contains($0) })
     } else {
-      yAxis = NiceTicks.ticks(lo: ys.min() ?? 0, hi: ys.max() ?? 1)
+      let lo = ys.min() ?? 0
+      yAxis = NiceTicks.ticks(lo: yIncludesZero ? min(lo, 0) : lo, hi: ys.max() ?? 1)
     }
     let yStep = yAxis.ticks.count > 1 ? yAxis.ticks[1] - yAxis.ticks[0] : 1
     let yTickText = yAxis.ticks.map { NiceTicks.label($0, step: yStep) }
@@ -70,8 +71,10 @@ extension LinePlot {
     if !title.isEmpty { top += measurer.measure(title, titleFont).height + 6 }
     let yTickW = yTickText.map { measurer.measure($0, tickFont).width }.max() ?? 0
     let left = margin + (yLabel.isEmpty ? 0 : labelH.height + 4) + yTickW + 4
-    let legendNames = series.map { measurer.fitted($0.name, labelFont, maxWidth: width * 0.3) }
-    let legendW = series.isEmpty ? 0 : 22 + (legendNames.map { measurer.measure($0, labelFont).width }.max() ?? 0)
+    // Only named series get a legend entry; a plot without any draws no legend at all.
+    let legend = showsLegend ? series.indices.filter { !series[$0].name.isEmpty } : []
+    let legendNames = legend.map { measurer.fitted(series[$0].name, labelFont, maxWidth: width * 0.3) }
+    let legendW = legend.isEmpty ? 0 : 22 + (legendNames.map { measurer.measure($0, labelFont).width }.max() ?? 0)
     let right = width - margin - (legendW > 0 ? legendW + 8 : 0)
     let bottom = height - margin - (xLabel.isEmpty ? 0 : labelH.height + 3) - tickH.height - 5
     let plot = LayoutRect(x: left, y: top, width: max(right - left, 10), height: max(bottom - top, 10))
@@ -147,7 +150,8 @@ extension LinePlot {
 
     // Legend to the right of the plot.
     var ly = plot.y + 2
-    for (k, s) in series.enumerated() {
+    for (entry, k) in legend.enumerated() {
+      let s = series[k]
       let color = s.color ?? LinePlot.palette[k % LinePlot.palette.count]
       let x0 = plot.maxX + 8
       let cy = ly + labelH.height / 2
@@ -159,7 +163,7 @@ extension LinePlot {
       cr.stroke()
       cr.setDash([])
       PlotMarker.draw(k, at: x0 + 8, cy, size: 4.2, color: color, on: cr)
-      canvas.text(legendNames[k], x: x0 + 20, y: ly + labelH.ascent, font: labelFont)
+      canvas.text(legendNames[entry], x: x0 + 20, y: ly + labelH.ascent, font: labelFont)
       ly += labelH.height + 3
     }
   }

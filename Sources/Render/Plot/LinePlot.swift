@@ -54,6 +54,10 @@ public struct LinePlot: Sendable {
   public var pixelsPerPoint: Double = 3
   /// Base font size in points (title +2, ticks −1).
   public var fontSize: Double = 7.5
+  /// Draw the legend of the named series (small multiples leave it to one plot of the figure).
+  public var showsLegend: Bool = true
+  /// With `yRange` nil, extend the fitted y range down to 0 so that heights compare across plots.
+  public var yIncludesZero: Bool = false
 
   /// Creates a plot description.
   public init(
@@ -67,6 +71,13 @@ public struct LinePlot: Sendable {
     self.xTicks = xTicks
     self.xTickLabels = xTickLabels
     self.yRange = yRange
+  }
+
+  /// `lo...hi` widened to "nice" tick bounds (steps of 1, 2 or 5 times a power of ten), the
+  /// range a plot fits to such data; use it to give several plots one shared range.
+  public static func niceRange(_ lo: Double, _ hi: Double) -> ClosedRange<Double> {
+    let t = NiceTicks.ticks(lo: lo, hi: hi)
+    return t.lo...t.hi
   }
 
   /// The default palette (Okabe & Ito, colour-blind safe).
