@@ -74,7 +74,7 @@ public struct RunMeta: Codable, Equatable, Sendable {
     return keys
   }
 
-  static let fileName = "meta.json"
+  public static let fileName = "meta.json"
 
   public static func read(_ dir: URL) throws -> RunMeta {
     let url = dir.appendingPathComponent(fileName)

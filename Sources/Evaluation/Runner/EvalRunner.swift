@@ -134,12 +134,11 @@ public struct EvalRunner {
           if job.corruption == nil {
             reference = map
           } else if let reference {
-            let s = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
-            shift = CAMShift(rankCorrelation: s.rankCorrelation, topIoU: s.topIoU, centerShift: s.centerShift, entropyChange: s.entropyChange)
+            shift = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
           }
           if job.write {
             rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
-                                predicted: best[j], confidence: confidence[j], shift: shift))
+                                predicted: best[j], confidence: confidence[j], shift: shift, path: source.path(job.image)))
           }
         }
       } else {
@@ -148,7 +147,7 @@ public struct EvalRunner {
         for (j, k) in range.enumerated() where jobs[k].write {
           let job = jobs[k]
           rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
-                              predicted: best[j], confidence: confidence[j]))
+                              predicted: best[j], confidence: confidence[j], path: source.path(job.image)))
         }
       }
     }

@@ -49,10 +49,10 @@ public struct SweepReport: Encodable {
   var severities: [Int]
   var correctnessReference: String
   var attentionShiftDefinitions = [
-    "rankCorrelation": "Spearman rank correlation of the cell's map with the clean map",
-    "topIoU": "IoU of the top-20% pixels of the cell's map and of the clean map",
-    "centerShift": "distance between the maps' centres of mass, in display-image pixels",
-    "entropyChange": "entropy (bits) of the cell's map minus the clean map's",
+    "rank_corr": "Spearman rank correlation of the cell's map with the clean map",
+    "top_iou": "IoU of the top-20% pixels of the cell's map and of the clean map",
+    "center_shift": "distance between the maps' centres of mass, in display-image pixels",
+    "entropy_change": "entropy (bits) of the cell's map minus the clean map's",
   ]
   var images: [Image]
 

@@ -57,8 +57,11 @@ struct ExplainCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg), or an interactive report (.html). Default: gradcam-<image>.png.", valueName: "file"))
   var out: String?
 
-  @Option(help: ArgumentHelp("Write every raw map as .npy: DIR/<image>/<corruption>-s<severity>.npy and clean.npy.", valueName: "dir"))
+  @Option(help: ArgumentHelp("Write every cell's map as float32 .npy: DIR/<image>/clean.npy and <corruption>-s<severity>.npy, the maps the figure shows and --report's shift numbers use (ReLU, upsampled to the model input, normalised to [0,1)); <image> is the file name without extension, or the path from the images' common folder when names repeat.", valueName: "dir"))
   var mapsDir: String?
+
+  @Flag(help: "With --maps-dir, also write the raw maps (feature resolution, before ReLU and normalisation) as raw_clean.npy and raw_<corruption>-s<severity>.npy.")
+  var rawMaps = false
 
   @Option(help: ArgumentHelp("Write a JSON report (model, method, seed, versions, per-cell results and attention shift).", valueName: "file"))
   var report: String?
@@ -96,6 +99,7 @@ struct ExplainCommand: ParsableCommand {
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
     if let out { guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
       throw ValidationError("--out must end in .png, .pdf, .svg or .html") } }
+    if rawMaps && mapsDir == nil { throw ValidationError("--raw-maps needs --maps-dir") }
     try validateHTMLReport()
   }
 
@@ -110,7 +114,7 @@ struct ExplainCommand: ParsableCommand {
     // Everything is computed before anything is written; each file is written atomically.
     let grid = run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
     try grid.write(to: figureURL, options: try gridOptions())
-    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
+    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir), raw: rawMaps) }
     if let report { try run.report.write(to: URL(fileURLWithPath: report)) }
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
   }

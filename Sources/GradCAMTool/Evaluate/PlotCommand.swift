@@ -30,24 +30,34 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "Panels per row with --layout panels.")
   var columns: Int = 4
 
+  @Option(help: ArgumentHelp("error (top-1 error, default) or a per-image metric of evaluate --cam: rank_corr, top_iou, center_shift, entropy_change (mean over images with a shaded 95% confidence band, from the rows.csv beside each results.csv).", valueName: "name"))
+  var metric = TableMetric(argument: "error")
+
   func run() throws {
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
+    let panel: (String?, Bool) -> LinePlot
+    switch try metric.value() {
+    case .results(.error): panel = { plot(models, corruption: $0, compact: $1) }
+    case .results(.ce): throw CLIError("plot draws --metric error or a per-image metric (\(RowMetric.allCases.map(\.rawValue).joined(separator: ", "))); CE is in gradcam table")
+    case .perImage(let m):
+      let runs = try MetricRuns(results: results, metric: m)
+      panel = { runs.plot(corruption: $0, compact: $1) }
+    }
     if let corruption {
-      try plot(models, corruption: corruption).write(to: url)
+      try panel(corruption, false).write(to: url)
       return
     }
     switch try layout?.value() ?? .panels {
     case .mean:
-      try plot(models, corruption: nil).write(to: url)
+      try panel(nil, false).write(to: url)
     case .panels:
-      var average = plot(models, corruption: nil)
+      var average = panel(nil, false)
       average.width = 380
       average.height = 230
-      let grid = LinePlotGrid(
-        header: average, panels: corruptions.map { plot(models, corruption: $0, compact: true) }, columns: columns)
+      let grid = LinePlotGrid(header: average, panels: corruptions.map { panel($0, true) }, columns: columns)
       try grid.write(to: url)
     }
   }
