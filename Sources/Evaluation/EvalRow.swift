@@ -27,18 +27,19 @@ public struct RowKey: Hashable, Sendable, Comparable {
 /// One line of a shard's append-only `rows.csv`: the outcome of one (image, corruption, severity).
 ///
 /// Text form:
-/// `image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,path,crc32`
+/// `image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,deletion_auc,insertion_auc,road,path,crc32`
 /// where numbers are printed with `%.6f`, the four CAM fields are empty without `--cam` (and for
-/// clean rows), `path` is the image's path within the dataset (`class/file` of an ImageFolder;
+/// clean rows), the three faithfulness fields (``FaithfulnessScores``) empty without
+/// `--faithfulness`, `path` is the image's path within the dataset (`class/file` of an ImageFolder;
 /// empty for `.npy` sources; CSV-quoted when it holds a comma or quote) and `crc32` is the CRC-32
 /// (8 hex digits) of the line text before `,crc32`. A line whose checksum does not match (a torn or
-/// damaged write) is not a row. Files of the earlier form (no `path` column, ``headerWithoutPath``)
-/// are still read.
+/// damaged write) is not a row. Files of the earlier form (no faithfulness or `path` columns,
+/// ``headerWithoutPath``) are still read.
 public struct EvalRow: Equatable, Sendable {
   public static let clean = "clean"
   public static let header =
-    "image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,path,crc32"
-  /// The header of row files written before rows had a path.
+    "image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,deletion_auc,insertion_auc,road,path,crc32"
+  /// The header of row files written before rows had faithfulness scores and a path.
   public static let headerWithoutPath =
     "image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,crc32"
 
@@ -50,6 +51,8 @@ public struct EvalRow: Equatable, Sendable {
   /// Softmax probability of the predicted class.
   public var confidence: Double
   public var shift: CAMShift?
+  /// Faithfulness of the map to the model (`evaluate --cam --faithfulness`).
+  public var faithfulness: FaithfulnessScores?
   /// The image's path within the dataset (empty when the source has none).
   public var path: String
 
@@ -58,8 +61,9 @@ public struct EvalRow: Equatable, Sendable {
 
   public init(
     image: Int, corruption: String, severity: Int, label: Int, predicted: Int, confidence: Double,
-    shift: CAMShift? = nil, path: String = ""
+    shift: CAMShift? = nil, faithfulness: FaithfulnessScores? = nil, path: String = ""
   ) {
+    self.faithfulness = faithfulness
     self.path = path
     self.image = image
     self.corruption = corruption
@@ -78,6 +82,11 @@ public struct EvalRow: Equatable, Sendable {
     } else {
       body += ",,,,"
     }
+    if let f = faithfulness {
+      body += ",\(Self.number(f.deletionAUC)),\(Self.number(f.insertionAUC)),\(Self.number(f.road))"
+    } else {
+      body += ",,,"
+    }
     body += "," + CSV.field(path)
     return body + "," + CRC32.hex(body)
   }
@@ -92,9 +101,9 @@ public struct EvalRow: Equatable, Sendable {
     let body = line[..<comma]
     let crc = line[line.index(after: comma)...]
     guard crc.count == 8, CRC32.hex(String(body)) == crc else { return nil }
-    // The path (last, possibly quoted) may hold commas: the 11 fields before it are split off first.
-    let f = body.split(separator: ",", maxSplits: 11, omittingEmptySubsequences: false)
-    guard f.count == 11 || f.count == 12, let image = Int(f[0]), !f[1].isEmpty, let severity = Int(f[2]), let label = Int(f[3]),
+    // The path (last, possibly quoted) may hold commas: the 14 fields before it are split off first.
+    let f = body.split(separator: ",", maxSplits: 14, omittingEmptySubsequences: false)
+    guard f.count == 11 || f.count == 15, let image = Int(f[0]), !f[1].isEmpty, let severity = Int(f[2]), let label = Int(f[3]),
       let predicted = Int(f[4]), let correct = Int(f[5]), let confidence = Double(f[6])
     else { return nil }
     guard correct == (predicted == label ? 1 : 0) else { return nil }
@@ -106,14 +115,21 @@ public struct EvalRow: Equatable, Sendable {
       guard f[8].isEmpty, f[9].isEmpty, f[10].isEmpty else { return nil }
     }
     var path = ""
-    if f.count == 12 {
-      let fields = CSV.split(f[11])
+    var faithfulness: FaithfulnessScores?
+    if f.count == 15 {
+      let fields = CSV.split(f[14])
       guard fields.count == 1 else { return nil }
       path = fields[0]
+      if !f[11].isEmpty {
+        guard let d = Double(f[11]), let i = Double(f[12]), let r = Double(f[13]) else { return nil }
+        faithfulness = FaithfulnessScores(deletionAUC: d, insertionAUC: i, road: r)
+      } else {
+        guard f[12].isEmpty, f[13].isEmpty else { return nil }
+      }
     }
     return EvalRow(
       image: image, corruption: String(f[1]), severity: severity, label: label, predicted: predicted,
-      confidence: confidence, shift: shift, path: path)
+      confidence: confidence, shift: shift, faithfulness: faithfulness, path: path)
   }
 
   static func number(_ x: Double) -> String {

@@ -9,7 +9,7 @@ public enum MetricTable {
   public static func render(_ runs: [(model: String, rows: [EvalRow])], metric: RowMetric, format: ResultsTable.Format) throws -> String {
     var corruptions: [String] = []
     for run in runs {
-      for r in run.rows where r.corruption != EvalRow.clean && metric.value(r) != nil && !corruptions.contains(r.corruption) {
+      for r in run.rows where (r.corruption != EvalRow.clean || metric.includesClean) && metric.value(r) != nil && !corruptions.contains(r.corruption) {
         corruptions.append(r.corruption)
       }
     }
@@ -17,7 +17,8 @@ public enum MetricTable {
       throw EvaluationError.format("no \(metric.rawValue) values in the rows (run `gradcam \(metric.producer)`)")
     }
     let rank = Dictionary(uniqueKeysWithValues: Corruption.all.map(\.name).enumerated().map { ($0.element, $0.offset) })
-    corruptions.sort { (rank[$0] ?? Int.max, $0) < (rank[$1] ?? Int.max, $1) }
+    let order = { (c: String) in rank[c] ?? (c == EvalRow.clean ? -1 : Int.max) }
+    corruptions.sort { (order($0), $0) < (order($1), $1) }
     func entry(_ s: MetricStatistics) -> [String] {
       guard s.images > 0 else { return format == .csv ? ["", ""] : ["–"] }
       let m = String(format: "%.3f", s.mean), ci = s.ci95.isFinite ? String(format: "%.3f", s.ci95) : ""
@@ -40,9 +41,11 @@ public enum MetricTable {
   /// Per model: the mean and 95% interval of `metric` at each severity, for `corruption` or (nil)
   /// averaged over corruptions per image.
   public static func curve(_ rows: [EvalRow], metric: RowMetric, corruption: String?) -> [(severity: Int, stats: MetricStatistics)] {
-    let severities = Set(rows.filter { $0.corruption != EvalRow.clean && metric.value($0) != nil }.map(\.severity)).sorted()
+    let severities = Set(rows.filter { ($0.corruption != EvalRow.clean || metric.includesClean) && metric.value($0) != nil }.map(\.severity)).sorted()
     return severities.map { s in
-      (s, MetricStatistics.imageMeans(rows, metric: metric, where: { $0.severity == s && $0.corruption != EvalRow.clean && (corruption == nil || $0.corruption == corruption) }))
+      (s, MetricStatistics.imageMeans(rows, metric: metric, where: {
+        $0.severity == s && (s == 0 || ($0.corruption != EvalRow.clean && (corruption == nil || $0.corruption == corruption)))
+      }))
     }
   }
 }

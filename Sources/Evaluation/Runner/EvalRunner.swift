@@ -15,7 +15,7 @@ import Networks
 /// in any shard and after any resume (an image with some rows missing is recomputed whole).
 ///
 /// ```swift
-/// let source = try FolderSource(root: "val", classMapFile: nil, seed: 0, profile: nil)
+/// let source = try FolderSource(root: "val", classMapFile: nil, classNames: ClassNames.imagenet, seed: 0, profile: nil)
 /// let meta = RunMeta(model: "resnet50", classes: 1000, sourceKind: source.kind, source: "val", images: source.count,
 ///                    corruptions: ["fog"], severities: [1, 2, 3], clean: true, seed: 0, profile: nil, cam: nil, baseline: nil)
 /// let log = try RowLog(url: dir.appendingPathComponent("rows.csv"))
@@ -126,6 +126,8 @@ public struct EvalRunner {
         let (h, w) = (result.maps.shape[1], result.maps.shape[2])
         let maps = result.maps.scalars
         let (best, confidence) = Self.argmax(result.probabilities)
+        let faithfulness = meta.faithfulness == true
+          ? FaithfulnessScores.compute(model: model, inputs: batch, result: result, seed: UInt32(truncatingIfNeeded: jobs[0].image)) : nil
         let scale = Double(images[range.lowerBound].width) / Double(max(w, 1))
         for (j, k) in range.enumerated() {
           let job = jobs[k]
@@ -138,7 +140,8 @@ public struct EvalRunner {
           }
           if job.write {
             rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
-                                predicted: best[j], confidence: confidence[j], shift: shift, path: source.path(job.image)))
+                                predicted: best[j], confidence: confidence[j], shift: shift, faithfulness: faithfulness?[j],
+                                path: source.path(job.image)))
           }
         }
       } else {

@@ -65,6 +65,9 @@ struct EvaluateCommand: ParsableCommand {
   @Flag(help: "Also compute CAMs of the true class and their shift from the clean image's map.")
   var cam = false
 
+  @Flag(help: "With --cam, also score each map's faithfulness to the model: deletion and insertion AUC and ROAD (as gradcam cam --metrics), per image in rows.csv.")
+  var faithfulness = false
+
   @Option(help: ArgumentHelp("CAM method with --cam (default gradcam; rollout for ViTs).", valueName: "name"))
   var method: CAMMethodArgument?
 
@@ -94,6 +97,7 @@ struct EvaluateCommand: ParsableCommand {
     if let baseline, !["none", "alexnet"].contains(baseline), !FileManager.default.fileExists(atPath: baseline) {
       throw ValidationError("--baseline must be alexnet, none or an existing CSV file")
     }
+    if faithfulness && !cam { throw ValidationError("--faithfulness needs --cam") }
     if let limit { guard limit >= 1 else { throw ValidationError("--limit must be at least 1") } }
   }
 
@@ -117,11 +121,12 @@ struct EvaluateCommand: ParsableCommand {
     let explainer = try cam ? CAMExplainer(
       model: loaded.model, method: method?.value() ?? (loaded.model is VisionTransformer ? .rollout : .gradCAM), layer: layer) : nil
     if cam && !source.hasClean { throw CLIError("--cam compares with the clean images: give --data (or clean.npy)") }
-    let meta = RunMeta(
+    var meta = RunMeta(
       model: loaded.name, classes: classes, sourceKind: source.kind, source: corruptedRoot ?? data ?? "", images: count,
       corruptions: corruptionList.map(\.name), severities: severityList, clean: source.hasClean && !noClean,
       seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
       baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
+    meta.faithfulness = faithfulness ? true : nil
 
     let outURL = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)

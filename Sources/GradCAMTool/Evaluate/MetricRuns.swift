@@ -30,8 +30,9 @@ struct MetricRuns {
       s.band = (curve.map { $0.stats.mean - $0.stats.ci95 }, curve.map { $0.stats.mean + $0.stats.ci95 })
       return s
     }
+    let ticks = metric.includesClean ? [0, 1, 2, 3, 4, 5] : [1, 2, 3, 4, 5]
     return LinePlot(
       title: corruption ?? "average over corruptions", yLabel: metric.label, series: series,
-      xTicks: [1, 2, 3, 4, 5], xTickLabels: ["1", "2", "3", "4", "5"])
+      xTicks: ticks.map(Double.init), xTickLabels: ticks.map { $0 == 0 ? "clean" : String($0) })
   }
 }

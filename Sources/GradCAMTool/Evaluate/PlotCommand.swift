@@ -30,7 +30,7 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "Panels per row with --layout panels.")
   var columns: Int = 4
 
-  @Option(help: ArgumentHelp("error (top-1 error, default) or a per-image metric of evaluate --cam: rank_corr, top_iou, center_shift, entropy_change (mean over images with a shaded 95% confidence band, from the rows.csv beside each results.csv).", valueName: "name"))
+  @Option(help: ArgumentHelp("error (top-1 error, default) or a per-image metric: rank_corr, top_iou, center_shift, entropy_change (evaluate --cam), deletion_auc, insertion_auc, road (evaluate --cam --faithfulness; severity 0 = clean) (mean over images with a shaded 95% confidence band, from the rows.csv beside each results.csv).", valueName: "name"))
   var metric = TableMetric(argument: "error")
 
   func run() throws {

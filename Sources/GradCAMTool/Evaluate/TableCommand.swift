@@ -22,7 +22,7 @@ struct TableCommand: ParsableCommand {
   @Option(help: ArgumentHelp("markdown, latex or csv.", valueName: "name"))
   var format = TableFormat(argument: "markdown")
 
-  @Option(help: ArgumentHelp("error (top-1 error per corruption), ce (CE per corruption, mCE, relative mCE), or a per-image metric of evaluate --cam: rank_corr, top_iou, center_shift, entropy_change (mean ± 95% confidence interval over images, from the rows.csv beside each results.csv).", valueName: "name"))
+  @Option(help: ArgumentHelp("error (top-1 error per corruption), ce (CE per corruption, mCE, relative mCE), or a per-image metric: rank_corr, top_iou, center_shift, entropy_change (evaluate --cam), deletion_auc, insertion_auc, road (evaluate --cam --faithfulness) (mean ± 95% confidence interval over images, from the rows.csv beside each results.csv).", valueName: "name"))
   var metric = TableMetric(argument: "error")
 
   @Option(help: ArgumentHelp("Baseline of --metric ce: alexnet (ImageNet-1k models only) or a CSV of corruption,severity,error (default: each run's, from its meta.json).", valueName: "name|file"))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Evaluation
 
 /// `table --metric` and `plot --metric`: error (top-1 error), ce (CE, mCE, relative mCE; table only)
-/// or a per-image metric of rows.csv (rank_corr, top_iou, center_shift, entropy_change).
+/// or a per-image metric of rows.csv (``RowMetric``: attention shift and faithfulness).
 struct TableMetric: ParsedArgument {
   enum Value: Equatable {
     case results(ResultsTable.Metric)
