@@ -44,10 +44,14 @@ final class ClassMapTests: XCTestCase {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("map.csv")
-    try "folder,class\n# comment\nkitten,cat\npuppy,5\nfish,n01440764\n".write(to: file, atomically: true, encoding: .utf8)
+    try "folder,class\n# comment\nkitten,cat\npuppy,5\n".write(to: file, atomically: true, encoding: .utf8)
     let map = try ClassMap(folders: ["kitten", "puppy"], file: file.path, classNames: ClassNames.cifar10)
     XCTAssertEqual(map.index["kitten"], 3)
     XCTAssertEqual(map.index["puppy"], 5)
+    try "folder,class\nfish,n01440764\nkitten,Tabby\n".write(to: file, atomically: true, encoding: .utf8)
+    let imagenet = try ClassMap(folders: ["fish", "kitten"], file: file.path, classNames: ClassNames.imagenet)
+    XCTAssertEqual(imagenet.index, ["fish": 0, "kitten": 281])
+    try "folder,class\n# comment\nkitten,cat\npuppy,5\nfish,n01440764\n".write(to: file, atomically: true, encoding: .utf8)
     XCTAssertThrowsError(try ClassMap(folders: ["kitten"], file: file.path, classNames: ClassNames.cifar10)) { error in
       XCTAssertTrue("\(error)".contains("map.csv:5: expected folder,class"), "\(error)")  // a WordNet id for a 10-class model
     }

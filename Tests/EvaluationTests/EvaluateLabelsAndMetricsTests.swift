@@ -106,7 +106,7 @@ final class EvaluateLabelsAndMetricsTests: XCTestCase {
     let rows = try RowLog.read(out.appendingPathComponent("rows.csv")).rows
     let table = try EvalTool.run(["table", csv, "--metric", "rank_corr", "--format", "csv"])
     let lines = table.stdout.split(separator: "\n")
-    XCTAssertEqual(lines[0], "Model,mean,mean_ci95,contrast,contrast_ci95,gaussian_noise,gaussian_noise_ci95")
+    XCTAssertEqual(lines[0], "Model,mean,mean_ci95,gaussian_noise,gaussian_noise_ci95,contrast,contrast_ci95")  // ImageNet-C order
     // contrast: per image the mean over severities 1 and 5, then mean ± t(0.975, 11) · s / √12.
     var perImage: [Double] = []
     for i in 0..<12 {
@@ -119,10 +119,10 @@ final class EvaluateLabelsAndMetricsTests: XCTestCase {
     let ci = 2.200985 * sd / 12.0.squareRoot()
     let f = lines[1].split(separator: ",")
     XCTAssertEqual(f[0], "cifar10-resnet56")
-    XCTAssertEqual(Double(f[3])!, mean, accuracy: 5e-4)
-    XCTAssertEqual(Double(f[4])!, ci, accuracy: 5e-4)
+    XCTAssertEqual(Double(f[5])!, mean, accuracy: 5e-4)
+    XCTAssertEqual(Double(f[6])!, ci, accuracy: 5e-4)
     let md = try EvalTool.run(["table", csv, "--metric", "top_iou"])
-    XCTAssertTrue(md.stdout.hasPrefix("| Model | mean | contrast | gaussian_noise |\n"), md.stdout)
+    XCTAssertTrue(md.stdout.hasPrefix("| Model | mean | gaussian_noise | contrast |\n"), md.stdout)
     XCTAssertTrue(md.stdout.contains(" ± "), md.stdout)
     let png = tmp.appendingPathComponent("rank.png")
     try EvalTool.run(["plot", csv, "--metric", "rank_corr", "--out", png.path])

@@ -40,7 +40,9 @@ final class ROADTests: XCTestCase {
     let r = road()
     let morf = CAMFixtures.fixture("road_morf").doubles, lerf = CAMFixtures.fixture("road_lerf").doubles
     var worst = 0.0
-    for (k, p) in r.percentiles.enumerated() {
+    // Three of the nine percentiles one by one (the combined score below uses all nine).
+    for k in [0, 4, 8] {
+      let p = r.percentiles[k]
       let m = r.change(inputs: batch, maps: maps, imageIndices: [0, 1, 2, 3], classes: labels, percentile: p, mostRelevantFirst: true)
       let l = r.change(inputs: batch, maps: maps, imageIndices: [0, 1, 2, 3], classes: labels, percentile: p, mostRelevantFirst: false)
       for i in 0..<4 {
