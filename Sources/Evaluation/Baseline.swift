@@ -52,6 +52,28 @@ public struct Baseline: Codable, Equatable, Sendable {
     return Baseline(name: "alexnet", clean: 0.43478, errors: errors)
   }()
 
+  /// The baseline `gradcam table` normalises `model` by, or why there is none. A user file applies
+  /// to any model; AlexNet's only to an ImageNet-1k model (1000 classes in its run's meta.json)
+  /// on ImageNet-C corruptions; without `requested`, the baseline the run recorded (`evaluate` chose
+  /// AlexNet for 1000-class models, or took `--baseline`).
+  public static func applying(_ requested: Baseline?, to model: ModelResults) -> (baseline: Baseline?, reason: String?) {
+    if let requested, requested != .alexNet { return (requested, nil) }
+    guard let meta = model.meta else {
+      if requested == .alexNet { return (requested, nil) }
+      return (nil, "\(model.model): no meta.json beside its results.csv to tell which baseline applies (give --baseline alexnet or FILE)")
+    }
+    if requested == .alexNet || meta.baseline == .alexNet {
+      guard meta.classes == 1000 else {
+        return (nil, "\(model.model): the AlexNet baseline is for ImageNet-1k models on ImageNet-C; this model has \(meta.classes) classes (give --baseline FILE)")
+      }
+      return (.alexNet, nil)
+    }
+    guard let own = meta.baseline else {
+      return (nil, "\(model.model): its run has no CE baseline (a \(meta.classes)-class model; give --baseline FILE)")
+    }
+    return (own, nil)
+  }
+
   /// Reads a baseline CSV: a header, then `corruption,severity,error` lines (error a fraction,
   /// or a percentage when any value exceeds 1); `clean,0,<error>` gives the clean error.
   public static func read(_ url: URL) throws -> Baseline {

@@ -1,21 +1,10 @@
 import Checksums
 import Foundation
+import GradCAM
 
-/// The attention-shift numbers of one corrupted image's map against its clean image's map
-/// (see `GradCAM.AttentionShift`).
-public struct CAMShift: Equatable, Sendable {
-  public var rankCorrelation: Double
-  public var topIoU: Double
-  public var centerShift: Double
-  public var entropyChange: Double
-
-  public init(rankCorrelation: Double, topIoU: Double, centerShift: Double, entropyChange: Double) {
-    self.rankCorrelation = rankCorrelation
-    self.topIoU = topIoU
-    self.centerShift = centerShift
-    self.entropyChange = entropyChange
-  }
-}
+/// The attention-shift numbers of one corrupted image's map against its clean image's map: the
+/// GradCAM library's ``AttentionShift`` (one type for the sweep report, the rows and the summaries).
+public typealias CAMShift = AttentionShift
 
 /// Identifies one evaluated image: dataset image index, corruption (`clean` for the clean image)
 /// and severity (0 for clean).
@@ -37,14 +26,21 @@ public struct RowKey: Hashable, Sendable, Comparable {
 
 /// One line of a shard's append-only `rows.csv`: the outcome of one (image, corruption, severity).
 ///
-/// Text form (no quoting; every field is a number or a corruption name):
-/// `image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,crc32`
+/// Text form:
+/// `image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,deletion_auc,insertion_auc,road,path,crc32`
 /// where numbers are printed with `%.6f`, the four CAM fields are empty without `--cam` (and for
-/// clean rows), and `crc32` is the CRC-32 (8 hex digits) of the line text before `,crc32`.
-/// A line whose checksum does not match (a torn or damaged write) is not a row.
+/// clean rows), the three faithfulness fields (``FaithfulnessScores``) empty without
+/// `--faithfulness`, `path` is the image's path within the dataset (`class/file` of an ImageFolder;
+/// empty for `.npy` sources; CSV-quoted when it holds a comma or quote) and `crc32` is the CRC-32
+/// (8 hex digits) of the line text before `,crc32`. A line whose checksum does not match (a torn or
+/// damaged write) is not a row. Files of the earlier form (no faithfulness or `path` columns,
+/// ``headerWithoutPath``) are still read.
 public struct EvalRow: Equatable, Sendable {
   public static let clean = "clean"
   public static let header =
+    "image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,deletion_auc,insertion_auc,road,path,crc32"
+  /// The header of row files written before rows had faithfulness scores and a path.
+  public static let headerWithoutPath =
     "image,corruption,severity,label,predicted,correct,confidence,rank_corr,top_iou,center_shift,entropy_change,crc32"
 
   public var image: Int
@@ -55,14 +51,20 @@ public struct EvalRow: Equatable, Sendable {
   /// Softmax probability of the predicted class.
   public var confidence: Double
   public var shift: CAMShift?
+  /// Faithfulness of the map to the model (`evaluate --cam --faithfulness`).
+  public var faithfulness: FaithfulnessScores?
+  /// The image's path within the dataset (empty when the source has none).
+  public var path: String
 
   public var correct: Bool { predicted == label }
   public var key: RowKey { RowKey(image: image, corruption: corruption, severity: severity) }
 
   public init(
     image: Int, corruption: String, severity: Int, label: Int, predicted: Int, confidence: Double,
-    shift: CAMShift? = nil
+    shift: CAMShift? = nil, faithfulness: FaithfulnessScores? = nil, path: String = ""
   ) {
+    self.faithfulness = faithfulness
+    self.path = path
     self.image = image
     self.corruption = corruption
     self.severity = severity
@@ -80,6 +82,12 @@ public struct EvalRow: Equatable, Sendable {
     } else {
       body += ",,,,"
     }
+    if let f = faithfulness {
+      body += ",\(Self.number(f.deletionAUC)),\(Self.number(f.insertionAUC)),\(Self.number(f.road))"
+    } else {
+      body += ",,,"
+    }
+    body += "," + CSV.field(path)
     return body + "," + CRC32.hex(body)
   }
 
@@ -93,8 +101,9 @@ public struct EvalRow: Equatable, Sendable {
     let body = line[..<comma]
     let crc = line[line.index(after: comma)...]
     guard crc.count == 8, CRC32.hex(String(body)) == crc else { return nil }
-    let f = body.split(separator: ",", omittingEmptySubsequences: false)
-    guard f.count == 11, let image = Int(f[0]), !f[1].isEmpty, let severity = Int(f[2]), let label = Int(f[3]),
+    // The path (last, possibly quoted) may hold commas: the 14 fields before it are split off first.
+    let f = body.split(separator: ",", maxSplits: 14, omittingEmptySubsequences: false)
+    guard f.count == 11 || f.count == 15, let image = Int(f[0]), !f[1].isEmpty, let severity = Int(f[2]), let label = Int(f[3]),
       let predicted = Int(f[4]), let correct = Int(f[5]), let confidence = Double(f[6])
     else { return nil }
     guard correct == (predicted == label ? 1 : 0) else { return nil }
@@ -105,9 +114,22 @@ public struct EvalRow: Equatable, Sendable {
     } else {
       guard f[8].isEmpty, f[9].isEmpty, f[10].isEmpty else { return nil }
     }
+    var path = ""
+    var faithfulness: FaithfulnessScores?
+    if f.count == 15 {
+      let fields = CSV.split(f[14])
+      guard fields.count == 1 else { return nil }
+      path = fields[0]
+      if !f[11].isEmpty {
+        guard let d = Double(f[11]), let i = Double(f[12]), let r = Double(f[13]) else { return nil }
+        faithfulness = FaithfulnessScores(deletionAUC: d, insertionAUC: i, road: r)
+      } else {
+        guard f[12].isEmpty, f[13].isEmpty else { return nil }
+      }
+    }
     return EvalRow(
       image: image, corruption: String(f[1]), severity: severity, label: label, predicted: predicted,
-      confidence: confidence, shift: shift)
+      confidence: confidence, shift: shift, faithfulness: faithfulness, path: path)
   }
 
   static func number(_ x: Double) -> String {

@@ -8,6 +8,11 @@ public struct CAMAggregate: Codable, Equatable, Sendable {
   public var topIou: Double
   public var centerShift: Double
   public var entropyChange: Double
+
+  /// The names of ``AttentionShift`` (`rank_corr`, ...), as in rows.csv and cam.csv.
+  enum CodingKeys: String, CodingKey {
+    case images, rankCorrelation = "rank_corr", topIou = "top_iou", centerShift = "center_shift", entropyChange = "entropy_change"
+  }
 }
 
 /// One (corruption, severity) cell in `summary.json`.

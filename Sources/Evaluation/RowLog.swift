@@ -76,7 +76,10 @@ public final class RowLog {
       }
       lines.removeLast()
     }
-    guard let first = lines.first, first == EvalRow.header else {
+    // A file of the earlier form (no faithfulness or path columns) is rewritten in the current
+    // form when opened.
+    if let first = lines.first, first == EvalRow.headerWithoutPath { needsRepair = true }
+    guard let first = lines.first, first == EvalRow.header || first == EvalRow.headerWithoutPath else {
       if lines.isEmpty { return ([], dropped, true) }
       throw EvaluationError.format("\(url.path): not a gradcam row file (first line is not the row header)")
     }

@@ -24,6 +24,9 @@ public struct RunMeta: Codable, Equatable, Sendable {
   public var profile: String?
   /// CAM method and layer when attention shift is measured.
   public var cam: String?
+  /// True when faithfulness scores are computed with the CAMs (absent otherwise, as in runs
+  /// written before it existed).
+  public var faithfulness: Bool?
   public var baseline: Baseline?
   /// Images per forward pass. Rows are bitwise reproducible for one batch size (BLAS kernels can
   /// depend on the matrix shape), so resumes and shards must use the same one.
@@ -74,7 +77,7 @@ public struct RunMeta: Codable, Equatable, Sendable {
     return keys
   }
 
-  static let fileName = "meta.json"
+  public static let fileName = "meta.json"
 
   public static func read(_ dir: URL) throws -> RunMeta {
     let url = dir.appendingPathComponent(fileName)

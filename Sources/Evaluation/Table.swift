@@ -11,12 +11,21 @@ public enum ResultsTable {
 
   public enum Format: String, CaseIterable, Sendable { case markdown, latex, csv }
 
-  /// The table text (ends with a newline).
+  /// The table text (ends with a newline), every model normalised by `baseline` for CE.
   /// - Parameter transpose: one row per corruption, one column per model (fits a page).
   public static func render(
     _ models: [ModelResults], metric: Metric, format: Format, baseline: Baseline?, transpose: Bool = false
   ) throws -> String {
-    let scored = models.map { ($0.model, $0.scores(baseline: metric == .ce ? baseline : nil)) }
+    try render(models, metric: metric, format: format, baselines: models.map { _ in baseline }, transpose: transpose)
+  }
+
+  /// The table text (ends with a newline); `baselines[i]` normalises model `i` for CE (nil: no CE,
+  /// shown as –); CE needs at least one.
+  /// - Parameter transpose: one row per corruption, one column per model (fits a page).
+  public static func render(
+    _ models: [ModelResults], metric: Metric, format: Format, baselines: [Baseline?], transpose: Bool = false
+  ) throws -> String {
+    let scored = zip(models, baselines).map { ($0.model, $0.scores(baseline: metric == .ce ? $1 : nil)) }
     var corruptions: [String] = []
     for (_, s) in scored { for c in s.corruptions where !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
     func pct(_ x: Double?) -> String { x.map { String(format: "%.1f", $0 * 100) } ?? "–" }
@@ -31,14 +40,20 @@ public enum ResultsTable {
           + corruptions.map { c in pct(s.corruptions.first { $0.corruption == c }?.meanError) })
       }
     case .ce:
-      guard baseline != nil else { throw EvaluationError.format("CE needs a baseline") }
+      guard baselines.contains(where: { $0 != nil }) else { throw EvaluationError.format("CE needs a baseline") }
       header += ["Clean", "mCE", "rel. mCE"] + corruptions
       for (name, s) in scored {
         rows.append([name, pct(s.cleanError), num(s.mCE), num(s.relativeMCE)]
           + corruptions.map { c in num(s.corruptions.first { $0.corruption == c }?.ce) })
       }
     }
-    (header, rows) = arranged(header: header, rows: rows, canonicalNames: format == .csv, transpose: transpose)
+    return layout(header: header, rows: rows, format: format, transpose: transpose)
+  }
+
+  /// `header` and `rows` as a markdown, LaTeX (booktabs) or CSV table, arranged by ``arranged``
+  /// (human corruption names except in CSV; optionally transposed).
+  static func layout(header: [String], rows: [[String]], format: Format, transpose: Bool = false) -> String {
+    let (header, rows) = arranged(header: header, rows: rows, canonicalNames: format == .csv, transpose: transpose)
     switch format {
     case .csv:
       return ([header] + rows).map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\n") + "\n"

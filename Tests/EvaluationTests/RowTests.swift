@@ -1,5 +1,6 @@
 import Checksums
 import Evaluation
+import GradCAM
 import Foundation
 import XCTest
 
@@ -24,8 +25,18 @@ final class RowTests: XCTestCase {
     XCTAssertTrue(a.line.hasPrefix("7,snow,3,2,2,1,0.912346,0.500000,0.250000,1.500000,-0.125000,"))
     XCTAssertEqual(EvalRow.parse(a.line), a.canonical)
     let b = EvalRow(image: 0, corruption: "clean", severity: 0, label: 1, predicted: 4, confidence: 0.5)
-    XCTAssertEqual(b.line, "0,clean,0,1,4,0,0.500000,,,,," + CRC32.hex("0,clean,0,1,4,0,0.500000,,,,"))
+    XCTAssertEqual(b.line, "0,clean,0,1,4,0,0.500000,,,,,,,,," + CRC32.hex("0,clean,0,1,4,0,0.500000,,,,,,,,"))
     XCTAssertEqual(EvalRow.parse(b.line), b)
+    // The image path (quoted when it holds a comma or quote), and rows written before it existed.
+    let c = EvalRow(image: 3, corruption: "fog", severity: 1, label: 0, predicted: 0, confidence: 1, path: "a,b/\"x\".png")
+    XCTAssertEqual(c.line, "3,fog,1,0,0,1,1.000000,,,,,,,,\"a,b/\"\"x\"\".png\"," + CRC32.hex("3,fog,1,0,0,1,1.000000,,,,,,,,\"a,b/\"\"x\"\".png\""))
+    XCTAssertEqual(EvalRow.parse(c.line), c)
+    // Faithfulness scores (evaluate --cam --faithfulness).
+    let d = EvalRow(image: 1, corruption: "fog", severity: 2, label: 0, predicted: 0, confidence: 1,
+                    faithfulness: FaithfulnessScores(deletionAUC: 0.25, insertionAUC: 0.5, road: -1.5), path: "cat/1.png")
+    XCTAssertTrue(d.line.hasPrefix("1,fog,2,0,0,1,1.000000,,,,,0.250000,0.500000,-1.500000,cat/1.png,"), d.line)
+    XCTAssertEqual(EvalRow.parse(d.line), d)
+    XCTAssertEqual(EvalRow.parse("0,clean,0,1,4,0,0.500000,,,,," + CRC32.hex("0,clean,0,1,4,0,0.500000,,,,")), b)
     // One changed character, a truncated line or a missing checksum is not a row.
     XCTAssertNil(EvalRow.parse(b.line.replacingOccurrences(of: "0,clean,0,1,4", with: "0,clean,0,1,3")))
     XCTAssertNil(EvalRow.parse(b.line.dropLast()))

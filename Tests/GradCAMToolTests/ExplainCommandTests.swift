@@ -10,16 +10,19 @@ final class ExplainCommandTests: XCTestCase {
     let dir = try Tool.temporaryDirectory()
     let r = try Tool.run(
       ["--model", "cifar10-resnet56", "--image", dog, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
-       "--report", "r.json", "--quiet"], in: dir)
+       "--report", "r.json", "--raw-maps", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
     // Default figure name, a real PNG.
     let figure = try Data(contentsOf: dir.appendingPathComponent("gradcam-cifar-dog.png"))
     XCTAssertEqual(Array(figure.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
-    // Every raw map, readable as numpy would.
+    // Every map the figure shows (upsampled to the 32x32 input) and, with --raw-maps, every raw one.
+    let keys = ["clean", "glass_blur-s1", "glass_blur-s2", "saturate-s1", "saturate-s2", "snow-s1", "snow-s2"]
     let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("maps/cifar-dog").path).sorted()
-    XCTAssertEqual(names, ["clean.npy", "glass_blur-s1.npy", "glass_blur-s2.npy", "saturate-s1.npy", "saturate-s2.npy", "snow-s1.npy", "snow-s2.npy"])
+    XCTAssertEqual(names, (keys.map { "\($0).npy" } + keys.map { "raw_\($0).npy" }).sorted())
     let clean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/cifar-dog/clean.npy"))
-    XCTAssertEqual(clean.shape, [8, 8])  // CIFAR ResNet-56 layer3 at 32x32 input
+    XCTAssertEqual(clean.shape, [32, 32])
+    let rawClean = try NPYArray(contentsOf: dir.appendingPathComponent("maps/cifar-dog/raw_clean.npy"))
+    XCTAssertEqual(rawClean.shape, [8, 8])  // CIFAR ResNet-56 layer3 at 32x32 input
     // The report: what ran, and per cell prediction and attention shift.
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as! [String: Any]
     XCTAssertEqual(json["method"] as? String, "gradcam")
@@ -31,7 +34,7 @@ final class ExplainCommandTests: XCTestCase {
     XCTAssertEqual(cells.count, 1 + 3 * 2)
     XCTAssertEqual(cells[0]["correct"] as? Bool, true)
     let shift = try XCTUnwrap(cells[1]["attentionShift"] as? [String: Double])
-    XCTAssertEqual(Set(shift.keys), ["rankCorrelation", "topIoU", "centerShift", "entropyChange"])
+    XCTAssertEqual(Set(shift.keys), ["rank_corr", "top_iou", "center_shift", "entropy_change"])
   }
 
   func testVectorOutputAndLabel() throws {

@@ -42,7 +42,7 @@ final class HTMLReportTests: XCTestCase {
     // Sorting and filtering rows (with the colour map and scale switched), against the JSON
     // report: mean rank correlation per row, and flips (top-1 differs from the clean image's).
     let rows = (0..<3).map { cells[(1 + 2 * $0)..<(3 + 2 * $0)] }
-    let meanRank = rows.map { $0.map { $0.attentionShift!["rankCorrelation"]! }.reduce(0, +) / 2 }
+    let meanRank = rows.map { $0.map { $0.attentionShift!["rank_corr"]! }.reduce(0, +) / 2 }
     let flips = rows.map { $0.filter { $0.predictedClass != cells[0].predictedClass }.count }
     let byRank = try HeadlessChromium.dumpDOM(page, fragment: "sort=rankCorrelation&colormap=viridis&scale=shared")
     try assertRenderedWithoutErrors(byRank, cells: 9)
@@ -184,10 +184,11 @@ final class HTMLReportTests: XCTestCase {
     XCTAssertEqual([from.count, to.count], [2, 2], "centre-of-mass marks of panel \(panel)", file: file, line: line)
     if from.count == 2, to.count == 2 {
       let length = hypot(to[0] - from[0], to[1] - from[1])
-      XCTAssertEqual(length, shift?["centerShift"] ?? 0, accuracy: 1e-9, "arrow length", file: file, line: line)
+      XCTAssertEqual(length, shift?["center_shift"] ?? 0, accuracy: 1e-9, "arrow length", file: file, line: line)
     }
-    for key in ["rankCorrelation", "topIoU", "centerShift", "entropyChange"] {
-      if let expected = shift?[key] {
+    // The page's keys, and the report's names for the same numbers.
+    for (key, name) in [("rankCorrelation", "rank_corr"), ("topIoU", "top_iou"), ("centerShift", "center_shift"), ("entropyChange", "entropy_change")] {
+      if let expected = shift?[name] {
         let shown = firstMatch(#"data-panel="\#(panel)" data-key="\#(key)" data-value="([^"]+)">([^<]*)<"#, in: dom)
         XCTAssertEqual(shown.count, 2, "\(key) missing for panel \(panel)", file: file, line: line)
         guard shown.count == 2 else { continue }

@@ -15,7 +15,7 @@ final class LibrarySweepTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     let r = try Tool.run(
       ["--model", "cifar10-resnet56", "--image", dog.path, "--severities", "1-2", "--corruptions", "glass_blur,snow,saturate", "--maps-dir", "maps",
-       "--report", "cli.json", "--quiet"], in: dir)
+       "--report", "cli.json", "--raw-maps", "--quiet"], in: dir)
     XCTAssertEqual(r.status, 0, r.stderr)
 
     // The library call.
@@ -38,7 +38,9 @@ final class LibrarySweepTests: XCTestCase {
       try Data(contentsOf: dir.appendingPathComponent("library.json")), try Data(contentsOf: dir.appendingPathComponent("cli.json")))
     for cell in result.cells {
       let written = try Data(contentsOf: dir.appendingPathComponent("maps/dog/\(cell.key).npy"))
-      XCTAssertEqual(try NPYArray(shape: cell.rawShape, floats: cell.rawMap).encoded(), written, cell.key)
+      XCTAssertEqual(try NPYArray(shape: [cell.mapHeight, cell.mapWidth], floats: cell.map).encoded(), written, cell.key)
+      let raw = try Data(contentsOf: dir.appendingPathComponent("maps/dog/raw_\(cell.key).npy"))
+      XCTAssertEqual(try NPYArray(shape: cell.rawShape, floats: cell.rawMap).encoded(), raw, cell.key)
     }
     // The explained class is the clean prediction; a cell is correct when it predicts it.
     XCTAssertEqual(result.target, result.clean.predicted)

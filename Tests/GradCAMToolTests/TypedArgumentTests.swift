@@ -113,7 +113,7 @@ final class TypedArgumentTests: XCTestCase {
     XCTAssertEqual(table.status, 0, table.stderr)
     XCTAssertTrue(table.stdout.hasPrefix("Model,Clean,mean,fog\n"), table.stdout)
     try assertFails(["table", "--format", "md", results.path], "Error: --format must be markdown, latex or csv")
-    try assertFails(["table", "--metric", "x", results.path], "Error: --metric must be error or ce")
+    try assertFails(["table", "--metric", "x", results.path], "Error: --metric must be error, ce, rank_corr, top_iou, center_shift, entropy_change, deletion_auc, insertion_auc or road")
     try assertFails(["plot", "--layout", "grid", "-o", "p.png", results.path], "Error: --layout must be panels or mean")
   }
 }

@@ -81,17 +81,34 @@ enum PILResize {
     return RGBImage(width: ow, height: oh, pixels: cur)
   }
 
-  /// NEAREST resize: source index ⌊(o + 0.5)·n_in/n_out⌋.
+  /// NEAREST resize as Pillow does it (Geometry.c `ImagingScaleAffine`): the source coordinate
+  /// starts at half a step, `n_in/n_out · 0.5`, and is advanced by adding the step `n_in/n_out` once
+  /// per output pixel (in double); the index is its integer part. The repeated addition rounds
+  /// differently from `(o + 0.5)·n_in/n_out` at exact boundaries (e.g. 34 -> 115 rows), so the
+  /// positions are accumulated exactly like that.
   static func nearest(_ img: RGBImage, width ow: Int, height oh: Int) -> RGBImage {
-    let sx = Double(img.width) / Double(ow), sy = Double(img.height) / Double(oh)
+    let xs = nearestIndices(input: img.width, output: ow), ys = nearestIndices(input: img.height, output: oh)
     var out = [UInt8](repeating: 0, count: ow * oh * 3)
     for y in 0..<oh {
-      let iy = min(Int((Double(y) + 0.5) * sy), img.height - 1)
+      let iy = ys[y]
       for x in 0..<ow {
-        let ix = min(Int((Double(x) + 0.5) * sx), img.width - 1)
+        let ix = xs[x]
         for c in 0..<3 { out[(y * ow + x) * 3 + c] = img.pixels[(iy * img.width + ix) * 3 + c] }
       }
     }
     return RGBImage(width: ow, height: oh, pixels: out)
+  }
+
+  /// Pillow's NEAREST source index of each of `m` output positions along an axis of `n` inputs.
+  static func nearestIndices(input n: Int, output m: Int) -> [Int] {
+    let step = Double(n) / Double(m)
+    var position = step * 0.5
+    var out: [Int] = []
+    out.reserveCapacity(m)
+    for _ in 0..<m {
+      out.append(min(max(Int(position), 0), n - 1))
+      position += step
+    }
+    return out
   }
 }

@@ -15,7 +15,7 @@ import Networks
 /// in any shard and after any resume (an image with some rows missing is recomputed whole).
 ///
 /// ```swift
-/// let source = try FolderSource(root: "val", classMapFile: nil, seed: 0, profile: nil)
+/// let source = try FolderSource(root: "val", classMapFile: nil, classNames: ClassNames.imagenet, seed: 0, profile: nil)
 /// let meta = RunMeta(model: "resnet50", classes: 1000, sourceKind: source.kind, source: "val", images: source.count,
 ///                    corruptions: ["fog"], severities: [1, 2, 3], clean: true, seed: 0, profile: nil, cam: nil, baseline: nil)
 /// let log = try RowLog(url: dir.appendingPathComponent("rows.csv"))
@@ -126,6 +126,8 @@ public struct EvalRunner {
         let (h, w) = (result.maps.shape[1], result.maps.shape[2])
         let maps = result.maps.scalars
         let (best, confidence) = Self.argmax(result.probabilities)
+        let faithfulness = meta.faithfulness == true
+          ? FaithfulnessScores.compute(model: model, inputs: batch, result: result, seed: UInt32(truncatingIfNeeded: jobs[0].image)) : nil
         let scale = Double(images[range.lowerBound].width) / Double(max(w, 1))
         for (j, k) in range.enumerated() {
           let job = jobs[k]
@@ -134,12 +136,12 @@ public struct EvalRunner {
           if job.corruption == nil {
             reference = map
           } else if let reference {
-            let s = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
-            shift = CAMShift(rankCorrelation: s.rankCorrelation, topIoU: s.topIoU, centerShift: s.centerShift, entropyChange: s.entropyChange)
+            shift = AttentionShift(map: map, reference: reference, width: w, height: h, scale: scale)
           }
           if job.write {
             rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
-                                predicted: best[j], confidence: confidence[j], shift: shift))
+                                predicted: best[j], confidence: confidence[j], shift: shift, faithfulness: faithfulness?[j],
+                                path: source.path(job.image)))
           }
         }
       } else {
@@ -148,7 +150,7 @@ public struct EvalRunner {
         for (j, k) in range.enumerated() where jobs[k].write {
           let job = jobs[k]
           rows.append(EvalRow(image: job.image, corruption: job.name, severity: job.severity, label: label,
-                              predicted: best[j], confidence: confidence[j]))
+                              predicted: best[j], confidence: confidence[j], path: source.path(job.image)))
         }
       }
     }

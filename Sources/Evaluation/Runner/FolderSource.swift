@@ -7,6 +7,8 @@ public struct FolderSource: EvalSource {
   let items: [DatasetBuilder.Item]
   let labels: [Int]
   public let classFolders: [String]
+  /// True when the labels are sorted folder positions (``ClassMap``).
+  public let labelsByPosition: Bool
   /// Base seed of the per-file corruption seeds.
   public let seed: UInt32
   /// Corruption parameters (nil: chosen by image size).
@@ -15,17 +17,19 @@ public struct FolderSource: EvalSource {
   public var count: Int { items.count }
   public var hasClean: Bool { true }
 
-  /// The ImageFolder at `root`, labelled by sorted class folder or by `classMapFile` (``ClassMap``).
-  public init(root: String, classMapFile: String?, seed: UInt32, profile: Profile?) throws {
+  /// The ImageFolder at `root`, labelled by ``ClassMap`` (`classNames`: the model's classes).
+  public init(root: String, classMapFile: String?, classNames: [String]? = nil, seed: UInt32, profile: Profile?) throws {
     items = try DatasetBuilder.scan(URL(fileURLWithPath: root))
     classFolders = Array(Set(items.map(\.className))).sorted()
-    let map = try ClassMap(folders: classFolders, file: classMapFile)
+    let map = try ClassMap(folders: classFolders, file: classMapFile, classNames: classNames)
+    labelsByPosition = map.byPosition
     labels = try items.map { try map.label($0.className) }
     self.seed = seed
     self.profile = profile
   }
 
   public func label(_ i: Int) -> Int { labels[i] }
+  public func path(_ i: Int) -> String { items[i].className + "/" + items[i].url.lastPathComponent }
   public func base(_ i: Int) throws -> RGBImage? { try ImageFile.read(items[i].url) }
 
   public func image(_ i: Int, _ corruption: Corruption?, _ severity: Int, base: RGBImage?) throws -> RGBImage {

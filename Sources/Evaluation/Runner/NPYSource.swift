@@ -14,6 +14,8 @@ public struct NPYSource: EvalSource {
   public var kind: String { "npy" }
   public var hasClean: Bool { clean != nil }
   public var classFolders: [String] { [] }
+  public var labelsByPosition: Bool { false }
+  public func path(_ i: Int) -> String { "" }
 
   /// Whether `root` holds this layout (a labels.npy).
   public static func isLayout(_ root: String) -> Bool {

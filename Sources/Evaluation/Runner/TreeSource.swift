@@ -9,14 +9,16 @@ public struct TreeSource: EvalSource {
   let list: [DatasetBuilder.Item]
   let labels: [Int]
   public let classFolders: [String]
+  /// True when the labels are sorted folder positions (``ClassMap``).
+  public let labelsByPosition: Bool
   let files: [String: [String: URL]]  // "corruption/severity" -> "class/stem" -> file
   public let hasClean: Bool
   public var kind: String { "corrupted-tree" }
   public var count: Int { list.count }
 
   /// The tree at `root` for `corruptions` x `severities`, with the clean ImageFolder `clean` when
-  /// given; labels by sorted class folder or by `classMapFile` (``ClassMap``).
-  public init(root: String, clean: String?, corruptions: [Corruption], severities: [Int], classMapFile: String?) throws {
+  /// given; labels by ``ClassMap`` (`classNames`: the model's classes).
+  public init(root: String, clean: String?, corruptions: [Corruption], severities: [Int], classMapFile: String?, classNames: [String]? = nil) throws {
     let rootURL = URL(fileURLWithPath: root)
     var files: [String: [String: URL]] = [:]
     var first: [DatasetBuilder.Item]?
@@ -37,7 +39,8 @@ public struct TreeSource: EvalSource {
     }
     hasClean = clean != nil
     classFolders = Array(Set(list.map(\.className))).sorted()
-    let map = try ClassMap(folders: classFolders, file: classMapFile)
+    let map = try ClassMap(folders: classFolders, file: classMapFile, classNames: classNames)
+    labelsByPosition = map.byPosition
     labels = try list.map { try map.label($0.className) }
     self.files = files
   }
@@ -47,6 +50,7 @@ public struct TreeSource: EvalSource {
   }
 
   public func label(_ i: Int) -> Int { labels[i] }
+  public func path(_ i: Int) -> String { list[i].className + "/" + list[i].url.lastPathComponent }
   public func base(_ i: Int) throws -> RGBImage? { nil }
 
   public func image(_ i: Int, _ corruption: Corruption?, _ severity: Int, base: RGBImage?) throws -> RGBImage {

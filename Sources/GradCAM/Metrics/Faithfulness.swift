@@ -157,7 +157,7 @@ public struct FaithfulnessMetrics {
   }
 
   /// Target scores of images `[N, shape...]` given flat.
-  private func scores(_ values: [Float], shape: [Int], classes: [Int]) -> [Double] {
+  func scores(_ values: [Float], shape: [Int], classes: [Int]) -> [Double] {
     let size = shape.reduce(1, *)
     let n = values.count / size
     var out: [Double] = []

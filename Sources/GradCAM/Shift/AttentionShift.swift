@@ -10,11 +10,52 @@ import Foundation
 ///   display image's pixels per map pixel).
 /// - `entropyChange`: Shannon entropy (bits) of the map as a distribution, minus the reference's;
 ///   positive = attention spread out.
+///
+/// Everywhere these numbers are written (the sweep's JSON report, `evaluate`'s rows.csv, cam.csv and
+/// summary.json, `plot`/`table --metric`) they are named `rank_corr`, `top_iou`, `center_shift` and
+/// `entropy_change`; decoding also reads the earlier camelCase names.
 public struct AttentionShift: Codable, Equatable, Sendable {
   public var rankCorrelation: Double
   public var topIoU: Double
   public var centerShift: Double
   public var entropyChange: Double
+
+  /// The four names, in the order of the fields (CSV columns, JSON keys).
+  public static let metricNames = ["rank_corr", "top_iou", "center_shift", "entropy_change"]
+
+  enum CodingKeys: String, CodingKey {
+    case rankCorrelation = "rank_corr", topIoU = "top_iou", centerShift = "center_shift", entropyChange = "entropy_change"
+  }
+
+  /// The names of files written before the names were unified.
+  private enum OldKeys: String, CodingKey { case rankCorrelation, rank_correlation, topIoU, top_iou, centerShift, entropyChange }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    if c.contains(.rankCorrelation) {
+      rankCorrelation = try c.decode(Double.self, forKey: .rankCorrelation)
+      topIoU = try c.decode(Double.self, forKey: .topIoU)
+      centerShift = try c.decode(Double.self, forKey: .centerShift)
+      entropyChange = try c.decode(Double.self, forKey: .entropyChange)
+    } else {
+      let o = try decoder.container(keyedBy: OldKeys.self)
+      rankCorrelation = try o.decodeIfPresent(Double.self, forKey: .rankCorrelation) ?? o.decode(Double.self, forKey: .rank_correlation)
+      topIoU = try o.decodeIfPresent(Double.self, forKey: .topIoU) ?? o.decode(Double.self, forKey: .top_iou)
+      centerShift = try o.decode(Double.self, forKey: .centerShift)
+      entropyChange = try o.decode(Double.self, forKey: .entropyChange)
+    }
+  }
+
+  /// The four numbers as given (e.g. read back from a file).
+  public init(rankCorrelation: Double, topIoU: Double, centerShift: Double, entropyChange: Double) {
+    self.rankCorrelation = rankCorrelation
+    self.topIoU = topIoU
+    self.centerShift = centerShift
+    self.entropyChange = entropyChange
+  }
+
+  /// The four numbers in the order of ``metricNames``.
+  public var values: [Double] { [rankCorrelation, topIoU, centerShift, entropyChange] }
 
   /// Share of pixels in the "top" regions compared by `topIoU`.
   public static let topFraction = 0.2

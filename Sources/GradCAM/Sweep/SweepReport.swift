@@ -22,6 +22,10 @@ public struct SweepReport: Encodable {
     var path: String
     var explainedIndex: Int
     var explainedClass: String
+    /// Width of the maps (`--maps-dir` files) and of the displayed image in pixels: `center_shift`
+    /// is in displayed-image pixels, map pixels times `displayWidth / mapWidth`.
+    var mapWidth: Int
+    var displayWidth: Int
     var cells: [Cell]
 
     /// The report of `result`, the sweep of the image `name` read from `path`.
@@ -30,6 +34,8 @@ public struct SweepReport: Encodable {
       self.path = path
       explainedIndex = result.target
       explainedClass = classNames[result.target]
+      mapWidth = result.clean.mapWidth
+      displayWidth = result.clean.image.width
       cells = result.cells.map { x in
         Cell(
           corruption: x.corruption?.rawValue, severity: x.severity, predictedIndex: x.predicted,
@@ -49,10 +55,10 @@ public struct SweepReport: Encodable {
   var severities: [Int]
   var correctnessReference: String
   var attentionShiftDefinitions = [
-    "rankCorrelation": "Spearman rank correlation of the cell's map with the clean map",
-    "topIoU": "IoU of the top-20% pixels of the cell's map and of the clean map",
-    "centerShift": "distance between the maps' centres of mass, in display-image pixels",
-    "entropyChange": "entropy (bits) of the cell's map minus the clean map's",
+    "rank_corr": "Spearman rank correlation of the cell's map with the clean map",
+    "top_iou": "IoU of the top-20% pixels of the cell's map and of the clean map",
+    "center_shift": "distance between the maps' centres of mass, in display-image pixels",
+    "entropy_change": "entropy (bits) of the cell's map minus the clean map's",
   ]
   var images: [Image]
 

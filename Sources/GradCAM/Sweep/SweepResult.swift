@@ -23,13 +23,44 @@ public struct SweepResult: Sendable {
     cells.first { $0.corruption == corruption && $0.severity == severity }
   }
 
-  /// Writes every raw map as float32 `.npy` into `folder` (created if needed): `clean.npy` and
-  /// `<corruption>-s<severity>.npy`, each file atomically.
-  public func writeMaps(to folder: URL) throws {
+  /// Writes every cell's map as float32 `.npy` into `folder` (created if needed), each file
+  /// atomically: `clean.npy` and `<corruption>-s<severity>.npy` hold ``SweepCell/map``, the map the
+  /// figure overlays and the attention-shift numbers are computed from (ReLU, upsampled to the
+  /// model input, min-max normalised to [0, 1); `mapHeight x mapWidth`). With `raw`, also
+  /// `raw_clean.npy` and `raw_<corruption>-s<severity>.npy`: ``SweepCell/rawMap``, the map at
+  /// feature resolution before ReLU and normalisation (`rawShape`).
+  public func writeMaps(to folder: URL, raw: Bool = false) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for x in cells {
-      let array = NPYArray(shape: x.rawShape, floats: x.rawMap)
-      try AtomicWrite.write(array.encoded(), to: folder.appendingPathComponent("\(x.key).npy"))
+      let map = NPYArray(shape: [x.mapHeight, x.mapWidth], floats: x.map)
+      try AtomicWrite.write(map.encoded(), to: folder.appendingPathComponent("\(x.key).npy"))
+      if raw {
+        let array = NPYArray(shape: x.rawShape, floats: x.rawMap)
+        try AtomicWrite.write(array.encoded(), to: folder.appendingPathComponent("raw_\(x.key).npy"))
+      }
+    }
+  }
+
+  /// One distinct folder name per image path, for writing several images' maps side by side: the
+  /// file name without extension when that is unique, else the path relative to the images' common
+  /// folder (`a/dog`, `b/dog`), keeping the extension where only it differs (`dog.png`, `dog.jpg`).
+  public static func mapFolderNames(for paths: [String]) -> [String] {
+    let urls = paths.map { URL(fileURLWithPath: $0).standardizedFileURL }
+    let stems = urls.map { $0.deletingPathExtension().lastPathComponent }
+    if Set(stems).count == stems.count { return stems }
+    var common = urls[0].deletingLastPathComponent().pathComponents
+    for u in urls.dropFirst() {
+      let parts = u.deletingLastPathComponent().pathComponents
+      var n = 0
+      while n < min(common.count, parts.count) && common[n] == parts[n] { n += 1 }
+      common = Array(common.prefix(n))
+    }
+    let relative = urls.map { Array($0.pathComponents.dropFirst(common.count)) }
+    let withoutExtension = zip(relative, urls).map { parts, url in
+      (parts.dropLast() + [url.deletingPathExtension().lastPathComponent]).joined(separator: "/")
+    }
+    return withoutExtension.enumerated().map { i, name in
+      withoutExtension.filter { $0 == name }.count > 1 ? relative[i].joined(separator: "/") : name
     }
   }
 }

@@ -61,6 +61,9 @@ struct CAMCommand: ParsableCommand {
     if outIsOverlay && raw { throw ValidationError("--raw writes a .npy map: give --out map.npy") }
   }
 
+  @Flag(help: "Also print the map's faithfulness to the model: deletion and insertion AUC (20 steps, removed pixels set to the mean colour, target probability) and ROAD as pytorch-grad-cam's ROADCombined (percentiles 10-90, target logit).")
+  var metrics = false
+
   func run() throws {
     let loaded = try modelOptions.load()
     let explainer = try CAMExplainer(model: loaded.model, method: try method.value(), layer: layer)
@@ -86,5 +89,9 @@ struct CAMCommand: ParsableCommand {
     }
     let t = result.targetClasses[0], p = result.predictedClasses[0]
     print("\(image): explained \(loaded.classNames[t]) (class \(t)); predicted \(loaded.classNames[p]); map \(map.shape) -> \(out)")
+    if metrics {
+      let f = FaithfulnessScores.compute(model: loaded.model, inputs: batch, result: result)[0]
+      print(zip(FaithfulnessScores.metricNames, f.values).map { String(format: "%@ %.6f", $0, $1) }.joined(separator: ", "))
+    }
   }
 }

@@ -65,8 +65,11 @@ struct ExplainCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Figure file (.png, .pdf, .svg), or an interactive report (.html). Default: gradcam-<image>.png.", valueName: "file"))
   var out: String?
 
-  @Option(help: ArgumentHelp("Write every raw map as .npy: DIR/<image>/<corruption>-s<severity>.npy and clean.npy.", valueName: "dir"))
+  @Option(help: ArgumentHelp("Write every cell's map as float32 .npy: DIR/<image>/clean.npy and <corruption>-s<severity>.npy, the maps the figure shows and --report's shift numbers use (ReLU, upsampled to the model input, normalised to [0,1)); <image> is the file name without extension, or the path from the images' common folder when names repeat.", valueName: "dir"))
   var mapsDir: String?
+
+  @Flag(help: "With --maps-dir, also write the raw maps (feature resolution, before ReLU and normalisation) as raw_clean.npy and raw_<corruption>-s<severity>.npy.")
+  var rawMaps = false
 
   @Option(help: ArgumentHelp("Write a JSON report (model, method, seed, versions, per-cell results and attention shift).", valueName: "file"))
   var report: String?
@@ -133,6 +136,7 @@ struct ExplainCommand: ParsableCommand {
       guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
         throw ValidationError("--out must end in .png, .pdf, .svg or .html") }
     }
+    if rawMaps && mapsDir == nil { throw ValidationError("--raw-maps needs --maps-dir") }
     try validateHTMLReport()
   }
 
@@ -148,7 +152,7 @@ struct ExplainCommand: ParsableCommand {
     // Everything is computed before anything is written; each file is written atomically.
     let grid = try run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
     try grid.write(to: figureURL, options: try gridOptions())
-    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
+    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir), raw: rawMaps) }
     if let report { try run.report.write(to: URL(fileURLWithPath: report)) }
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
   }
@@ -187,7 +191,7 @@ struct ExplainCommand: ParsableCommand {
     }
     guard let last else { return }
     let all = ModelSweep(sweep: last.sweep, figure: last.figure, images: kept)
-    if let mapsDir { try all.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
+    if let mapsDir { try all.writeMaps(to: URL(fileURLWithPath: mapsDir), raw: rawMaps) }
     if let report { try all.report.write(to: URL(fileURLWithPath: report)) }
   }
 

@@ -18,8 +18,13 @@ struct EvaluateCommand: ParsableCommand {
       clean images), or a CIFAR-10-C folder (<corruption>.npy [5N,H,W,3] uint8 severity-major, \
       labels.npy, optional clean.npy).
 
-      Labels: class folders sorted by name are indices 0, 1, ... (torchvision ImageFolder); \
-      --class-map FILE gives folder,index lines instead.
+      Labels: each class folder is matched to the model's class by name: an ImageNet WordNet id \
+      (n02085620) for 1000-class models, or a class name ignoring case, '_' and '-' (cat, \
+      golden_retriever), so subsets of the classes (ImageNet-R/-A/-100, a cat/ and dog/ folder of \
+      CIFAR-10) keep the model's indices. Folders that match nothing are an error naming them, unless \
+      there are exactly as many folders as classes and none match (then sorted folder names are \
+      indices 0, 1, ..., torchvision ImageFolder). --class-map FILE gives folder,class lines instead \
+      (class: an index, a class name or a WordNet id; a header line and # comments are skipped).
 
       Output (--out DIR): meta.json; rows.csv, one checksummed row per (image, corruption, \
       severity), appended as batches finish; then results.csv, summary.json (and cam.csv with \
@@ -51,7 +56,7 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Corruption parameters: imagenet, cifar or tiny (default: by image size).", valueName: "name"))
   var profile: ProfileArgument?
 
-  @Option(help: ArgumentHelp("Class folder to label index, as folder,index lines (default: sorted folder names).", valueName: "file"))
+  @Option(help: ArgumentHelp("CSV of folder,class lines (class: index, class name or WordNet id); default: folders matched to the model's classes by name.", valueName: "file"))
   var classMap: String?
 
   @Option(help: ArgumentHelp("Only the first N images of the dataset (by index).", valueName: "N"))
@@ -59,6 +64,9 @@ struct EvaluateCommand: ParsableCommand {
 
   @Flag(help: "Also compute CAMs of the true class and their shift from the clean image's map.")
   var cam = false
+
+  @Flag(help: "With --cam, also score each map's faithfulness to the model: deletion and insertion AUC and ROAD (as gradcam cam --metrics), per image in rows.csv.")
+  var faithfulness = false
 
   @Option(help: ArgumentHelp("CAM method with --cam (default gradcam; rollout for ViTs).", valueName: "name"))
   var method: CAMMethodArgument?
@@ -89,6 +97,7 @@ struct EvaluateCommand: ParsableCommand {
     if let baseline, !["none", "alexnet"].contains(baseline), !FileManager.default.fileExists(atPath: baseline) {
       throw ValidationError("--baseline must be alexnet, none or an existing CSV file")
     }
+    if faithfulness && !cam { throw ValidationError("--faithfulness needs --cam") }
     if let limit { guard limit >= 1 else { throw ValidationError("--limit must be at least 1") } }
   }
 
@@ -100,10 +109,10 @@ struct EvaluateCommand: ParsableCommand {
     let loaded = try modelOptions.load(defaultModel: BundledModels.defaultEvaluationName)
     let source = try openEvalSource(
       data: data, corruptedRoot: corruptedRoot, corruptions: corruptionList, severities: severityList, seed: seed,
-      profile: chosenProfile, classMapFile: classMap)
+      profile: chosenProfile, classMapFile: classMap, classNames: loaded.classNames)
     let classes = loaded.model.classCount
-    if !source.classFolders.isEmpty && classMap == nil && source.classFolders.count != classes && !quiet {
-      FileHandle.standardError.write("note: \(source.classFolders.count) class folders for a \(classes)-class model; labels are sorted folder positions\n")
+    if source.labelsByPosition && !quiet {
+      FileHandle.standardError.write("note: no class folder matches a class name of \(loaded.name); labels are sorted folder positions (ImageFolder)\n")
     }
     let count = min(source.count, limit ?? source.count)
     if let bad = (0..<count).first(where: { source.label($0) < 0 || source.label($0) >= classes }) {
@@ -112,11 +121,12 @@ struct EvaluateCommand: ParsableCommand {
     let explainer = try cam ? CAMExplainer(
       model: loaded.model, method: method?.value() ?? (loaded.model is VisionTransformer ? .rollout : .gradCAM), layer: layer) : nil
     if cam && !source.hasClean { throw CLIError("--cam compares with the clean images: give --data (or clean.npy)") }
-    let meta = RunMeta(
+    var meta = RunMeta(
       model: loaded.name, classes: classes, sourceKind: source.kind, source: corruptedRoot ?? data ?? "", images: count,
       corruptions: corruptionList.map(\.name), severities: severityList, clean: source.hasClean && !noClean,
       seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
       baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
+    meta.faithfulness = faithfulness ? true : nil
 
     let outURL = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)

@@ -59,24 +59,35 @@ struct PlotCommand: ParsableCommand {
     if title != nil && noTitle { throw ValidationError("--title and --no-title exclude each other") }
   }
 
+  @Option(help: ArgumentHelp("error (top-1 error, default) or a per-image metric: rank_corr, top_iou, center_shift, entropy_change (evaluate --cam), deletion_auc, insertion_auc, road (evaluate --cam --faithfulness; severity 0 = clean) (mean over images with a shaded 95% confidence band, from the rows.csv beside each results.csv).", valueName: "name"))
+  var metric = TableMetric(argument: "error")
+
   func run() throws {
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
+    let panel: (String?, Bool) -> LinePlot
+    switch try metric.value() {
+    case .results(.error): panel = { plot(models, corruption: $0, compact: $1) }
+    case .results(.ce): throw CLIError("plot draws --metric error or a per-image metric (\(RowMetric.allCases.map(\.rawValue).joined(separator: ", "))); CE is in gradcam table")
+    case .perImage(let m):
+      let runs = try MetricRuns(results: results, metric: m)
+      panel = { runs.plot(corruption: $0, compact: $1) }
+    }
     if let corruption {
-      var single = [plot(models, corruption: corruption)]
+      var single = [panel(corruption, false)]
       try styled(&single)
       try single[0].write(to: url)
       return
     }
     switch try layout?.value() ?? .panels {
     case .mean:
-      var single = [plot(models, corruption: nil)]
+      var single = [panel(nil, false)]
       try styled(&single)
       try single[0].write(to: url)
     case .panels:
-      var plots = [plot(models, corruption: nil)] + corruptions.map { plot(models, corruption: $0, compact: true) }
+      var plots = [panel(nil, false)] + corruptions.map { panel($0, true) }
       plots[0].width = 380
       plots[0].height = 230
       try styled(&plots)

@@ -64,7 +64,7 @@ extension ExplainCommand {
     if let mapsDir {
       let dir = URL(fileURLWithPath: mapsDir)
       for (name, run) in zip(names, runs) {
-        try run.writeMaps(to: names.count > 1 ? dir.appendingPathComponent(Self.folderName(name)) : dir)
+        try run.writeMaps(to: names.count > 1 ? dir.appendingPathComponent(Self.folderName(name)) : dir, raw: rawMaps)
       }
     }
     if let report {

@@ -20,8 +20,10 @@ struct ModelSweep {
       labelGiven: figure.labelGiven, images: reportImages)
   }
 
-  /// Writes every raw map as .npy into `dir`/<image>/.
-  func writeMaps(to dir: URL) throws {
-    for s in images { try s.result.writeMaps(to: dir.appendingPathComponent(s.name)) }
+  /// Writes every cell's map (and with `raw` the raw maps) as .npy into `dir`/<image>/, one folder
+  /// per image even when file names repeat (``SweepResult/mapFolderNames(for:)``).
+  func writeMaps(to dir: URL, raw: Bool) throws {
+    let folders = SweepResult.mapFolderNames(for: images.map(\.path))
+    for (s, folder) in zip(images, folders) { try s.result.writeMaps(to: dir.appendingPathComponent(folder), raw: raw) }
   }
 }

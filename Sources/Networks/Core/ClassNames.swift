@@ -17,6 +17,15 @@ public enum ClassNames {
     return text.split(separator: "\n").map(String.init)
   }()
 
+  /// The WordNet ids of the 1000 ImageNet-1k classes in label order (`n01440764` is "tench"): the
+  /// folder names of ImageNet's train/val folders and of ImageNet-R, -A and -100 style subsets.
+  public static let imagenetWordNetIDs: [String] = {
+    guard let url = Bundle.module.url(forResource: "imagenet_wnids", withExtension: "txt"),
+      let text = try? String(contentsOf: url, encoding: .utf8)
+    else { return [] }
+    return text.split(separator: "\n").map(String.init)
+  }()
+
   /// Names for `count` classes: CIFAR-10 for 10, ImageNet for 1000, else `class N`.
   public static func defaults(count: Int) -> [String] {
     switch count {

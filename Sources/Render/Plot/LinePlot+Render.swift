@@ -49,7 +49,7 @@ extension LinePlot {
 
     // Data ranges.
     let xs = series.flatMap(\.x).filter(\.isFinite)
-    let ys = series.flatMap(\.y).filter(\.isFinite)
+    let ys = (series.flatMap(\.y) + series.flatMap { ($0.band?.lower ?? []) + ($0.band?.upper ?? []) }).filter(\.isFinite)
     let xLo = xs.min() ?? 0, xHi = max(xs.max() ?? 1, xLo + 1)
     let xTickValues = xTicks ?? Array(stride(from: ceil(xLo), through: floor(xHi), by: 1))
     let xTickText = xTickLabels ?? xTickValues.map { NiceTicks.label($0, step: 1) }
@@ -125,6 +125,7 @@ extension LinePlot {
     let dashes: [[Double]] = [[], [4, 2], [1.2, 1.6], [5, 2, 1.2, 2]]
     cr.save()
     cr.clip(plot.insetBy(-4))
+    drawBands(on: cr, px: px, py: py)
     for (k, s) in series.enumerated() {
       let color = s.color ?? LinePlot.palette[k % LinePlot.palette.count]
       cr.setColor(color)

@@ -15,6 +15,9 @@ public struct LinePlot: Sendable {
     public var y: [Double]
     /// Colour; nil picks the next palette colour.
     public var color: RGBColor?
+    /// A band around the line (e.g. a 95% confidence interval), drawn translucent in the line's
+    /// colour: lower and upper y at each x (same count as `x`); nil for none.
+    public var band: (lower: [Double], upper: [Double])?
 
     /// Creates a series.
     /// - Precondition: `x.count == y.count`.
