@@ -11,6 +11,7 @@ public enum ZooCatalog {
 
   /// Every zoo model, in display order.
   public static let models: [ZooModel] = torchvision + dino + mmselfsup
+    + convnextSwin
 
   /// The zoo model called `name`.
   public static func model(named name: String) -> ZooModel? { models.first { $0.name == name } }
@@ -83,5 +84,17 @@ public enum ZooCatalog {
     mm("swav-resnet50",
        "swav/swav_resnet50_8xb32-mcrop-2-6-coslr-200e_in1k-224-96/resnet50_linear-8xb32-coslr-100e_in1k/resnet50_linear-8xb32-coslr-100e_in1k_20220825-80341e08.pth",
        top1: "70.5", method: "SwAV 200 ep multi-crop"),
+  ]
+
+  /// torchvision's ConvNeXt-T and Swin-T (IMAGENET1K_V1; hash prefix in the file name).
+  static let convnextSwin: [ZooModel] = [
+    ZooModel(
+      name: "convnext-tiny", architecture: "convnext_tiny",
+      files: [.hashNamed("https://download.pytorch.org/models/convnext_tiny-983f1562.pth", approximateBytes: 109 * mib)],
+      licence: torchvisionLicence, summary: "supervised, torchvision IMAGENET1K_V1, top-1 82.52"),
+    ZooModel(
+      name: "swin-t", architecture: "swin_t",
+      files: [.hashNamed("https://download.pytorch.org/models/swin_t-704ceda3.pth", approximateBytes: 108 * mib)],
+      licence: torchvisionLicence, summary: "supervised, torchvision IMAGENET1K_V1, top-1 81.47"),
   ]
 }
