@@ -20,6 +20,8 @@ struct ModelBench {
       ("resnet18", { try ResNet("resnet18", weights: WeightFormula.source) }, 224),
       ("resnet50", { try ResNet("resnet50", weights: WeightFormula.source) }, 224),
       ("vit_small_patch16", { try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source) }, 224),
+      ("convnext_tiny", { try ConvNeXt("convnext_tiny", layout: .torchvision, weights: WeightFormula.source) }, 224),
+      ("swin_t", { try SwinTransformer("swin_t", layout: .torchvision, weights: WeightFormula.source) }, 224),
     ]
     for (name, make, size) in models where [1, 8].contains(where: { wanted("\(name) b\($0)") }) {
       let model = try make()
