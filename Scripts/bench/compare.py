@@ -63,7 +63,7 @@ def peers(repeats):
                 out[f"conv2d b{batch} {c}x{h}x{h} -> {o} k{k} s{s}"] = t
                 total += t
             out[f"conv2d b{batch} ResNet-50 shapes (total)"] = total
-    for name in ("resnet18", "resnet50"):
+    for name in ("resnet18", "resnet50", "convnext_tiny", "swin_t"):
         model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
         for b in (1, 8):
             x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
@@ -145,7 +145,9 @@ def main():
             "forward resnet50 b1": "resnet50 b1", "forward resnet50 b8": "resnet50 b8",
             "forward vit_small_patch16 b1": "vit_small_patch16 b1", "forward vit_small_patch16 b8": "vit_small_patch16 b8",
             "forward vit_small_patch14_dinov2 b1": "vit_small_patch14_dinov2 b1",
-            "forward vit_small_patch14_dinov2 b8": "vit_small_patch14_dinov2 b8"}
+            "forward vit_small_patch14_dinov2 b8": "vit_small_patch14_dinov2 b8",
+            "forward convnext_tiny b1": "convnext_tiny b1", "forward convnext_tiny b8": "convnext_tiny b8",
+            "forward swin_t b1": "swin_t b1", "forward swin_t b8": "swin_t b8"}
     for peer_name, t in theirs.items():
         own = mine.get(keys.get(peer_name, peer_name))
         if own is None:

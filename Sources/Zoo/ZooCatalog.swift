@@ -11,7 +11,7 @@ public enum ZooCatalog {
 
   /// Every zoo model, in display order.
   public static let models: [ZooModel] = torchvision + dino + mmselfsup
-    + dinov2 + deit
+    + dinov2 + deit + convnextSwin
 
   /// The zoo model called `name`.
   public static func model(named name: String) -> ZooModel? { models.first { $0.name == name } }
@@ -128,5 +128,17 @@ public enum ZooCatalog {
       name: "deit-s-distilled", architecture: "deit_small_distilled_patch16_224",
       files: [.hashNamed("https://dl.fbaipublicfiles.com/deit/deit_small_distilled_patch16_224-649709d9.pth", approximateBytes: 85 * mib)],
       licence: "Apache-2.0", summary: "DeiT-S distilled (mean of class and distillation heads), top-1 81.2"),
+  ]
+
+  /// torchvision's ConvNeXt-T and Swin-T (IMAGENET1K_V1; hash prefix in the file name).
+  static let convnextSwin: [ZooModel] = [
+    ZooModel(
+      name: "convnext-tiny", architecture: "convnext_tiny",
+      files: [.hashNamed("https://download.pytorch.org/models/convnext_tiny-983f1562.pth", approximateBytes: 109 * mib)],
+      licence: torchvisionLicence, summary: "supervised, torchvision IMAGENET1K_V1, top-1 82.52"),
+    ZooModel(
+      name: "swin-t", architecture: "swin_t",
+      files: [.hashNamed("https://download.pytorch.org/models/swin_t-704ceda3.pth", approximateBytes: 108 * mib)],
+      licence: torchvisionLicence, summary: "supervised, torchvision IMAGENET1K_V1, top-1 81.47"),
   ]
 }

@@ -77,6 +77,9 @@ struct CAMRequest {
 
   /// A captured activation or gradient as channels-first maps.
   private func features(_ t: Tensor, grid: TokenGrid?, layer: String) throws -> FeatureMaps {
+    if t.rank == 4, let m = model as? ChannelsLastLayers, m.outputsChannelsLast(layer) {
+      return FeatureMaps(t.detached().converted(to: .float32).permuted([0, 3, 1, 2]))
+    }
     if t.rank == 4 { return FeatureMaps(t.detached().converted(to: .float32)) }
     if let grid { return try grid.featureMaps(t, layer: layer) }
     throw CAMError.invalidInput("layer '\(layer)' outputs shape \(t.shape); CAM methods need [B, C, h, w] feature maps")

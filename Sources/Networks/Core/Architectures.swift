@@ -11,6 +11,7 @@ public enum Architectures {
       + EfficientNetConfig.names + ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small"]
       + ["demo_cnn", "vit_demo"]
       + vitFamilyNames
+      + ConvNeXtConfig.names + SwinConfig.names
   }
 
   /// Builds `name` with weights from `source`; `classCount` nil infers it from the head weight
@@ -38,6 +39,16 @@ public enum Architectures {
     }
     if name == "demo_cnn" {
       return try CIFARResNet.demo(classCount: inferred ?? 6, weights: source)
+    }
+    if ConvNeXtConfig.named(name) != nil {
+      var layout = ConvNeXtLayout.torchvision
+      if case .stateDict(let d) = source.mode { layout = ConvNeXtLayout.of(d.keys) }
+      return try ConvNeXt(name, layout: layout, classCount: inferred ?? 1000, weights: source)
+    }
+    if SwinConfig.named(name) != nil {
+      var layout = SwinLayout.torchvision
+      if case .stateDict(let d) = source.mode { layout = SwinLayout.of(d.keys) }
+      return try SwinTransformer(name, layout: layout, classCount: inferred ?? 1000, weights: source)
     }
     if var config = VisionTransformer.Config.named(name) {
       if name == "vit_demo", case .stateDict = source.mode {
@@ -93,6 +104,8 @@ public enum Architectures {
     // EfficientNet and MobileNet checkpoints hold whole models: any difference, also an extra
     // layer, means another variant (e.g. a B0 checkpoint, with squeeze-excitation, for a Lite0).
     let wholeModel = EfficientNetConfig.named(name) != nil || name.hasPrefix("mobilenet_")
+      || ConvNeXtConfig.named(name) != nil || SwinConfig.named(name) != nil
+    let shapes = tensors.mapValues(\.shape)
     do {
       let model = try build(name, weights: source, classCount: classCount)
       if let vit = model as? VisionTransformer,
@@ -100,13 +113,13 @@ public enum Architectures {
       {
         throw NetworkError.invalidInput(why)
       }
-      if wholeModel, let why = variantMismatch(name, requested: source.requested, tensors: tensors) {
+      if wholeModel, let why = variantMismatch(name, requested: source.requested, shapes: shapes) {
         throw NetworkError.invalidInput(why)
       }
       try source.finish(strict: strict)
       return (model, source.unusedKeys)
     } catch let error as NetworkError {
-      if wholeModel, let why = variantMismatch(name, requested: source.requested, tensors: tensors) {
+      if wholeModel, let why = variantMismatch(name, requested: source.requested, shapes: shapes) {
         throw NetworkError.invalidInput("\(label): \(why)")
       }
       // A ViT-like checkpoint is named by what it looks like (family and size).
@@ -118,23 +131,33 @@ public enum Architectures {
       if VisionTransformer.Config.named(name) == nil, let seen = VisionTransformer.lookalike(tensors) {
         throw NetworkError.invalidInput("\(label): not a \(name) checkpoint: it looks like \(seen)")
       }
-      throw NetworkError.invalidInput("\(label): \(error.description)")
+      throw NetworkError.invalidInput("\(label): \(error.description)\(lookalike(shapes, requested: name))")
     }
   }
 
   /// The first layer, in the architecture's order, whose weights the checkpoint lacks or has in
   /// another shape, else the first checkpoint layer the architecture does not have; nil when the
   /// checkpoint fits exactly.
-  static func variantMismatch(_ name: String, requested: [(name: String, shape: [Int])], tensors: [String: Tensor]) -> String? {
+  /// A ConvNeXt or Swin checkpoint also gets what it looks like (``lookalike(_:requested:)``).
+  public static func variantMismatch(_ name: String, requested: [(name: String, shape: [Int])], shapes: [String: [Int]]) -> String? {
     func layer(_ key: String) -> String { key.split(separator: ".").dropLast().joined(separator: ".") }
-    for (key, shape) in requested where tensors[key]?.shape != shape {
-      let found = tensors[key].map { "has shape \($0.shape)" } ?? "has no such weight"
-      return "not a \(name) checkpoint: first differing layer '\(layer(key))': \(name) needs '\(key)' of shape \(shape), the checkpoint \(found)"
+    let looks = lookalike(shapes, requested: name)
+    for (key, shape) in requested where shapes[key] != shape {
+      let found = shapes[key].map { "has shape \($0)" } ?? "has no such weight"
+      return "not a \(name) checkpoint\(looks): first differing layer '\(layer(key))': \(name) needs '\(key)' of shape \(shape), the checkpoint \(found)"
     }
     let used = Set(requested.map(\.name))
-    let extra = tensors.keys.filter { !used.contains($0) && !$0.hasSuffix("num_batches_tracked") }
-    guard let first = extra.min(by: { pathOrder($0, $1) }), let t = tensors[first] else { return nil }
-    return "not a \(name) checkpoint: first differing layer '\(layer(first))': the checkpoint has '\(first)' of shape \(t.shape), \(name) has no such weight"
+    let extra = shapes.keys.filter { !used.contains($0) && !$0.hasSuffix("num_batches_tracked") }
+    guard let first = extra.min(by: { pathOrder($0, $1) }), let t = shapes[first] else { return nil }
+    return "not a \(name) checkpoint\(looks): first differing layer '\(layer(first))': the checkpoint has '\(first)' of shape \(t), \(name) has no such weight"
+  }
+
+  /// ` (it looks like NAME)` when the checkpoint's keys and shapes describe a ConvNeXt or Swin
+  /// Transformer other than `requested`, else empty.
+  static func lookalike(_ shapes: [String: [Int]], requested: String) -> String {
+    guard let what = ConvNeXtConfig.describe(shapes) ?? SwinConfig.describe(shapes),
+          !what.hasPrefix("\(requested) (") else { return "" }
+    return " (it looks like \(what))"
   }
 
   /// Orders dotted paths with numeric parts compared as numbers (`_blocks.2` before `_blocks.10`).
@@ -149,7 +172,8 @@ public enum Architectures {
 
   private static func inferClassCount(_ source: WeightSource) -> Int? {
     guard case .stateDict(let d) = source.mode else { return nil }
-    for key in ["fc.weight", "linear.weight", "linear_head.weight", "head.weight", "_fc.weight", "classifier.weight", "classifier.1.weight", "classifier.3.weight"] {
+    for key in ["fc.weight", "linear.weight", "linear_head.weight", "head.weight", "_fc.weight", "classifier.weight", "classifier.1.weight", "classifier.3.weight",
+                "classifier.2.weight", "head.fc.weight"] {
       if let w = d[key], w.rank == 2 { return w.shape[0] }
     }
     return nil

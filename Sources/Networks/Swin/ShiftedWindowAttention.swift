@@ -1,0 +1,63 @@
+import Autodiff
+
+/// Swin's window attention on channels-last maps `[B, H, W, C]`, as torchvision's
+/// `ShiftedWindowAttention` (`qkv`, `proj`, `relative_position_bias_table`): the map is
+/// zero-padded at the bottom and right to whole windows, cyclically shifted by `-shift` (no
+/// shift along an axis that one window covers), split into windows, and each window attends
+/// within itself with a learned relative position bias per head and, when shifted, the mask
+/// that keeps tokens of different regions apart; then the windows are merged, shifted back and
+/// the padding removed. timm's `WindowAttention` has the same parameters; timm shifts before it
+/// pads, which differs only at sizes that are not whole windows.
+final class ShiftedWindowAttention: Module {
+  let qkv: Linear
+  let proj: Linear
+  let relativePositionBiasTable: Weight
+  let heads: Int, window: Int, shift: Int
+  private let index: [Int]
+
+  init(dim: Int, heads: Int, window: Int, shift: Int) {
+    qkv = Linear(dim, 3 * dim)
+    proj = Linear(dim, dim)
+    relativePositionBiasTable = Weight([(2 * window - 1) * (2 * window - 1), heads])
+    self.heads = heads
+    self.window = window
+    self.shift = shift
+    index = relativePositionIndex(window: window)
+  }
+
+  /// The bias of every head for every pair of tokens of a window: `[1, heads, n, n]`.
+  func relativePositionBias() -> Tensor {
+    let n = window * window
+    let perHead = index.flatMap { row in (0..<heads).map { _ in row } }
+    let rows = gather(relativePositionBiasTable.value, axis: 0, indices: perHead, shape: [n * n, heads])
+    return rows.reshaped([n, n, heads]).permuted([2, 0, 1]).reshaped([1, heads, n, n])
+  }
+
+  override func forward(_ x: Tensor) -> Tensor {
+    let (b, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let padH = (window - h % window) % window, padW = (window - w % window) % window
+    var t = padH + padW > 0 ? pad(x, [(0, 0), (0, padH), (0, padW), (0, 0)]) : x
+    let (ph, pw) = (h + padH, w + padW)
+    let s = (window >= ph ? 0 : shift, window >= pw ? 0 : shift)
+    if s.0 > 0 { t = t.rolled(-s.0, axis: 1) }
+    if s.1 > 0 { t = t.rolled(-s.1, axis: 2) }
+    let windows = t.windowPartitioned(window)
+    let (bw, n) = (windows.shape[0], windows.shape[1])
+    let hd = c / heads
+    // [bw, n, 3C] -> [3, bw, heads, n, hd]
+    let qkvOut = qkv(windows).reshaped([bw, n, 3, heads, hd]).permuted([2, 0, 3, 1, 4])
+    let (q, k, v) = (qkvOut.first(0), qkvOut.first(1), qkvOut.first(2))
+    var scores = matmul(q * (1 / Double(hd).squareRoot()), k.transposed(-2, -1)) + relativePositionBias()
+    if s.0 + s.1 > 0 {
+      let nW = bw / b
+      let mask = shiftedWindowMask(height: ph, width: pw, window: window, shift: s).converted(to: x.dtype)
+      scores = (scores.reshaped([b, nW, heads, n, n]) + mask.reshaped([1, nW, 1, n, n])).reshaped([bw, heads, n, n])
+    }
+    let mixed = matmul(softmax(scores, axis: -1), v).transposed(1, 2).reshaped([bw, n, c])
+    var y = proj(mixed).windowsMerged(window, height: ph, width: pw)
+    if s.0 > 0 { y = y.rolled(s.0, axis: 1) }
+    if s.1 > 0 { y = y.rolled(s.1, axis: 2) }
+    if padH + padW > 0 { y = y.slice(axis: 1, range: 0..<h).slice(axis: 2, range: 0..<w) }
+    return y
+  }
+}
