@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(
       name: "CheckpointsTests", dependencies: ["Checkpoints", "NPY", "TestFixtures"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "NetworksTests", dependencies: ["Networks", "Imaging", "AutodiffTestSupport", "TestFixtures"],
+      name: "NetworksTests", dependencies: ["Networks", "Imaging", "Checkpoints", "AutodiffTestSupport", "TestFixtures"],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "CorruptionsTests", dependencies: ["Corruptions", "Imaging", "NPY", "Checksums"],

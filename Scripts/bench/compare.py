@@ -7,7 +7,8 @@ Usage (dev-time only; the tool and its tests never need Python):
 
 Peers, on the same inputs as `gradcam bench` (deterministic weights from weight_formula.py):
 torchvision ResNet-18/50 forward at batch 1 and 8; timm ViT-S/16 forward; pytorch-grad-cam 1.5.7
-GradCAM on ResNet-50 layer4 at batch 1 and 8; timm ViT-S/16 forward + attention rollout as
+GradCAM on ResNet-50 layer4 at batch 1 and 8; timm tf_efficientnet_lite0 and torchvision MobileNetV3-Large
+forward and GradCAM (Lite0 at conv_head and blocks.3, MobileNetV3 at features.16) at batch 1 and 8; timm ViT-S/16 forward + attention rollout as
 vit-explain computes it (unfused attention so its hooks fire); imagecorruptions 1.1.2 on one
 224x224 image for all 19 corruptions x 5 severities (through ../shared/tools/icshim.py).
 """
@@ -39,7 +40,7 @@ def best(fn, repeats):
     return min(times)
 
 
-def peers(repeats):
+def peers(repeats, only=None):
     import timm
     import torchvision
     from pytorch_grad_cam import GradCAM
@@ -47,6 +48,8 @@ def peers(repeats):
 
     torch.set_num_threads(os.cpu_count())
     out = {}
+    if only is not None:
+        return {k: v for k, v in depthwise_peers(repeats).items() if only in k}
     # The core kernels: matmul and the ResNet-50 convolution shapes of `gradcam bench --suites core`.
     for size in (512, 1024, 2048):
         a, b = torch.rand(size, size), torch.rand(size, size)
@@ -81,6 +84,8 @@ def peers(repeats):
         x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
         with torch.no_grad():
             out[f"forward vit_small_patch14_dinov2 b{b}"] = best(lambda: dinov2(x), repeats)
+
+    out.update(depthwise_peers(repeats))
 
     resnet = weight_formula.fill(torchvision.models.resnet50()).eval()
     cam = GradCAM(model=resnet, target_layers=[resnet.layer4])
@@ -127,9 +132,39 @@ def peers(repeats):
     return out
 
 
-def ours(binary, repeats):
+def depthwise_peers(repeats):
+    import timm
+    import torchvision
+    from pytorch_grad_cam import GradCAM
+    from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+
+    out = {}
+    # Depthwise networks (as `gradcam bench`): timm tf_efficientnet_lite0 and torchvision
+    # MobileNetV3-Large, forward, and GradCAM at the default layer and at Lite0's blocks.3.
+    lite0 = weight_formula.fill(timm.create_model("tf_efficientnet_lite0", pretrained=False)).eval()
+    mnv3 = weight_formula.fill(torchvision.models.mobilenet_v3_large()).eval()
+    for name, model in (("efficientnet_lite0", lite0), ("mobilenet_v3_large", mnv3)):
+        for b in (1, 8):
+            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+            with torch.no_grad():
+                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
+    for name, model, layer_name, layer in (("efficientnet_lite0", lite0, "conv_head", lite0.conv_head),
+                                          ("efficientnet_lite0", lite0, "blocks.3", lite0.blocks[3]),
+                                          ("mobilenet_v3_large", mnv3, "features.16", mnv3.features[16])):
+        cam = GradCAM(model=model, target_layers=[layer])
+        for b in (1, 8):
+            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+            with torch.no_grad():
+                pred = model(x).argmax(1).tolist()
+            targets = [ClassifierOutputTarget(c) for c in pred]
+            out[f"gradcam {name} {layer_name} b{b}"] = best(lambda: cam(input_tensor=x, targets=targets), repeats)
+    return out
+
+
+def ours(binary, repeats, only=None):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        subprocess.run([binary, "bench", "--repeats", str(repeats), "--json", f.name], check=True)
+        extra = [] if only is None else ["--suites", "forward,cam", "--filter", only]
+        subprocess.run([binary, "bench", "--repeats", str(repeats), "--json", f.name] + extra, check=True)
         return {r["name"]: r for r in json.load(open(f.name))}
 
 
@@ -137,9 +172,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gradcam", default=os.path.join(ROOT, ".build", "release", "gradcam"))
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--only", help="run only the EfficientNet/MobileNet cases whose name contains this text (e.g. efficientnet)")
     args = ap.parse_args()
-    mine = ours(args.gradcam, args.repeats)
-    theirs = peers(args.repeats)
+    mine = ours(args.gradcam, args.repeats, args.only)
+    theirs = peers(args.repeats, args.only)
     print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")
     keys = {"forward resnet18 b1": "resnet18 b1", "forward resnet18 b8": "resnet18 b8",
             "forward resnet50 b1": "resnet50 b1", "forward resnet50 b8": "resnet50 b8",
@@ -147,7 +183,9 @@ def main():
             "forward vit_small_patch14_dinov2 b1": "vit_small_patch14_dinov2 b1",
             "forward vit_small_patch14_dinov2 b8": "vit_small_patch14_dinov2 b8",
             "forward convnext_tiny b1": "convnext_tiny b1", "forward convnext_tiny b8": "convnext_tiny b8",
-            "forward swin_t b1": "swin_t b1", "forward swin_t b8": "swin_t b8"}
+            "forward swin_t b1": "swin_t b1", "forward swin_t b8": "swin_t b8",
+            "forward efficientnet_lite0 b1": "efficientnet_lite0 b1", "forward efficientnet_lite0 b8": "efficientnet_lite0 b8",
+            "forward mobilenet_v3_large b1": "mobilenet_v3_large b1", "forward mobilenet_v3_large b8": "mobilenet_v3_large b8"}
     for peer_name, t in theirs.items():
         own = mine.get(keys.get(peer_name, peer_name))
         if own is None:

@@ -228,6 +228,20 @@ void ck_depthwise_forward(const ck_depthwise *g, const float *x, const float *w,
 }
 
 void ck_depthwise_input_grad(const ck_depthwise *g, const float *gout, const float *w, float *dx) {
+  if (g->strideH == 1 && g->strideW == 1 && g->padTop < g->kH && g->padLeft < g->kW) {
+    // Stride 1: the input gradient is the output gradient, padded by the kernel size minus the
+    // forward padding, correlated with the flipped kernel: the forward loops (register-blocked,
+    // each output written once) instead of a scatter that reads and writes every tap's row.
+    long taps = g->kH * g->kW;
+    float flipped[taps];
+    for (long t = 0; t < taps; t++) flipped[t] = w[taps - 1 - t];
+    ck_depthwise transposed = {
+      .inH = g->outH, .inW = g->outW, .kH = g->kH, .kW = g->kW, .strideH = 1, .strideW = 1,
+      .padTop = g->kH - 1 - g->padTop, .padLeft = g->kW - 1 - g->padLeft, .outH = g->inH, .outW = g->inW,
+      .portable = g->portable};
+    ck_depthwise_forward(&transposed, gout, flipped, 0, dx);
+    return;
+  }
   padded s = layout(g);
   memset(s.p, 0, (size_t)(s.rows * g->strideW * s.phase) * sizeof(float));
 #if defined(__x86_64__)

@@ -41,11 +41,41 @@ extension Preprocessing {
     name: "inception", pixelSteps: [.resizeShorterSideBicubic(256), .centerCrop(height: 224, width: 224)],
     mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
 
+  /// timm's evaluation transforms of the EfficientNets at their native input sizes (the default
+  /// pretrained tag of each timm 1.0.31 model): `Resize(floor(size / crop_pct))` (bicubic, or
+  /// bilinear for Lite3/4), `CenterCrop(size)`, `ToTensor()`, `Normalize`. Each is named after
+  /// its timm model; Lite0's is ``inception``.
+  public static let efficientNets: [Preprocessing] = [
+    timmEval("efficientnet_b0", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd),
+    timmEval("efficientnet_b1", size: 240, resize: 266, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    timmEval("efficientnet_b2", size: 256, resize: 292, mean: imagenetMean, std: imagenetStd),
+    timmEval("efficientnet_b3", size: 288, resize: 329, mean: imagenetMean, std: imagenetStd),
+    timmEval("tf_efficientnet_b0", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd),
+    timmEval("tf_efficientnet_b1", size: 240, resize: 272, mean: imagenetMean, std: imagenetStd),
+    timmEval("tf_efficientnet_b2", size: 260, resize: 292, mean: imagenetMean, std: imagenetStd),
+    timmEval("tf_efficientnet_b3", size: 300, resize: 331, mean: imagenetMean, std: imagenetStd),
+    timmEval("tf_efficientnet_lite1", size: 240, resize: 272, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    timmEval("tf_efficientnet_lite2", size: 260, resize: 292, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    timmEval("tf_efficientnet_lite3", size: 300, resize: 331, bicubic: false, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    timmEval("tf_efficientnet_lite4", size: 380, resize: 413, bicubic: false, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+  ]
+
+  /// timm's `transforms_imagenet_eval` in centre-crop mode: shorter side to `resize`, centre
+  /// crop `size` x `size`, normalise.
+  static func timmEval(
+    _ name: String, size: Int, resize: Int, bicubic: Bool = true, mean: [Double], std: [Double]
+  ) -> Preprocessing {
+    Preprocessing(
+      name: name,
+      pixelSteps: [bicubic ? .resizeShorterSideBicubic(resize) : .resizeShorterSide(resize), .centerCrop(height: size, width: size)],
+      mean: mean, std: std)
+  }
+
   /// All named profiles.
-  public static let profiles: [Preprocessing] = [imagenet, cifar, none, demo, inception]
+  public static let profiles: [Preprocessing] = [imagenet, cifar, none, demo, inception] + efficientNets
 
   /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none", "demo",
-  /// "inception").
+  /// "inception", or an EfficientNet's timm name such as "tf_efficientnet_b3").
   /// - Throws: `PreprocessingError` naming the closest known profile.
   public static func profile(named name: String) throws -> Preprocessing {
     let key = name.lowercased()

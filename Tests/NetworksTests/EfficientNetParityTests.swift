@@ -1,5 +1,6 @@
 import Autodiff
 import AutodiffTestSupport
+import Checkpoints
 import Foundation
 import Networks
 import XCTest
@@ -127,6 +128,42 @@ final class EfficientNetVariantMismatchTests: XCTestCase {
     XCTAssertThrowsError(try Architectures.load("tf_efficientnet_b0", weights: url)) { error in
       XCTAssertEqual("\(error)", "efficientnet-lite0.safetensors: not a tf_efficientnet_b0 checkpoint: first differing layer "
         + "'_blocks.0._se_reduce': tf_efficientnet_b0 needs '_blocks.0._se_reduce.weight' of shape [8, 32, 1, 1], "
+        + "the checkpoint has no such weight")
+    }
+  }
+
+  /// Other pairs, each from a checkpoint file holding exactly the names and shapes one variant
+  /// needs (zeros): a timm-layout B0 for B1 (B1's stage 0 has a second block), a lukemelas B0 for
+  /// B1 (its `_blocks.1` is B0's first expanding block), and MobileNetV3-Large for -Small (whose
+  /// first block has squeeze-excitation).
+  func testOtherVariantPairs() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func checkpoint(_ name: String, _ build: (WeightSource) throws -> Any) throws -> URL {
+      let source = WeightSource(.shapesOnly)
+      _ = try build(source)
+      let url = dir.appendingPathComponent("\(name).safetensors")
+      try SafeTensors.write(
+        source.requested.map { ($0.name, CheckpointTensor(shape: $0.shape, floats: [Float](repeating: 0, count: $0.shape.reduce(1, *)))) },
+        to: url)
+      return url
+    }
+    let b0 = try checkpoint("b0-timm") { try EfficientNet("efficientnet_b0", layout: .timm, weights: $0) }
+    XCTAssertThrowsError(try Architectures.load("efficientnet_b1", weights: b0)) { error in
+      XCTAssertEqual("\(error)", "b0-timm.safetensors: not a efficientnet_b1 checkpoint: first differing layer "
+        + "'blocks.0.1.conv_dw': efficientnet_b1 needs 'blocks.0.1.conv_dw.weight' of shape [16, 1, 3, 3], the checkpoint has no such weight")
+    }
+    let b0Luke = try checkpoint("b0-lukemelas") { try EfficientNet("efficientnet_b0", layout: .lukemelas, weights: $0) }
+    XCTAssertThrowsError(try Architectures.load("efficientnet_b1", weights: b0Luke)) { error in
+      XCTAssertEqual("\(error)", "b0-lukemelas.safetensors: not a efficientnet_b1 checkpoint: first differing layer "
+        + "'_blocks.1._depthwise_conv': efficientnet_b1 needs '_blocks.1._depthwise_conv.weight' of shape [16, 1, 3, 3], "
+        + "the checkpoint has shape [96, 1, 3, 3]")
+    }
+    let large = try checkpoint("v3-large") { try MobileNetV3("mobilenet_v3_large", weights: $0) }
+    XCTAssertThrowsError(try Architectures.load("mobilenet_v3_small", weights: large)) { error in
+      XCTAssertEqual("\(error)", "v3-large.safetensors: not a mobilenet_v3_small checkpoint: first differing layer "
+        + "'features.1.block.1.fc1': mobilenet_v3_small needs 'features.1.block.1.fc1.weight' of shape [8, 16, 1, 1], "
         + "the checkpoint has no such weight")
     }
   }

@@ -65,20 +65,41 @@ public struct CorruptionSweep {
     _ image: RGBImage, label: Int? = nil, progress: (Stage, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
   ) throws -> SweepResult {
     progress(.corrupting, 0, 1)
-    var cells = try corruptedCells(Self.displayImage(image))
+    var cells = try corruptedCells(displayImage(image))
     progress(.corrupting, 1, 1)
     let count = cells.count
     progress(.explaining, 0, count)
-    let target = try explain(&cells, label: label) { progress(.explaining, $0, count) }
+    let input = modelInput(for: image)
+    let target = try explain(&cells, input: input, label: label) { progress(.explaining, $0, count) }
     return SweepResult(target: target, cells: cells)
   }
 
-  /// The display image of an input: ImageNet-C's preparation (shorter side 256, centre crop 224)
-  /// for photos; small images (CIFAR 32x32, Tiny-ImageNet 64x64) stay as they are, so they are
-  /// corrupted with their own dataset's parameters.
-  public static func displayImage(_ image: RGBImage) -> RGBImage {
+  /// Whether the model's resize/crop steps make the display image: true when they bring `image`
+  /// to more than 64 px (an ImageNet-sized model). Its cells are then corrupted at the model's
+  /// input size, as ImageNet-C's evaluation corrupts the 224 crop, and only normalised before the
+  /// model, so the clean cell's prediction is exactly `Predictor`'s on the same image.
+  func cropsToModelInput(_ image: RGBImage) -> Bool {
+    let out = preprocessing.outputSize(width: image.width, height: image.height)
+    return max(out.width, out.height) > 64
+  }
+
+  /// The image the sweep corrupts and shows. For an ImageNet-sized model: `image` after the
+  /// model's resize/crop steps. For a small-input model (CIFAR's 32x32, the 64x64 demo models):
+  /// ImageNet-C's preparation (shorter side 256, centre crop 224) for photos, small images as they
+  /// are (corrupted with their own dataset's parameters); the model's full preprocessing follows.
+  public func displayImage(_ image: RGBImage) -> RGBImage {
+    if cropsToModelInput(image) { return preprocessing.pixels(image) }
     guard max(image.width, image.height) > 64 else { return image }
     return PixelStep.centerCrop(height: 224, width: 224).apply(PixelStep.resizeShorterSide(256).apply(image))
+  }
+
+  /// The model's input for display images of `image`: normalisation only when the display image
+  /// is already the model's crop, else the whole preprocessing.
+  func modelInput(for image: RGBImage) -> ModelInput {
+    guard cropsToModelInput(image) else { return ModelInput(preprocessing: preprocessing) }
+    var normalise = preprocessing
+    normalise.pixelSteps = []
+    return ModelInput(preprocessing: normalise)
   }
 
   /// The clean cell, then every (corruption, severity), corrupted in parallel.
@@ -91,40 +112,18 @@ public struct CorruptionSweep {
 
   /// Fills prediction, confidence, top-5 classes, correctness, maps and attention shift of every
   /// cell; returns the class explained in every cell (the label, else the clean prediction).
-  func explain(_ cells: inout [SweepCell], label: Int?, progress: (Int) -> Void) throws -> Int {
-    let input = ModelInput(preprocessing: preprocessing)
-    // The clean image decides the target: its prediction unless a label is given.
+  func explain(_ cells: inout [SweepCell], input: ModelInput, label: Int?, progress: (Int) -> Void) throws -> Int {
+    // The clean image decides the target (its prediction unless a label is given); its pass is
+    // also its cell's result, so the clean image is explained once.
     let clean = try explainer.explain(batch: input.batch([cells[0].image]), target: label.map { .classIndex($0) } ?? .predicted)
     let target = label ?? clean.predictedClasses[0]
-    var done = 0
-    for start in stride(from: 0, to: cells.count, by: batchSize) {
+    fill(&cells, 0..<1, from: clean, target: target)
+    progress(1)
+    for start in stride(from: 1, to: cells.count, by: batchSize) {
       let range = start..<min(cells.count, start + batchSize)
       let batch = input.batch(range.map { cells[$0].image })
-      let result = try explainer.explain(batch: batch, target: .classIndex(target))
-      let (h, w) = (result.maps.shape[1], result.maps.shape[2])
-      let maps = result.maps.scalars, raw = result.rawMaps.scalars
-      let rawShape = Array(result.rawMaps.shape.dropFirst())
-      let rawCount = rawShape.reduce(1, *)
-      let probabilities = result.probabilities.scalars
-      let classes = result.probabilities.shape[1]
-      let tops = Predictor.predictions(result.probabilities, topK: 5)
-      for (j, i) in range.enumerated() {
-        let predicted = result.predictedClasses[j]
-        cells[i].predicted = predicted
-        cells[i].confidence = probabilities[j * classes + predicted]
-        // Rank of the target: how many classes are more probable.
-        let p = probabilities[j * classes + target]
-        let above = (0..<classes).reduce(0) { $0 + (probabilities[j * classes + $1] > p ? 1 : 0) }
-        cells[i].correct = above < topKCorrect
-        cells[i].top = tops[j].top
-        cells[i].map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
-        cells[i].mapWidth = w
-        cells[i].mapHeight = h
-        cells[i].rawMap = Array(raw[(j * rawCount)..<((j + 1) * rawCount)])
-        cells[i].rawShape = rawShape
-      }
-      done += range.count
-      progress(done)
+      fill(&cells, range, from: try explainer.explain(batch: batch, target: .classIndex(target)), target: target)
+      progress(range.upperBound)
     }
     let scale = Double(cells[0].image.width) / Double(max(cells[0].mapWidth, 1))
     for i in cells.indices {
@@ -132,5 +131,31 @@ public struct CorruptionSweep {
         map: cells[i].map, reference: cells[0].map, width: cells[i].mapWidth, height: cells[i].mapHeight, scale: scale)
     }
     return target
+  }
+
+  /// Copies the result of explaining the cells `range` (in order) into them.
+  private func fill(_ cells: inout [SweepCell], _ range: Range<Int>, from result: CAMResult, target: Int) {
+    let (h, w) = (result.maps.shape[1], result.maps.shape[2])
+    let maps = result.maps.scalars, raw = result.rawMaps.scalars
+    let rawShape = Array(result.rawMaps.shape.dropFirst())
+    let rawCount = rawShape.reduce(1, *)
+    let probabilities = result.probabilities.scalars
+    let classes = result.probabilities.shape[1]
+    let tops = Predictor.predictions(result.probabilities, topK: 5)
+    for (j, i) in range.enumerated() {
+      let predicted = result.predictedClasses[j]
+      cells[i].predicted = predicted
+      cells[i].confidence = probabilities[j * classes + predicted]
+      // Rank of the target: how many classes are more probable.
+      let p = probabilities[j * classes + target]
+      let above = (0..<classes).reduce(0) { $0 + (probabilities[j * classes + $1] > p ? 1 : 0) }
+      cells[i].correct = above < topKCorrect
+      cells[i].top = tops[j].top
+      cells[i].map = Array(maps[(j * h * w)..<((j + 1) * h * w)])
+      cells[i].mapWidth = w
+      cells[i].mapHeight = h
+      cells[i].rawMap = Array(raw[(j * rawCount)..<((j + 1) * rawCount)])
+      cells[i].rawShape = rawShape
+    }
   }
 }

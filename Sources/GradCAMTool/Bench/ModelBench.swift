@@ -24,6 +24,8 @@ struct ModelBench {
       ("vit_small_patch14_dinov2", { try VisionTransformer("vit_small_patch14_dinov2", config: .named("vit_small_patch14_dinov2")!, weights: WeightFormula.source) }, 224),
       ("convnext_tiny", { try ConvNeXt("convnext_tiny", layout: .torchvision, weights: WeightFormula.source) }, 224),
       ("swin_t", { try SwinTransformer("swin_t", layout: .torchvision, weights: WeightFormula.source) }, 224),
+      ("efficientnet_lite0", { try EfficientNet("tf_efficientnet_lite0", layout: .timm, weights: WeightFormula.source) }, 224),
+      ("mobilenet_v3_large", { try MobileNetV3("mobilenet_v3_large", weights: WeightFormula.source) }, 224),
     ]
     for (name, make, size) in models where [1, 8].contains(where: { wanted("\(name) b\($0)") }) {
       let model = try make()
@@ -44,6 +46,24 @@ struct ModelBench {
       let x = WeightFormula.tensor("input", [batch, 3, 224, 224])
       let t = bestTime(repeats: repeats) { _ = try! gradcam.explain(batch: x, target: .predicted) }
       out.append(row("cam", "gradcam resnet50 layer4 b\(batch)", t, perImage: batch))
+    }
+    // Depthwise networks: Grad-CAM at the default layer (backward through the head only) and,
+    // for EfficientNet-Lite0, at blocks.3 (backward through three stages of depthwise convolutions).
+    let depthwise: [(String, () throws -> ImageClassifier, [String])] = [
+      ("efficientnet_lite0", { try EfficientNet("tf_efficientnet_lite0", layout: .timm, weights: WeightFormula.source) },
+       ["conv_head", "blocks.3"]),
+      ("mobilenet_v3_large", { try MobileNetV3("mobilenet_v3_large", weights: WeightFormula.source) }, ["features.16"]),
+    ]
+    for (name, make, layers) in depthwise where layers.contains(where: { l in [1, 8].contains { wanted("gradcam \(name) \(l) b\($0)") } }) {
+      let model = try make()
+      for layer in layers {
+        let explainer = try CAMExplainer(model: model, method: .gradCAM, layer: layer)
+        for batch in [1, 8] where wanted("gradcam \(name) \(layer) b\(batch)") {
+          let x = WeightFormula.tensor("input", [batch, 3, 224, 224])
+          let t = bestTime(repeats: repeats) { _ = try! explainer.explain(batch: x, target: .predicted) }
+          out.append(row("cam", "gradcam \(name) \(layer) b\(batch)", t, perImage: batch))
+        }
+      }
     }
     let rolloutName = "rollout vit_small_patch16 b1 (forward + rollout)"
     guard wanted(rolloutName) else { return out }

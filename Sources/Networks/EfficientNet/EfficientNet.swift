@@ -34,8 +34,7 @@ public final class EfficientNet: Network, ImageClassifier {
     self.architecture = architecture
     self.classCount = classCount
     self.layout = layout
-    // The TensorFlow-ported weights (and every Lite) expect inputs scaled to [-1, 1].
-    input = InputSpec(height: config.resolution, width: config.resolution, profile: config.tfPorted ? "inception" : "imagenet")
+    input = InputSpec(height: config.resolution, width: config.resolution, profile: config.profile)
     defaultCAMLayer = layout == .lukemelas ? "_conv_head" : "conv_head"
     let eps = config.tfPorted ? 1e-3 : 1e-5
     convStem = Conv2d(3, config.stemChannels, kernel: 3, stride: 2, padding: 1, bias: false, tfSamePadding: config.tfPorted)

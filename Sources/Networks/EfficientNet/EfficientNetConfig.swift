@@ -28,19 +28,24 @@ public struct EfficientNetConfig: Sendable {
   /// TensorFlow "same" padding and batch-norm epsilon 1e-3 (the TensorFlow-trained weights), else
   /// PyTorch's symmetric padding and epsilon 1e-5.
   var tfPorted: Bool
-  /// The input size the variant was trained at.
+  /// The native input size (timm's pretrained input size of the variant).
   public var resolution: Int
+  /// The name of its preprocessing profile (timm's evaluation transform at that size).
+  public var profile: String
 
   /// `efficientnet_b0`...`b3` (timm's PyTorch-trained models), `tf_efficientnet_b0`...`b3`
   /// (TensorFlow-ported, as EfficientNet-PyTorch's), `efficientnet_lite0`...`lite4` (also
   /// `tf_efficientnet_lite0`...: TensorFlow-ported, ReLU6, no squeeze-excitation, stem and head
-  /// not scaled, first and last stage not deepened).
+  /// not scaled, first and last stage not deepened). Every Lite is the TensorFlow-ported one and
+  /// takes `tf_efficientnet_liteN`'s preprocessing.
   public static func named(_ name: String) -> EfficientNetConfig? {
     let tf = name.hasPrefix("tf_")
     let base = tf ? String(name.dropFirst(3)) : name
+    // Width, depth, and the input size of timm's default weights (the PyTorch-trained B2 and B3
+    // were trained smaller than the TensorFlow ones).
     let b: [String: (Double, Double, Int)] = [
       "efficientnet_b0": (1.0, 1.0, 224), "efficientnet_b1": (1.0, 1.1, 240),
-      "efficientnet_b2": (1.1, 1.2, 260), "efficientnet_b3": (1.2, 1.4, 300),
+      "efficientnet_b2": (1.1, 1.2, tf ? 260 : 256), "efficientnet_b3": (1.2, 1.4, tf ? 300 : 288),
     ]
     let lite: [String: (Double, Double, Int)] = [
       "efficientnet_lite0": (1.0, 1.0, 224), "efficientnet_lite1": (1.0, 1.1, 240),
@@ -50,12 +55,14 @@ public struct EfficientNetConfig: Sendable {
     if case let (w, d, r)? = b[base] {
       return EfficientNetConfig(
         stages: scaled(width: w, depth: d, fixFirstLast: false), stemChannels: roundChannels(32 * w),
-        headChannels: roundChannels(1280 * w), activation: .silu, squeezeExcitation: true, tfPorted: tf, resolution: r)
+        headChannels: roundChannels(1280 * w), activation: .silu, squeezeExcitation: true, tfPorted: tf, resolution: r,
+        profile: name)
     }
     if case let (w, d, r)? = lite[base] {
       return EfficientNetConfig(
         stages: scaled(width: w, depth: d, fixFirstLast: true), stemChannels: 32, headChannels: 1280,
-        activation: .relu6, squeezeExcitation: false, tfPorted: true, resolution: r)
+        activation: .relu6, squeezeExcitation: false, tfPorted: true, resolution: r,
+        profile: r == 224 ? "inception" : "tf_" + base)
     }
     return nil
   }

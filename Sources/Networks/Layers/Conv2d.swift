@@ -24,20 +24,27 @@ public final class Conv2d: Module {
     self.kernel = kernel
   }
 
-  /// `x` with TensorFlow's "same" padding when the convolution asks for it, else `x`.
-  func padded(_ x: Tensor) -> Tensor {
-    guard tfSamePadding else { return x }
+  /// The input and options to convolve `x` with. TensorFlow's "same" padding that splits evenly
+  /// (every stride-1 convolution with an odd kernel) becomes the convolution's own padding, so
+  /// the kernel pads while it reads; uneven padding is added to the input.
+  func prepared(_ x: Tensor) -> (input: Tensor, options: Conv2dOptions) {
+    guard tfSamePadding else { return (x, options) }
     func split(_ size: Int, _ stride: Int) -> (before: Int, after: Int) {
       let out = (size + stride - 1) / stride
       let total = max((out - 1) * stride + kernel - size, 0)
       return (total / 2, total - total / 2)
     }
     let h = split(x.shape[2], options.stride.0), w = split(x.shape[3], options.stride.1)
-    if h == (0, 0) && w == (0, 0) { return x }
-    return pad(x, [(0, 0), (0, 0), h, w])
+    if h.before == h.after && w.before == w.after {
+      var even = options
+      even.padding = (h.before, w.before)
+      return (x, even)
+    }
+    return (pad(x, [(0, 0), (0, 0), h, w]), options)
   }
 
   override func forward(_ x: Tensor) -> Tensor {
-    conv2d(padded(x), weight: weight.value, bias: bias?.value, options: options)
+    let (input, options) = prepared(x)
+    return conv2d(input, weight: weight.value, bias: bias?.value, options: options)
   }
 }

@@ -14,7 +14,7 @@ func convBN(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, relu useRelu: Bool, 
     if let residual { y = y + residual }
     return useRelu ? relu(y) : y
   }
-  let x = conv.padded(x)
+  let (x, options) = conv.prepared(x)
   let table = conv.weight.table!
   let folded = table.derived("fold:\(conv.path)") {
     let scale = bn.weight.value / sqrt(bn.runningVar.value + bn.epsilon)
@@ -22,14 +22,14 @@ func convBN(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, relu useRelu: Bool, 
     return [weight, bn.bias.value - bn.runningMean.value * scale]
   }
   let packed: PackedWeights?
-  if conv.options.groups != 1 {
+  if options.groups != 1 {
     packed = nil
-  } else if winogradPays(folded[0], conv.options, input: x) {
+  } else if winogradPays(folded[0], options, input: x) {
     packed = table.packed("winograd:\(conv.path)") { PackedWeights(winogradWeight: folded[0]) }
   } else {
     packed = table.packed("pack:\(conv.path)") { PackedWeights(convolutionWeight: folded[0]) }
   }
-  return conv2d(x, weight: folded[0], bias: folded[1], options: conv.options, residual: residual,
+  return conv2d(x, weight: folded[0], bias: folded[1], options: options, residual: residual,
                 activation: useRelu ? .relu : .none, packedWeight: packed)
 }
 
