@@ -35,6 +35,15 @@ final class ONNXParityTests: XCTestCase {
   }
 
   func testResNet50() throws { try check("resnet50") }
+  func testMobileNetV3Large() throws { try check("mobilenet_v3_large") }
+  func testEfficientNetB0() throws { try check("efficientnet_b0") }
+  func testEfficientNetB0Dynamo() throws { try check("efficientnet_b0_dynamo") }
+  func testRegNetY400MF() throws { try check("regnet_y_400mf") }
+  func testDenseNet121() throws { try check("densenet121") }
+  func testConvNeXtTiny() throws { try check("convnext_tiny") }
+  func testSwinT() throws { try check("swin_t") }
+  func testDeiTSmallDistilled() throws { try check("deit_small_distilled_patch16_224", size: 224) }
+  func testDINOv2SmallWithRegisters() throws { try check("vit_small_patch14_reg4_dinov2", size: 112) }
   func testResNet50Dynamo() throws { try check("resnet50_dynamo") }
 
   /// A batch of two runs each image as alone (dynamic batch axis; the plan is made per shape).

@@ -44,6 +44,11 @@ enum ShapeOperators {
         return [Value(Tensor(shape: v.shape, doubles: v.doubles.map { $0.rounded(.towardZero) }), isInteger: true)]
       }
     },
+    "CastLike": { call in
+      let v = try call.input(0)
+      guard try call.input(1).isInteger else { return [Value(v.float)] }
+      return [Value(Tensor(shape: v.shape, doubles: v.doubles.map { $0.rounded(.towardZero) }), isInteger: true)]
+    },
     "Reshape": { call in
       let v = try call.input(0)
       return [Value(v.tensor.reshaped(try reshapeTarget(v.shape, try call.input(1).integers, allowZero: call.node.int("allowzero", default: 0) == 1)), isInteger: v.isInteger)]
