@@ -13,11 +13,8 @@ final class ONNXCommandTests: XCTestCase {
 
   var dog: String { BuiltTool.packageRoot.appendingPathComponent("examples/dog.png").path }
 
-  func testPredictAndCAMWithAnImportedResNet() throws {
+  func testCAMWithAnImportedResNet() throws {
     let model = try ONNXFixtures.completed("resnet50", in: folder).path
-    let predict = try BuiltTool.run(["predict", "--model", model, "--topk", "2", dog])
-    XCTAssertEqual(predict.status, 0, predict.stderr)
-    XCTAssertFalse(predict.stdout.isEmpty)
     let out = folder.appendingPathComponent("map.npy")
     let cam = try BuiltTool.run(["cam", "--model", model, "--image", dog, "--out", out.path])
     XCTAssertEqual(cam.status, 0, cam.stderr)

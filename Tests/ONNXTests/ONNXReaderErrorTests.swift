@@ -76,7 +76,7 @@ final class ONNXReaderErrorTests: XCTestCase {
     let w = GraphBuilder.floats("w", [4, 5, 1, 1], [Float](repeating: 0.5, count: 20))
     let model = GraphBuilder.model(nodes: [GraphBuilder.node("Conv", ["x", "w"], ["y"], name: "/c/Conv")], initializers: [w], output: "y")
     let text = try error(model)
-    XCTAssertTrue(text.contains("node /c/Conv (Conv): input [1, 3, 8, 8] does not match weight [4, 5, 1, 1]"), text)
+    XCTAssertTrue(text.contains("node /c/Conv (Conv): Conv: input [1, 3, 8, 8] does not match weight [4, 5, 1, 1]"), text)
     // A Gemm whose weight does not fit the features.
     XCTAssertTrue(try error(classifier(weight: GraphBuilder.floats("w", [2, 4], [Float](repeating: 1, count: 8)))).contains("Gemm: inner dimensions differ"))
   }

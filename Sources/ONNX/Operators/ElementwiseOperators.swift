@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 
 /// Arithmetic, comparisons and activations, elementwise with numpy broadcasting.
 enum ElementwiseOperators {
@@ -52,6 +53,20 @@ enum ElementwiseOperators {
       if low == 0 && high == 6 { return [Value(relu6(v.tensor))] }
       if low == 0 && high == .infinity { return [Value(relu(v.tensor))] }
       return [Value(clamp(v.tensor, low: low, high: high))]
+    },
+    "Mod": { call in
+      let (a, b) = try operands(call)
+      let shape = try broadcastShape(a.shape, b.shape, "Mod")
+      let x = a.tensor.detached().converted(to: .float64).broadcast(to: shape).doubles
+      let y = b.tensor.detached().converted(to: .float64).broadcast(to: shape).doubles
+      // fmod=1: the sign of the dividend (C fmod); fmod=0: the sign of the divisor (Python %).
+      let cStyle = call.node.int("fmod", default: 0) == 1
+      let r = zip(x, y).map { p, q -> Double in
+        let m = Foundation.fmod(p, q)
+        return cStyle || m == 0 || (m < 0) == (q < 0) ? m : m + q
+      }
+      let t = Tensor(shape: shape, doubles: r)
+      return [a.isInteger ? Value(t, isInteger: true) : Value(t.converted(to: .float32))]
     },
     "Equal": compare { $0 == $1 }, "Less": compare { $0 < $1 }, "Greater": compare { $0 > $1 },
     "LessOrEqual": compare { $0 <= $1 }, "GreaterOrEqual": compare { $0 >= $1 },

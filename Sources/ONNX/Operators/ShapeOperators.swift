@@ -159,6 +159,34 @@ enum ShapeOperators {
       try call.limits.check(shape: shape, "Expand's output")
       return [Value(v.tensor.broadcast(to: shape), isInteger: v.isInteger)]
     },
+    "ScatterND": { call in
+      // Mask building on constants (Swin's shifted-window masks): no gradient is recorded.
+      let data = try call.input(0), index = try call.input(1), updates = try call.input(2)
+      guard !data.tensor.isTracked, !updates.tensor.isTracked else {
+        throw GraphError("ScatterND on image-dependent values is not supported (no backward rule)")
+      }
+      guard call.node.string("reduction", default: "none") == "none" else { throw GraphError("ScatterND: only reduction 'none' is supported") }
+      let k = index.shape.last ?? 0
+      guard index.rank >= 1, k >= 1, k <= data.rank else { throw GraphError("ScatterND: indices \(index.shape) for data \(data.shape)") }
+      let slice = Shape.count(Array(data.shape[k...]))
+      let strides = Shape.strides(data.shape)
+      var out = data.doubles
+      let ids = index.integers, values = updates.doubles
+      let count = ids.count / k
+      guard values.count == count * slice else { throw GraphError("ScatterND: updates \(updates.shape) for indices \(index.shape) and data \(data.shape)") }
+      for i in 0..<count {
+        var offset = 0
+        for d in 0..<k {
+          var j = ids[i * k + d]
+          if j < 0 { j += data.shape[d] }
+          guard j >= 0, j < data.shape[d] else { throw GraphError("ScatterND: index \(ids[i * k + d]) out of range for \(data.shape)") }
+          offset += j * strides[d]
+        }
+        for e in 0..<slice { out[offset + e] = values[i * slice + e] }
+      }
+      let t = Tensor(shape: data.shape, doubles: out)
+      return [data.isInteger ? Value(t, isInteger: true) : Value(t.converted(to: .float32))]
+    },
     "Tile": { call in
       let v = try call.input(0)
       let repeats = try call.input(1).integers
