@@ -17,11 +17,14 @@ let package = Package(
     .library(name: "Render", targets: ["Render"]),
     .library(name: "Zoo", targets: ["Zoo"]),
     .library(name: "DemoData", targets: ["DemoData"]),
+    .library(name: "ONNX", targets: ["ONNX"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    // The runtime library only: the generated ONNX messages are committed (Scripts/onnx/generate-proto.sh).
+    .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
   ],
   targets: [
     // MARK: - C libraries (system libraries found through pkg-config)
@@ -67,13 +70,16 @@ let package = Package(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums", "AtomicFiles"]),
     .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles", "Checksums"]),
     .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo"]),
+    .target(
+      name: "ONNX",
+      dependencies: ["Autodiff", "Networks", "Suggestions", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "GradCAMTool",
       dependencies: [
         "Autodiff", "Imaging", "Checkpoints", "Networks", "Corruptions", "GradCAM", "Render", "Suggestions", "Zoo", "Evaluation", "DemoData",
-        "ProgressBars", "AtomicFiles",
+        "ONNX", "ProgressBars", "AtomicFiles",
         "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -114,6 +120,13 @@ let package = Package(
       name: "EvaluationTests",
       dependencies: [
         "Evaluation", "GradCAMTool", "Corruptions", "GradCAM", "Imaging", "Networks", "ToolTestSupport", "TestFixtures", "Checksums",
+      ],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ONNXTests",
+      dependencies: [
+        "ONNX", "Networks", "GradCAM", "Autodiff", "AutodiffTestSupport", "NPY", "GradCAMTool", "ToolTestSupport",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Imaging", "Networks", "GradCAM", "Autodiff"]),

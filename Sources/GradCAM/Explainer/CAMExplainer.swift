@@ -43,7 +43,7 @@ public final class CAMExplainer {
     self.model = model
     self.method = method
     if method.needsAttention {
-      guard model is VisionTransformer else {
+      guard TokenGrid.of(model, height: model.input.height, width: model.input.width) != nil else {
         throw CAMError.unsupportedArchitecture(
           method: method, architecture: model.architecture,
           reason: "it reads transformer attention; use a CAM method such as gradcam for CNNs")

@@ -67,7 +67,7 @@ struct CAMRequest {
   /// The patch grid of the model's attention for this input, or the error for a model that
   /// has no attention.
   func attentionGrid(for method: CAMMethod) throws -> TokenGrid {
-    guard model is VisionTransformer, let grid = TokenGrid.of(model, height: size.0, width: size.1) else {
+    guard let grid = TokenGrid.of(model, height: size.0, width: size.1) else {
       throw CAMError.unsupportedArchitecture(
         method: method, architecture: model.architecture,
         reason: "it reads transformer attention; use a CAM method such as gradcam for CNNs")

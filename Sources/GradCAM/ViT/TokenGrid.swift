@@ -24,9 +24,8 @@ public struct TokenGrid: Sendable, Equatable {
 
   /// The layout of `model`'s tokens for an input of this size, or nil for non-transformers.
   public static func of(_ model: ImageClassifier, height: Int, width: Int) -> TokenGrid? {
-    guard let vit = model as? VisionTransformer else { return nil }
-    let g = vit.tokenGrid(height: height, width: width)
-    return TokenGrid(prefixTokens: vit.prefixTokenCount, rows: g.rows, columns: g.columns)
+    guard let layout = (model as? TokenLayoutProviding)?.tokenLayout(height: height, width: width) else { return nil }
+    return TokenGrid(prefixTokens: layout.prefixTokens, rows: layout.rows, columns: layout.columns)
   }
 
   /// Tokens `[B, N, D]` as maps `[B, D, rows, columns]` (values only, no graph).

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Networks
+import ONNX
 import Zoo
 
 /// How a command chooses its model: a bundled name, or an architecture with a weights file.
 struct ModelOptions: ParsableArguments {
   @Option(name: .customLong("model"), help: ArgumentHelp(
-    "A bundled or zoo model name (see `gradcam models`; zoo models download on first use) or a checkpoint file (then give --arch). Default: \(BundledModels.defaultName) (evaluate: \(BundledModels.defaultEvaluationName)).",
+    "A bundled or zoo model name (see `gradcam models`; zoo models download on first use), an ONNX file (*.onnx) or a checkpoint file (then give --arch). Default: \(BundledModels.defaultName) (evaluate: \(BundledModels.defaultEvaluationName)).",
     valueName: "name|file"))
   var modelName: String?
 
@@ -45,6 +46,9 @@ struct ModelOptions: ParsableArguments {
     } else if let arch {
       model = try loadFile(arch: arch, URL(fileURLWithPath: name))
       label = "\(arch) (\(URL(fileURLWithPath: name).lastPathComponent))"
+    } else if name.lowercased().hasSuffix(".onnx") {
+      model = try ONNXClassifier(url: URL(fileURLWithPath: name))
+      label = URL(fileURLWithPath: name).lastPathComponent
     } else if ZooCatalog.model(named: name) != nil, !BundledModels.names.contains(name) {
       model = try report(Zoo.load(name, cache: ModelCache(explicit: cacheDir), strict: strict))
       label = name

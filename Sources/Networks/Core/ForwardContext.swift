@@ -55,7 +55,8 @@ public final class ForwardContext: @unchecked Sendable {
 
   /// Keeps a block's attention probabilities (already tapped like any module output, so
   /// gradient rollout can differentiate with respect to them) when attention is captured.
-  func recordAttention(_ probabilities: Tensor) {
+  /// Public for models built outside this module (imported graphs).
+  public func recordAttention(_ probabilities: Tensor) {
     if capturesAttention { attentions.append(attentionTransform.map { $0(probabilities) } ?? probabilities) }
   }
 }

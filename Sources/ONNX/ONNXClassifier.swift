@@ -1,0 +1,117 @@
+import Autodiff
+import Foundation
+import Networks
+
+/// An image classifier imported from an ONNX file, run on Autodiff ops so every CAM method
+/// works on it.
+///
+/// Every image-dependent value of the graph is a layer, named by its ONNX value name and, where a
+/// torch exporter kept the module scope in node names, by the PyTorch module path (the module's
+/// last output): `layer4`, `layer4.2`, `layer4.2.relu_2`.
+public final class ONNXClassifier: TokenLayoutProviding {
+  /// `onnx:` and the file name.
+  public let architecture: String
+  /// Empty: an imported graph's weights are constants of the graph.
+  public let parameters = ParameterTable()
+  public let classCount: Int
+  public let input: InputSpec
+  public let modulePaths: [String]
+  public let defaultCAMLayer: String
+  /// Every layer with its output shape at the declared input size, in forward order: ONNX value
+  /// names and module paths (a path after the value it names).
+  public let layers: [(name: String, shape: [Int])]
+  /// Whether the graph has attention probabilities (softmax outputs `[N, heads, T, T]`).
+  public var hasAttention: Bool { tokens != nil }
+  /// Tokens per attention row, prefix tokens and patch size at the declared input size (nil
+  /// without attention).
+  let tokens: (prefix: Int, patch: Int)?
+  /// The model file.
+  public let url: URL
+
+  let program: GraphProgram
+
+  /// Reads, checks and plans `url`.
+  ///
+  /// - Parameters:
+  ///   - profile: the preprocessing profile the model expects (ONNX files do not record it).
+  ///   - inputSize: height and width when the file leaves them symbolic (default 224).
+  /// - Throws: ``ONNXError`` naming the file and the problem, before any image is read:
+  ///   malformed protobuf, opset outside 11-21, every unsupported operator type with its count,
+  ///   cycles, missing values, sizes beyond `limits`, external data outside the model's folder,
+  ///   shape mismatches (found by planning the graph at the input size).
+  public init(url: URL, limits: ONNXLimits = ONNXLimits(), profile: String = "imagenet", inputSize: (Int, Int) = (224, 224)) throws {
+    let reader = try ModelReader(url: url, limits: limits)
+    let program = try GraphProgram(reader: reader, limits: limits)
+    if let channels = reader.inputDims[1], channels != 3 {
+      throw ONNXError(file: url.path, "input '\(reader.inputName)' has \(channels) channels; an image classifier takes 3")
+    }
+    let height = reader.inputDims[2] ?? inputSize.0, width = reader.inputDims[3] ?? inputSize.1
+    let plan = try program.plan(for: [reader.inputDims[0] ?? 1, 3, height, width])
+    program.assignModulePaths(plan)
+    guard let logits = plan.layers.last(where: { $0.name == reader.outputName }), logits.shape.count == 2 else {
+      throw ONNXError(file: url.path, "the output '\(reader.outputName)' is not logits [N, classes]")
+    }
+    var all: [(name: String, shape: [Int])] = []
+    for layer in plan.layers {
+      all.append(layer)
+      for path in program.aliases[layer.name] ?? [] { all.append((path, layer.shape)) }
+    }
+    // A module path names the module's last output: keep only its last occurrence.
+    var seen = Set<String>()
+    let layers = Array(all.reversed().filter { seen.insert($0.name).inserted }.reversed())
+    let softmaxOutputs = Set(plan.steps.filter { program.nodes[$0].qualifiedType == "Softmax" }.map { program.nodes[$0].outputs[0] })
+    let attention = plan.layers.first { softmaxOutputs.contains($0.name) && $0.shape.count == 4 && $0.shape[2] == $0.shape[3] }
+
+    self.url = url
+    self.program = program
+    architecture = "onnx:\(url.lastPathComponent)"
+    classCount = logits.shape[1]
+    input = InputSpec(height: height, width: width, profile: profile)
+    self.layers = layers
+    modulePaths = layers.map(\.name)
+    tokens = attention.flatMap { ONNXClassifier.tokenLayout(tokens: $0.shape[3], height: height, width: width) }
+    defaultCAMLayer = ONNXClassifier.defaultLayer(layers: plan.layers, aliases: program.aliases)
+  }
+
+  /// Prefix tokens and patch size of `tokens` tokens on a grid with the input's aspect ratio:
+  /// the largest grid that leaves at most 16 prefix tokens.
+  static func tokenLayout(tokens: Int, height: Int, width: Int) -> (prefix: Int, patch: Int)? {
+    for patch in 1...Swift.max(1, Swift.min(height, width)) where height % patch == 0 && width % patch == 0 {
+      let grid = (height / patch) * (width / patch)
+      if grid <= tokens && tokens - grid <= 16 { return (tokens - grid, patch) }
+    }
+    return nil
+  }
+
+  public func tokenLayout(height: Int, width: Int) -> (prefixTokens: Int, rows: Int, columns: Int)? {
+    guard let tokens else { return nil }
+    return (tokens.prefix, height / tokens.patch, width / tokens.patch)
+  }
+
+  /// The last block's first norm of a transformer (`blocks.11.norm1`), else the last spatial map
+  /// `[N, C, H, W]` (H or W above 1: the map before global pooling), preferring its module path.
+  static func defaultLayer(layers: [(name: String, shape: [Int])], aliases: [String: [String]]) -> String {
+    let named = layers.flatMap { layer in (aliases[layer.name] ?? []).map { (path: $0, shape: layer.shape) } }
+    if let norm = named.last(where: { $0.path.hasSuffix(".norm1") && $0.shape.count == 3 }) { return norm.path }
+    if let map = layers.last(where: { $0.shape.count == 4 && $0.shape[2] * $0.shape[3] > 1 }) {
+      return aliases[map.name]?.first ?? map.name
+    }
+    return layers.last(where: { $0.shape.count >= 3 })?.name ?? layers.last?.name ?? ""
+  }
+
+  /// Runs the graph; an error a size other than the planned one brings up stops the program with
+  /// the file's one-line message (``checkedForward(_:context:)`` throws it instead).
+  public func forward(_ x: Tensor, context: ForwardContext) -> Tensor {
+    do {
+      return try checkedForward(x, context: context)
+    } catch {
+      fatalError("\(error)")
+    }
+  }
+
+  /// Runs the graph on `x` `[N, 3, H, W]`, throwing ``ONNXError`` when a node cannot run at this size.
+  public func checkedForward(_ x: Tensor, context: ForwardContext = ForwardContext()) throws -> Tensor {
+    guard x.rank == 4, x.shape[1] == 3 else { throw ONNXError(file: url.path, "input \(x.shape) is not [N, 3, H, W]") }
+    return try program.run(x, context: context)
+  }
+}

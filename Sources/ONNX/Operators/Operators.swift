@@ -1,0 +1,20 @@
+/// Every operator the importer runs, by ONNX op type (default domain).
+enum Operators {
+  static let table: [String: Operator] = ElementwiseOperators.table
+    .merging(ShapeOperators.table) { a, _ in a }
+    .merging(ConvolutionOperators.table) { a, _ in a }
+    .merging(NormalizationOperators.table) { a, _ in a }
+    .merging(ResizeOperators.table) { a, _ in a }
+
+  /// The supported operator types, sorted.
+  static var supported: [String] { table.keys.sorted() }
+
+  /// Throws one error listing every unsupported operator type of `nodes` with its count.
+  static func checkSupported(_ nodes: [GraphNode]) throws {
+    var missing: [String: Int] = [:]
+    for node in nodes where table[node.qualifiedType] == nil { missing[node.qualifiedType, default: 0] += 1 }
+    guard !missing.isEmpty else { return }
+    let list = missing.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+    throw GraphError("unsupported operators: \(list)")
+  }
+}

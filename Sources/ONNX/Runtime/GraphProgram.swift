@@ -1,0 +1,230 @@
+import Autodiff
+import Foundation
+import Networks
+
+/// An imported graph ready to run on Autodiff ops.
+///
+/// For each input shape the graph is planned once: a pass without gradients marks every value
+/// that does not depend on the image (weights, and shape arithmetic once the input size is fixed)
+/// and keeps those values, so later passes run only the nodes that depend on the image. A pass
+/// frees each value after the last node that reads it; the autodiff graph keeps what the
+/// backward pass needs.
+final class GraphProgram: @unchecked Sendable {
+  let file: String
+  let nodes: [GraphNode]
+  let initializers: [String: Value]
+  let inputName: String
+  let outputName: String
+  let opset: Int
+  let limits: ONNXLimits
+  /// Module paths by the value that is each module's output (filled once planned).
+  private(set) var aliases: [String: [String]] = [:]
+
+  private var plans: [[Int]: Plan] = [:]
+  private let lock = NSLock()
+
+  /// What a pass at one input shape runs.
+  struct Plan {
+    /// Values that do not depend on the image, read by the steps.
+    var constants: [String: Value]
+    /// Indices of the nodes that depend on the image, in order.
+    var steps: [Int]
+    /// For each step, the values no later step reads (freed after it).
+    var frees: [[String]]
+    /// Every image-dependent float value with its shape, in production order.
+    var layers: [(name: String, shape: [Int])]
+    /// Convolutions whose ReLU (and residual Add) run in the same pass, by step.
+    var fusions: [Int: Fusion] = [:]
+  }
+
+  /// `Conv -> Relu` or `Conv -> Add -> Relu` run as one fused convolution, unless a middle
+  /// value is tapped.
+  struct Fusion {
+    /// The steps the fused convolution replaces.
+    let skipped: [Int]
+    /// The Add's other operand, if any.
+    let residual: String?
+    /// The Relu's output.
+    let output: String
+    /// Values the fusion does not produce.
+    let middle: [String]
+  }
+
+  init(reader: ModelReader, limits: ONNXLimits) throws {
+    file = reader.path
+    var nodes = reader.nodes
+    var constants = reader.initializers
+    do {
+      try GraphRewrites.apply(nodes: &nodes, constants: &constants, output: reader.outputName, limits: limits)
+    } catch let error as GraphError {
+      throw ONNXError(file: reader.path, error.message)
+    }
+    self.nodes = nodes
+    initializers = constants
+    inputName = reader.inputName
+    outputName = reader.outputName
+    opset = reader.opset
+    self.limits = limits
+  }
+
+  /// The plan for `shape`, made on first use.
+  func plan(for shape: [Int]) throws -> Plan {
+    lock.lock()
+    let cached = plans[shape]
+    lock.unlock()
+    if let cached { return cached }
+    let plan = try makePlan(shape)
+    lock.lock()
+    plans[shape] = plan
+    lock.unlock()
+    return plan
+  }
+
+  /// Records which values are module outputs, from a plan's layers (the module's last node that
+  /// produces an image-dependent float value).
+  func assignModulePaths(_ plan: Plan) {
+    let dynamic = Set(plan.layers.map(\.name))
+    var owner: [String: String] = [:]
+    for i in plan.steps {
+      let node = nodes[i]
+      guard let out = node.outputs.first, dynamic.contains(out), let scope = node.scope, !scope.isEmpty else { continue }
+      for k in 1...scope.count { owner[scope[..<k].joined(separator: ".")] = out }
+    }
+    var aliases: [String: [String]] = [:]
+    for (path, value) in owner where path != value { aliases[value, default: []].append(path) }
+    self.aliases = aliases.mapValues { $0.sorted { ($0.count, $0) < ($1.count, $1) } }
+  }
+
+  private func makePlan(_ shape: [Int]) throws -> Plan {
+    var values: [String: Value] = initializers
+    values[inputName] = Value(Tensor.zeros(shape))
+    var isStatic = Set(initializers.keys)
+    var steps: [Int] = []
+    var layers: [(name: String, shape: [Int])] = []
+    try withoutGradients {
+      for (i, node) in nodes.enumerated() {
+        let outputs = try execute(node, inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })
+        let foldable = node.qualifiedType == "Shape" || node.qualifiedType == "Size"
+          || node.inputs.allSatisfy { $0.isEmpty || isStatic.contains($0) }
+        for (name, v) in zip(node.outputs, outputs) where !name.isEmpty {
+          values[name] = v
+          if foldable { isStatic.insert(name) } else if !v.isInteger { layers.append((name, v.shape)) }
+        }
+        if !foldable { steps.append(i) }
+      }
+    }
+    // Constants the steps read, and each value's last reader.
+    var constants: [String: Value] = [:]
+    var lastUse: [String: Int] = [:]
+    for (s, i) in steps.enumerated() {
+      for name in nodes[i].inputs where !name.isEmpty {
+        if isStatic.contains(name) { constants[name] = values[name] } else { lastUse[name] = s }
+      }
+    }
+    if isStatic.contains(outputName) { constants[outputName] = values[outputName] }
+    var frees = [[String]](repeating: [], count: steps.count)
+    for (name, s) in lastUse where name != outputName { frees[s].append(name) }
+    var plan = Plan(constants: constants, steps: steps, frees: frees, layers: layers)
+    plan.fusions = fusions(steps: steps, values: values)
+    return plan
+  }
+
+  private func fusions(steps: [Int], values: [String: Value]) -> [Int: Fusion] {
+    var readers: [String: [Int]] = [:], producer: [String: Int] = [:]
+    for (s, i) in steps.enumerated() { for name in nodes[i].outputs { producer[name] = s } }
+    for (s, i) in steps.enumerated() { for name in Set(nodes[i].inputs) where !name.isEmpty { readers[name, default: []].append(s) } }
+    /// The one step reading `name`, when exactly one does and it is not the graph output.
+    func onlyReader(_ name: String) -> Int? {
+      guard name != outputName, let r = readers[name], r.count == 1 else { return nil }
+      return r[0]
+    }
+    var fusions: [Int: Fusion] = [:]
+    for (s, i) in steps.enumerated() where nodes[i].qualifiedType == "Conv" {
+      guard let out = nodes[i].outputs.first, let t = onlyReader(out) else { continue }
+      let next = nodes[steps[t]]
+      if next.qualifiedType == "Relu" {
+        fusions[s] = Fusion(skipped: [t], residual: nil, output: next.outputs[0], middle: [out])
+      } else if next.qualifiedType == "Add", next.inputs.count == 2, let u = onlyReader(next.outputs[0]),
+                nodes[steps[u]].qualifiedType == "Relu" {
+        let other = next.inputs[0] == out ? next.inputs[1] : next.inputs[0]
+        // The residual must exist when the convolution runs.
+        guard other != out, let a = values[out], let b = values[other], a.shape == b.shape, !b.isInteger,
+              (producer[other].map { $0 < s } ?? true) else { continue }
+        fusions[s] = Fusion(skipped: [t, u], residual: other, output: nodes[steps[u]].outputs[0], middle: [out, next.outputs[0]])
+      }
+    }
+    return fusions
+  }
+
+  /// Runs one node, turning its problems into errors that name it.
+  func execute(_ node: GraphNode, inputs: [Value?]) throws -> [Value] {
+    guard let op = Operators.table[node.qualifiedType] else {
+      throw ONNXError(file: file, "unsupported operators: \(node.qualifiedType) (1)")
+    }
+    do {
+      let outputs = try op(OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits))
+      guard outputs.count >= node.outputs.filter({ !$0.isEmpty }).count || outputs.count >= node.outputs.count else {
+        throw GraphError("\(node.opType) produced \(outputs.count) outputs, the node names \(node.outputs.count)")
+      }
+      for v in outputs { try limits.check(shape: v.shape, "its output") }
+      return outputs
+    } catch let error as GraphError {
+      throw ONNXError(file: file, "node \(node.label) (\(node.opType)): \(error.message)")
+    }
+  }
+
+  /// Runs the graph on `x`, tapping the values `context` asks for by value name or module path
+  /// and keeping attention probabilities (softmax outputs `[N, heads, T, T]`) when it captures
+  /// attention.
+  func run(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+    let plan = try plan(for: x.shape)
+    var values = plan.constants
+    values[inputName] = Value(x.converted(to: .float32))
+    var skipped = Set<Int>()
+    for (s, i) in plan.steps.enumerated() {
+      defer { for name in plan.frees[s] { values[name] = nil } }
+      if skipped.contains(s) { continue }
+      let node = nodes[i]
+      let inputs = node.inputs.map { $0.isEmpty ? nil : values[$0] }
+      if let fusion = plan.fusions[s], !fusion.middle.contains(where: { isTapped($0, context) }) {
+        let call = OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits)
+        var y: Value
+        do {
+          y = try ConvolutionOperators.conv(call, residual: fusion.residual.flatMap { values[$0]?.float }, activation: .relu)
+        } catch let error as GraphError {
+          throw ONNXError(file: file, "node \(node.label) (Conv): \(error.message)")
+        }
+        y.tensor = tapped(fusion.output, y.tensor, context)
+        values[fusion.output] = y
+        skipped.formUnion(fusion.skipped)
+        continue
+      }
+      let outputs = try execute(node, inputs: inputs)
+      for (name, var v) in zip(node.outputs, outputs) where !name.isEmpty {
+        if !v.isInteger {
+          v.tensor = tapped(name, v.tensor, context)
+          if context.capturesAttention, node.qualifiedType == "Softmax", v.rank == 4, v.shape[2] == v.shape[3] {
+            if !v.tensor.isTracked { v.tensor = v.tensor.tracked() }
+            context.recordAttention(v.tensor)
+          }
+        }
+        values[name] = v
+      }
+    }
+    guard let out = values[outputName] ?? plan.constants[outputName] else { throw ONNXError(file: file, "the graph output '\(outputName)' was not computed") }
+    return out.float
+  }
+
+  /// Whether `context` taps value `name` or a module path that names it.
+  private func isTapped(_ name: String, _ context: ForwardContext) -> Bool {
+    context.taps.contains(name) || (aliases[name] ?? []).contains { context.taps.contains($0) }
+  }
+
+  /// `x` tapped under its value name and module paths, as `context` asks.
+  private func tapped(_ name: String, _ x: Tensor, _ context: ForwardContext) -> Tensor {
+    var t = x
+    if context.taps.contains(name) { t = context.tap(name, t) }
+    for path in aliases[name] ?? [] where context.taps.contains(path) { t = context.tap(path, t) }
+    return t
+  }
+}
