@@ -27,9 +27,13 @@ public struct SweepResult: Sendable {
   /// `<corruption>-s<severity>.npy`, each file atomically.
   public func writeMaps(to folder: URL) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    for x in cells {
-      let array = NPYArray(shape: x.rawShape, floats: x.rawMap)
-      try AtomicWrite.write(array.encoded(), to: folder.appendingPathComponent("\(x.key).npy"))
+    for (name, data) in mapFiles() {
+      try AtomicWrite.write(data, to: folder.appendingPathComponent(name))
     }
+  }
+
+  /// The files of ``writeMaps(to:)``: (`clean.npy` or `<corruption>-s<severity>.npy`, bytes).
+  public func mapFiles() -> [(name: String, data: Data)] {
+    cells.map { ("\($0.key).npy", NPYArray(shape: $0.rawShape, floats: $0.rawMap).encoded()) }
   }
 }

@@ -45,10 +45,14 @@ struct CAMCommand: ParsableCommand {
   var raw = false
 
   func run() throws {
+    // Every output is checked before the work and written only when all of it succeeded.
+    let plan = OutputPlan(inputs: [image] + modelOptions.inputFiles)
+    let mapOutput = try plan.file(out)
+    let overlayOutput = try overlay.map { try plan.file($0) }
     let loaded = try modelOptions.load()
     let explainer = try CAMExplainer(model: loaded.model, method: try method.value(), layer: layer)
     let camTarget = try target.resolve(classCount: loaded.model.classCount, label: label)
-    let picture = try ImageFile.read(URL(fileURLWithPath: image))
+    let picture = try ImageFile.read(URL(fileURLWithPath: image), for: loaded.preprocessing)
     let batch = ModelInput(preprocessing: loaded.preprocessing).batch([picture])
     let result = try explainer.explain(batch: batch, target: camTarget, labels: label.map { [$0] })
     let map = raw ? result.rawMaps.selecting(index: 0, axis: 0) : result.map(0)
@@ -58,9 +62,10 @@ struct CAMCommand: ParsableCommand {
       let shown = loaded.preprocessing.pixels(picture)
       let blended = try Overlay.blend(
         heatmap: ScalarMap(width: normalised.shape[1], height: normalised.shape[0], values: normalised.scalars), on: shown)
-      try ImageFile.write(blended, to: URL(fileURLWithPath: overlay))
+      try plan.write(try ImageFile.encode(blended, for: URL(fileURLWithPath: overlay)), to: overlayOutput!)
     }
-    try AtomicWrite.write(array.encoded(), to: URL(fileURLWithPath: out))
+    try plan.write(array.encoded(), to: mapOutput)
+    try plan.commit()
     let t = result.targetClasses[0], p = result.predictedClasses[0]
     print("\(image): explained \(loaded.classNames[t]) (class \(t)); predicted \(loaded.classNames[p]); map \(map.shape) -> \(out)")
   }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Corruptions
 import Foundation
@@ -94,6 +95,7 @@ struct ExplainCommand: ParsableCommand {
     guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
     guard topkCorrect >= 1 else { throw ValidationError("--topk-correct must be >= 1") }
     guard batchSize >= 1, dpi >= 36, dpi <= 1200 else { throw ValidationError("--batch-size must be >= 1 and --dpi in 36...1200") }
+    try requireRange(batchSize, 1...maximumBatchSize, "--batch-size")
     if let out { guard ["png", "pdf", "svg", "html"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
       throw ValidationError("--out must end in .png, .pdf, .svg or .html") } }
     try validateHTMLReport()
@@ -105,13 +107,18 @@ struct ExplainCommand: ParsableCommand {
     if isHTMLReport, let out {
       return try writeHTMLReport(to: URL(fileURLWithPath: out), corruptions: corruptionList, severities: severityList)
     }
+    // Every output is checked before the sweep; all are written only when everything succeeded.
+    let plan = OutputPlan(inputs: images + modelOptions.inputFiles)
+    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(URL(fileURLWithPath: images[0]).deletingPathExtension().lastPathComponent).png")
+    let figureOutput = try plan.file(figureURL.path)
+    let reportOutput = try report.map { try plan.file($0, allowStdout: true) }
+    let mapsFolder = try mapsDir.map { try plan.folder($0) }
     let run = try sweep(modelOptions, corruptions: corruptionList, severities: severityList)
-    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(run.images[0].name).png")
-    // Everything is computed before anything is written; each file is written atomically.
     let grid = run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
-    try grid.write(to: figureURL, options: try gridOptions())
-    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir)) }
-    if let report { try run.report.write(to: URL(fileURLWithPath: report)) }
+    try plan.write(try grid.render(format: try FigureFormat(fileExtensionOf: figureURL), options: try gridOptions()), to: figureOutput)
+    if let mapsFolder { try run.writeMaps(into: mapsFolder, plan: plan) }
+    if let reportOutput { try plan.write(try run.report.encoded(), to: reportOutput) }
+    try plan.commit()
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
   }
 
@@ -126,7 +133,7 @@ struct ExplainCommand: ParsableCommand {
     let explainer = try CAMExplainer(model: loaded.model, method: camMethod, layer: layer)
     let labelIndex = try label.map { try resolveLabel($0, names: loaded.classNames) }
     let inputs = images.map { URL(fileURLWithPath: $0) }
-    let sources = try inputs.map { try ImageFile.read($0) }
+    let sources = try inputs.map { try ImageFile.read($0, for: loaded.preprocessing) }
     for (url, source) in zip(inputs, sources) {
       if let note = loaded.preprocessing.resizeNote(width: source.width, height: source.height) {
         FileHandle.standardError.write("note: \(url.lastPathComponent): \(note)\n")
@@ -145,7 +152,10 @@ struct ExplainCommand: ParsableCommand {
         case .explaining: return "\(shown): \(methodName)"
         }
       }
-      let result = try sweep.run(source, label: labelIndex, progress: progress.update)
+      let result: SweepResult
+      do { result = try sweep.run(source, label: labelIndex, progress: progress.update) } catch let error as CorruptionError {
+        throw CLIError("\(url.path): \(error)")
+      }
       sweeps.append(ImageSweep(name: name, path: url.path, result: result))
     }
     let figure = SweepFigure(

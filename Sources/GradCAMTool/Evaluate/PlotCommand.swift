@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Evaluation
 import Foundation
@@ -27,29 +28,40 @@ struct PlotCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Plot this corruption only.", valueName: "name"))
   var corruption: String?
 
-  @Option(help: "Panels per row with --layout panels.")
+  @Option(help: "Panels per row with --layout panels (1-\(PlotCommand.maximumColumns)).")
   var columns: Int = 4
 
+  /// More panels per row than corruptions exist makes no figure wider.
+  static let maximumColumns = 32
+
+  func validate() throws {
+    try requireRange(columns, 1...Self.maximumColumns, "--columns")
+  }
+
   func run() throws {
+    let plan = OutputPlan(inputs: results)
+    let output = try plan.file(out)
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
+    let format = try FigureFormat(fileExtensionOf: url)
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
     if let corruption {
-      try plot(models, corruption: corruption).write(to: url)
-      return
+      try plan.write(try plot(models, corruption: corruption).render(format: format), to: output)
+      return try plan.commit()
     }
     switch try layout?.value() ?? .panels {
     case .mean:
-      try plot(models, corruption: nil).write(to: url)
+      try plan.write(try plot(models, corruption: nil).render(format: format), to: output)
     case .panels:
       var average = plot(models, corruption: nil)
       average.width = 380
       average.height = 230
       let grid = LinePlotGrid(
         header: average, panels: corruptions.map { plot(models, corruption: $0, compact: true) }, columns: columns)
-      try grid.write(to: url)
+      try plan.write(try grid.render(format: format), to: output)
     }
+    try plan.commit()
   }
 
   /// Error (%) against severity 0...5 for one corruption, or averaged over corruptions per severity.

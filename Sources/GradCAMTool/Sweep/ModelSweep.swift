@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import GradCAM
 
@@ -21,7 +22,11 @@ struct ModelSweep {
   }
 
   /// Writes every raw map as .npy into `dir`/<image>/.
-  func writeMaps(to dir: URL) throws {
-    for s in images { try s.result.writeMaps(to: dir.appendingPathComponent(s.name)) }
+  /// Stages the raw maps in `plan`: one folder per image in `dir` (see `SweepResult.mapFiles`).
+  func writeMaps(into dir: URL, plan: OutputPlan) throws {
+    for s in images {
+      let folder = try plan.folder(dir.appendingPathComponent(s.name).path)
+      for (name, data) in s.result.mapFiles() { try plan.write(data, to: folder.appendingPathComponent(name).path) }
+    }
   }
 }
