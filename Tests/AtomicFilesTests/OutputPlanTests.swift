@@ -134,8 +134,19 @@ final class OutputPlanTests: XCTestCase {
     final class Box: @unchecked Sendable { var data: Data? }
     let box = Box()
     let done = DispatchSemaphore(value: 0)
+    let fifo = path("fifo")
     DispatchQueue.global().async {
-      box.data = FileManager.default.contents(atPath: self.path("fifo"))
+      // Plain read(2): Foundation refuses to read a FIFO.
+      let fd = open(fifo, O_RDONLY)
+      var data = Data()
+      var buffer = [UInt8](repeating: 0, count: 256)
+      while fd >= 0 {
+        let n = read(fd, &buffer, buffer.count)
+        if n <= 0 { break }
+        data.append(contentsOf: buffer[0..<n])
+      }
+      close(fd)
+      box.data = data
       done.signal()
     }
     try plan.commit()

@@ -97,7 +97,7 @@ final class OutputSafetyTests: XCTestCase {
       assertRefused(try HostileInputTests.runBounded(predict + [image], seconds: 60), [image, "not a regular file"])
     }
     assertRefused(try Tool.run(predict + [path("folder")]), ["folder"])
-    XCTAssertEqual(try listing(), ["file", "fifo.png", "folder", "in.png"])
+    XCTAssertEqual(try listing(), ["fifo.png", "file", "folder", "in.png"])
   }
 
   func testLinksDevicesAndStdout() throws {
