@@ -37,10 +37,11 @@ struct PredictCommand: ParsableCommand {
   }
 
   func run() throws {
+    let loaded = try modelOptions.load()
     let files = try ImageInputs.files(images)
+    // The output is checked before any image is read or classified.
     let plan = OutputPlan(inputs: files.map(\.path) + modelOptions.inputFiles)
     let csvOutput = try csv.map { try plan.file($0, allowStdout: true) }
-    let loaded = try modelOptions.load()
     let predictor = try Predictor(model: loaded.model, preprocessing: loaded.preprocessing, batchSize: batchSize)
     let progress = ProgressBar("predict", total: files.count, quiet: quiet || files.count / 2 < batchSize)
     var rows: [(URL, Prediction)] = []
