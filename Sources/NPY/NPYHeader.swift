@@ -45,7 +45,7 @@ public struct NPYHeader: Equatable, Sendable {
       throw NPYError.badHeader("header length \(headerLength) is too large")
     }
     guard data.count >= headerStart + headerLength else {
-      throw NPYError.truncated("header of \(headerLength) bytes, file has \(data.count - headerStart) after the prefix")
+      throw NPYError.truncated("header")
     }
     let base = data.startIndex
     guard let header = String(bytes: data[(base + headerStart)..<(base + headerStart + headerLength)], encoding: .utf8)
