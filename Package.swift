@@ -68,7 +68,7 @@ let package = Package(
     .target(name: "Render", dependencies: ["Imaging", "CCairo", "AtomicFiles", "Checksums"]),
     .target(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums", "AtomicFiles"]),
-    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "AtomicFiles", "Checksums"]),
+    .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "NPY", "AtomicFiles", "Checksums"]),
     .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo"]),
     .target(
       name: "ONNX",
@@ -97,6 +97,7 @@ let package = Package(
       name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffTestSupport", "CKernels", "ToolTestSupport", "autodiff-stop-cases"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"]),
+    .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles"]),
     .testTarget(
       name: "ImagingTests", dependencies: ["Imaging", "NPY", "Checksums", "TestFixtures"], resources: [.copy("Fixtures")]),
     .testTarget(

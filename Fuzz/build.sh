@@ -20,7 +20,7 @@ CLANG=${CLANG:-$(dirname "$(command -v swiftc)")/clang}
 SFLAGS=(-sanitize=fuzzer,address -parse-as-library -swift-version 5 -O -g -suppress-warnings)
 CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
 
-TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard)
+TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard cifar_folder results_csv)
 
 checksums() {
   # CRC-32 (zlib) and SHA-256, used by Checkpoints and Evaluation.
@@ -45,6 +45,35 @@ atomicfiles() {
     "$SWIFTC" "${SFLAGS[@]}" -module-name AtomicFiles -emit-library -static -emit-module \
       -emit-module-path "$OUT/obj/AtomicFiles.swiftmodule" -o "$OUT/obj/libAtomicFiles.a" \
       Sources/AtomicFiles/*.swift
+  fi
+}
+
+npylib() {
+  # The .npy parser, used by the CIFAR-10-C folder reader.
+  if [[ ! -f $OUT/obj/libNPY.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name NPY -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/NPY.swiftmodule" -o "$OUT/obj/libNPY.a" Sources/NPY/*.swift
+  fi
+}
+
+imaginglib() {
+  # Images (RGBImage, limits, codecs) as a library, for the CIFAR-10-C folder reader.
+  cimagesupport
+  suggestions
+  atomicfiles
+  if [[ ! -f $OUT/obj/libImaging.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name Imaging -I Sources/CPNG -I Sources/CJPEG -I "$OUT/obj" \
+      -I "$OUT/include/CImageSupport" -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/Imaging.swiftmodule" -o "$OUT/obj/libImaging.a" Sources/Imaging/*.swift
+  fi
+}
+
+corruptionscore() {
+  suggestions
+  if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
+      Sources/Corruptions/Core/Corruption.swift
   fi
 }
 
@@ -88,19 +117,26 @@ build() {
       suggestions
       "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" Sources/Corruptions/Core/Corruption.swift \
         "$harness" "$OUT/obj/libSuggestions.a" -o "$bin" ;;
-    eval_csv | shard)
+    eval_csv | shard | results_csv)
       # Rows, reports and shards (Sources/Evaluation/*.swift, without the runner and its sources in
       # Runner/, which need the models) import Corruptions only for the corruption list.
       suggestions
       atomicfiles
       checksums
-      if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
-        "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
-          -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
-          Sources/Corruptions/Core/Corruption.swift
-      fi
+      corruptionscore
       "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CZlib Sources/Evaluation/*.swift "$harness" \
         "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" "$OUT/obj/libChecksums.a" -lz -o "$bin" ;;
+    cifar_folder)
+      # The CIFAR-10-C folder reader (Runner/NPYSource.swift, Runner/MappedImages.swift) on the
+      # NPY module; the harness declares the runner's source protocol itself.
+      npylib
+      imaginglib
+      corruptionscore
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CPNG -I Sources/CJPEG \
+        -I "$OUT/include/CImageSupport" Sources/Evaluation/EvaluationError.swift \
+        Sources/Evaluation/Runner/NPYSource.swift Sources/Evaluation/Runner/MappedImages.swift "$harness" \
+        "$OUT/obj/libNPY.a" "$OUT/obj/libImaging.a" "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libCImageSupport.a" \
+        "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -lpng16 -ljpeg -lz -o "$bin" ;;
   esac
   echo "built $bin"
 }

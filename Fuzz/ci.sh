@@ -8,7 +8,7 @@ seconds=${1:-15}
 Fuzz/build.sh all 2>&1 | grep -v 'ld.gold: warning'
 logs=${FUZZ_BUILD_DIR:-Fuzz/.build}
 status=0
-for t in png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard; do
+for t in png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard cifar_folder results_csv; do
   echo "== fuzz $t (${seconds}s)"
   if ! FUZZ_SKIP_BUILD=1 Fuzz/run.sh "$t" "$seconds" >"$logs/$t.log" 2>&1; then
     echo "fuzz $t FAILED; see $logs/$t.log and Fuzz/crashes/$t/" >&2

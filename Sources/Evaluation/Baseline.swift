@@ -77,20 +77,22 @@ public struct Baseline: Codable, Equatable, Sendable {
   /// Reads a baseline CSV: a header, then `corruption,severity,error` lines (error a fraction,
   /// or a percentage when any value exceeds 1); `clean,0,<error>` gives the clean error.
   public static func read(_ url: URL) throws -> Baseline {
-    let text: String
-    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw EvaluationError.io("cannot read \(url.path): \(error.localizedDescription)")
-    }
+    let text = try ResultsLimits.readText(url)
     var rows: [(String, Int, Double)] = []
     for (n, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if line.isEmpty || line.hasPrefix("#") { continue }
       let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       if n == 0 && f.count >= 3 && Double(f[2]) == nil { continue }  // header
-      guard f.count == 3, let s = Int(f[1]), let e = Double(f[2]), e >= 0 else {
+      guard f.count == 3, let s = Int(f[1]), (0...5).contains(s), let e = Double(f[2]), e >= 0, e.isFinite,
+        f[0].utf8.count <= ResultsLimits.maximumNameLength
+      else {
         throw EvaluationError.format("\(url.path):\(n + 1): expected corruption,severity,error")
       }
       rows.append((f[0], s, e))
+      guard rows.count <= 6 * ResultsLimits.maximumCorruptions else {
+        throw EvaluationError.format("\(url.path): more than \(6 * ResultsLimits.maximumCorruptions) baseline errors")
+      }
     }
     guard !rows.isEmpty else { throw EvaluationError.format("\(url.path): no baseline errors") }
     let scale = rows.contains { $0.2 > 1 } ? 0.01 : 1

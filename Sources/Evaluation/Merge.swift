@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// Combines shard outputs into the output of one unsharded run.
@@ -21,6 +22,11 @@ public enum Merge {
   ///   and the `sbatch` command that reruns them (`SlurmArray`).
   public static func run(shards dirs: [URL], out: URL, allowIncomplete: Bool = false) throws -> Outcome {
     guard !dirs.isEmpty else { throw EvaluationError.format("merge: no shard folders given") }
+    // All outputs are checked first (none may be a shard's file) and written together at the end.
+    let plan = OutputPlan(inputs: dirs.flatMap { [$0.appendingPathComponent("rows.csv").path, $0.appendingPathComponent(RunMeta.fileName).path] })
+    let folder = try plan.folder(out.path)
+    let names = [RunMeta.fileName, "rows.csv", "results.csv", "summary.json", "cam.csv"]
+    let outputs = try Dictionary(uniqueKeysWithValues: names.map { ($0, try plan.file(folder.appendingPathComponent($0).path)) })
     let metas = try dirs.map(RunMeta.read)
     let base = metas[0].unsharded
     var seenShards = Set<Int>()
@@ -66,10 +72,11 @@ public enum Merge {
           + "settings of the first submission: \(SlurmArray.resubmitCommand(shards: unfinished)), then merge again "
           + "(or merge with --allow-incomplete)")
     }
-    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-    try base.write(to: out)
-    try RowLog.writeAtomically(rows, to: out.appendingPathComponent("rows.csv"))
-    let summary = try Report.write(meta: base, rows: rows, to: out)
+    try plan.write(try base.encoded(), to: outputs[RunMeta.fileName]!)
+    try plan.write(RowLog.encoded(rows), to: outputs["rows.csv"]!)
+    let (summary, files) = try Report.files(meta: base, rows: rows)
+    for (name, data) in files { try plan.write(data, to: outputs[name]!) }
+    try plan.commit()
     return Outcome(meta: base, rows: rows, dropped: dropped, missing: missing, unfinishedShards: unfinished, summary: summary)
   }
 }

@@ -115,6 +115,13 @@ public enum Report {
   /// Writes the outputs into `dir`, each atomically.
   @discardableResult
   public static func write(meta: RunMeta, rows: [EvalRow], to dir: URL) throws -> EvalSummary {
+    let (summary, files) = try files(meta: meta, rows: rows)
+    for (name, data) in files { try AtomicWrite.write(data, to: dir.appendingPathComponent(name)) }
+    return summary
+  }
+
+  /// The outputs' names and bytes: results.csv, summary.json and (with CAMs) cam.csv.
+  public static func files(meta: RunMeta, rows: [EvalRow]) throws -> (EvalSummary, [(name: String, data: Data)]) {
     let (summary, scores) = summary(meta: meta, rows: rows)
     let model = CSV.field(meta.model)
     var csv = resultsHeader + "\n"
@@ -128,10 +135,9 @@ public enum Report {
           + c.camSums.map { EvalRow.number($0 / n) }.joined(separator: ",") + "\n"
       }
     }
-    try AtomicWrite.write(csv, to: dir.appendingPathComponent("results.csv"))
-    try AtomicWrite.write(try JSONOutput.encode(summary, snakeCase: true), to: dir.appendingPathComponent("summary.json"))
-    if meta.cam != nil { try AtomicWrite.write(cam, to: dir.appendingPathComponent("cam.csv")) }
-    return summary
+    var files: [(name: String, data: Data)] = [("results.csv", Data(csv.utf8)), ("summary.json", try JSONOutput.encode(summary, snakeCase: true))]
+    if meta.cam != nil { files.append(("cam.csv", Data(cam.utf8))) }
+    return (summary, files)
   }
 }
 

@@ -51,11 +51,21 @@ public final class RowLog {
       text += r.line + "\n"
     }
     guard !text.isEmpty else { return }
-    try handle.write(contentsOf: Data(text.utf8))
+    do throws(FileBytes.Failure) { try FileBytes.writeAll(Data(text.utf8), to: handle.fileDescriptor) } catch {
+      throw EvaluationError.io("cannot write \(url.path): \(error.reason)\(Self.resumeNote)")
+    }
   }
 
   /// Flushes written rows to disk.
-  public func sync() throws { try handle.synchronize() }
+  public func sync() throws {
+    guard fsync(handle.fileDescriptor) == 0 else {
+      throw EvaluationError.io("cannot write \(url.path): \(String(cString: strerror(errno)))\(Self.resumeNote)")
+    }
+  }
+
+  /// Why a failed write leaves the folder as it is: an evaluate folder is resumable by design
+  /// (the exception to "a failed run leaves nothing behind").
+  public static let resumeNote = " (the evaluate --out folder is resumable: the rows written so far are kept; run again to continue)"
 
   /// Reads a row file: good rows in file order (first of each key), how many lines were dropped,
   /// and whether the file needs rewriting (a final line without newline).
@@ -98,8 +108,13 @@ public final class RowLog {
 
   /// Writes a complete row file atomically.
   public static func writeAtomically(_ rows: [EvalRow], to url: URL) throws {
+    try AtomicWrite.write(encoded(rows), to: url)
+  }
+
+  /// A complete row file's bytes.
+  public static func encoded(_ rows: [EvalRow]) -> Data {
     var text = EvalRow.header + "\n"
     for r in rows { text += r.line + "\n" }
-    try AtomicWrite.write(Data(text.utf8), to: url)
+    return Data(text.utf8)
   }
 }

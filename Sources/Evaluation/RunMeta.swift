@@ -89,6 +89,9 @@ public struct RunMeta: Codable, Equatable, Sendable {
   }
 
   public func write(to dir: URL) throws {
-    try AtomicWrite.write(try JSONOutput.encode(self), to: dir.appendingPathComponent(Self.fileName))
+    try AtomicWrite.write(try encoded(), to: dir.appendingPathComponent(Self.fileName))
   }
+
+  /// The `meta.json` bytes.
+  public func encoded() throws -> Data { try JSONOutput.encode(self) }
 }

@@ -18,17 +18,14 @@ public enum ImageFile {
     -> RGBImage
   {
     let data: Data
-    do {
-      // A zero-byte file is refused before reading: Foundation's Data(contentsOf:) leaks its
-      // buffer for empty files on Linux (LeakSanitizer, swift 6.3).
-      let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
-      if size == 0 { throw ImageError.invalid("\(url.path): empty file (zero bytes)") }
-      data = try Data(contentsOf: url)
-    } catch let error as ImageError {
-      throw error
+    do throws(FileBytes.Failure) {
+      // A zero-byte file is not read (InputFile returns no bytes): Foundation's
+      // Data(contentsOf:) leaks its buffer for empty files on Linux (LeakSanitizer, swift 6.3).
+      data = try InputFile.read(url)
     } catch {
-      throw ImageError.invalid("\(url.path): cannot read file (\(error.localizedDescription))")
+      throw ImageError.invalid("\(url.path): cannot read file (\(error.reason))")
     }
+    if data.isEmpty { throw ImageError.invalid("\(url.path): empty file (zero bytes)") }
     do {
       if data.isEmpty { throw ImageError.invalid("empty file (zero bytes)") }
       switch ImageFormat(magic: data) {
@@ -50,6 +47,12 @@ public enum ImageFile {
   /// over `url`, so readers never see a partial file. `quality` (1-100) applies to JPEG only.
   /// - Throws: `ImageError` for an unknown extension, an encoder error, or an I/O failure.
   public static func write(_ image: RGBImage, to url: URL, quality: Int = 95) throws {
+    try writeAtomically(try encode(image, for: url, quality: quality), to: url)
+  }
+
+  /// The PNG or JPEG bytes of `image`, chosen by the extension of `url` (see ``write(_:to:quality:)``).
+  /// - Throws: `ImageError` for an unknown extension or an encoder error, naming `url`.
+  public static func encode(_ image: RGBImage, for url: URL, quality: Int = 95) throws -> Data {
     guard let format = ImageFormat(pathExtension: url.pathExtension) else {
       throw ImageError.unsupported(
         "\(url.path): unknown extension '\(url.pathExtension)'; use .png, .jpg or .jpeg")
@@ -63,7 +66,7 @@ public enum ImageFile {
     } catch let error as ImageError {
       throw error.prefixed(url.path)
     }
-    try writeAtomically(data, to: url)
+    return data
   }
 
   /// Writes `data` with ``AtomicWrite``, its failures as `ImageError.invalid` naming `url`.

@@ -57,6 +57,36 @@ public struct Preprocessing: Equatable, Sendable {
 }
 
 extension Preprocessing {
+  /// Largest image (in pixels) a pixel step may produce: 4096 x 4096. A resize that keeps the
+  /// aspect ratio turns a 100000 x 1 image into 22400000 x 224, so the decoder's limit on the
+  /// input alone does not bound the model's input.
+  public static let maximumStepPixels = 1 << 24
+
+  /// Checks the size after every pixel step of an image of `width` x `height`.
+  /// - Throws: `ImageError.unsupported` saying which step would make the image too large.
+  public func checkSizes(width: Int, height: Int) throws {
+    var size = (width: width, height: height)
+    for step in pixelSteps {
+      switch step {
+      case .resizeShorterSide(let s), .resizeShorterSideBicubic(let s):
+        let short = min(size.width, size.height), long = max(size.width, size.height)
+        // The long side after the resize, in Double: size * long may overflow Int.
+        let newLong = (Double(s) * Double(long) / Double(max(short, 1))).rounded(.down)
+        guard newLong * Double(s) <= Double(Self.maximumStepPixels) else {
+          throw ImageError.unsupported(
+            "a \(width)x\(height) image would be resized to \(Int(min(newLong, 1e18)))x\(s) pixels for the model (\(name)), over the limit of \(Self.maximumStepPixels) pixels")
+        }
+        let r = Transforms.resizedSize(height: size.height, width: size.width, shorterSide: s)
+        size = (r.width, r.height)
+      case .resize(let h, let w), .centerCrop(let h, let w): size = (w, h)
+      }
+      guard size.width * size.height <= Self.maximumStepPixels else {
+        throw ImageError.unsupported(
+          "a \(width)x\(height) image becomes \(size.width)x\(size.height) pixels for the model (\(name)), over the limit of \(Self.maximumStepPixels) pixels")
+      }
+    }
+  }
+
   /// The size an image of `width` x `height` has after the pixel steps.
   public func outputSize(width: Int, height: Int) -> (width: Int, height: Int) {
     pixelSteps.reduce((width: width, height: height)) { size, step in

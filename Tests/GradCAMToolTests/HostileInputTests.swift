@@ -204,4 +204,33 @@ final class HostileInputTests: XCTestCase {
     XCTAssertEqual(run.status, 0, run.stderr)
     XCTAssertEqual(run.stdout.split(separator: "\n").count, files.count, run.stdout)
   }
+
+  /// The CIFAR-10-C folders that crashed `evaluate --corrupted-root` (issue 19), kept as the
+  /// cifar_folder fuzz target's seeds (Scripts/fixtures/make_issue19_fuzz_seeds.py): each is
+  /// refused in one line that blames the right file (hostile_images_* the corruption's .npy,
+  /// hostile_labels_* labels.npy), and no output folder is created.
+  func testHostileCIFAR10CFoldersAreRefusedByEvaluate() throws {
+    let seeds = Tool.packageRoot.appendingPathComponent("Fuzz/seeds/cifar_folder")
+    let names = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasPrefix("hostile_") }.sorted()
+    XCTAssertGreaterThanOrEqual(names.count, 9)
+    let scratch = try Tool.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    for name in names {
+      let folder = scratch.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      let bytes = try Data(contentsOf: seeds.appendingPathComponent(name))
+      let marker = Data("\n#--\n".utf8)
+      let cut = try XCTUnwrap(bytes.range(of: marker), name)
+      try bytes[..<cut.lowerBound].write(to: folder.appendingPathComponent("labels.npy"))
+      try bytes[cut.upperBound...].write(to: folder.appendingPathComponent("gaussian_noise.npy"))
+      let (blamed, other) = name.hasPrefix("hostile_labels") ? ("labels.npy", "gaussian_noise.npy") : ("gaussian_noise.npy", "labels.npy")
+      let outDir = scratch.appendingPathComponent("out-\(name)")
+      try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+      let run = try Self.runBounded(
+        ["evaluate", "--corrupted-root", folder.path, "--corruptions", "gaussian_noise", "--quiet",
+         "--out", outDir.appendingPathComponent("run").path], seconds: 120)
+      try assertRefused(run, file: folder.appendingPathComponent(blamed), outputFolder: outDir)
+      XCTAssertFalse(run.stderr.contains(other), "\(name): blames \(other): \(run.stderr)")
+    }
+  }
 }

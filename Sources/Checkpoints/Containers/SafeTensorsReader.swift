@@ -28,14 +28,24 @@ extension SafeTensors {
     guard headerLength <= data.count - 8 else {
       throw CheckpointError.truncated("safetensors header of \(headerLength) bytes runs past the end of the \(data.count)-byte file")
     }
+    // Every tensor entry has a "data_offsets" key: an upper bound on the tensor count, found
+    // before the JSON is parsed into objects.
+    let headerBytes = data[8..<(8 + headerLength)]
+    let entries = Self.occurrences(of: Array("data_offsets".utf8), in: headerBytes)
+    guard entries <= limits.maxTensorCount else {
+      throw CheckpointError.limitExceeded("safetensors header lists \(entries) tensors, over the limit of \(limits.maxTensorCount)")
+    }
     let json: Any
     do {
-      json = try JSONSerialization.jsonObject(with: data[8..<(8 + headerLength)])
+      json = try JSONSerialization.jsonObject(with: headerBytes)
     } catch {
       throw CheckpointError.invalidSafeTensors("header is not valid JSON")
     }
     guard let header = json as? [String: Any] else {
       throw CheckpointError.invalidSafeTensors("header JSON is not an object")
+    }
+    guard header.count <= limits.maxTensorCount + 1 else {  // + 1: __metadata__
+      throw CheckpointError.limitExceeded("safetensors header lists \(header.count) tensors, over the limit of \(limits.maxTensorCount)")
     }
     let bufferStart = 8 + headerLength
     let bufferLength = data.count - bufferStart
@@ -110,6 +120,24 @@ extension SafeTensors {
         throw CheckpointError.limitExceeded("\(what) value \(d) is too large")
       }
       throw CheckpointError.invalidSafeTensors("\(what) contains a non-integer")
+    }
+  }
+
+  /// How many times `needle` occurs in `bytes`.
+  static func occurrences(of needle: [UInt8], in bytes: Data) -> Int {
+    bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
+      guard raw.count >= needle.count, let first = needle.first else { return 0 }
+      var n = 0
+      var i = 0
+      while i <= raw.count - needle.count {
+        if raw[i] == first && needle.indices.allSatisfy({ raw[i + $0] == needle[$0] }) {
+          n += 1
+          i += needle.count
+        } else {
+          i += 1
+        }
+      }
+      return n
     }
   }
 }

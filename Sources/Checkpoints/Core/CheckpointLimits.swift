@@ -16,8 +16,12 @@ public struct CheckpointLimits: Sendable, Equatable {
   public var maxCompressionRatio: Int = 100
   /// ... once its declared uncompressed size is at least this many bytes.
   public var compressionRatioThreshold: Int = 1 << 20
-  /// Largest safetensors JSON header (the format's own limit is 100 MB).
-  public var maxSafeTensorsHeaderBytes: Int = 100_000_000
+  /// Largest safetensors JSON header. The format allows 100 MB, but parsing one costs tens of
+  /// times its size in memory, and real headers are a few hundred bytes per tensor (ViT-L: 60 kB).
+  public var maxSafeTensorsHeaderBytes: Int = 16 << 20
+  /// Most tensors in one checkpoint (ViT-L has about 300; an 80 MB header can hold a million
+  /// empty tensors). Counted before the header is parsed.
+  public var maxTensorCount: Int = 100_000
   /// Largest number of opcodes one pickle may run (a ResNet-50 `data.pkl` runs ~10 thousand).
   public var maxPickleOperations: Int = 1 << 22
   /// Largest number of pickle memo entries.

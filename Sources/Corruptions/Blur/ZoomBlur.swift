@@ -3,11 +3,13 @@ import Imaging
 
 extension Blur {
   /// Mean of the image and its centre zooms (float32 accumulation in factor order), clip, ·255.
-  static func zoom(_ img: RGBImage, _ p: ZoomBlurParameters) -> RGBImage {
+  static func zoom(_ img: RGBImage, _ p: ZoomBlurParameters) throws -> RGBImage {
     let h = img.height, w = img.width
     let factors = NumpyMath.arange(1, p.stop, p.step)
-    let x = Pixels.unitFloats(img.pixels)
     let n1 = h * w * 3
+    try CorruptionLimits.check(
+      factors.count * n1, bytesEach: 4, "zoom blur's \(factors.count) zoomed layers of a \(w)x\(h) image")
+    let x = Pixels.unitFloats(img.pixels)
     var layers = [Float](repeating: 0, count: factors.count * n1)
     x.withUnsafeBufferPointer { xs in
       layers.withUnsafeMutableBufferPointer { lp in

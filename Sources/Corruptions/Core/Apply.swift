@@ -19,6 +19,8 @@ public enum Corruptions {
     guard image.width >= 32 && image.height >= 32 else {
       throw CorruptionError.imageTooSmall(width: image.width, height: image.height)
     }
+    // The float64 working planes every corruption allocates (fog and zoom check their own).
+    try CorruptionLimits.check(image.width * image.height * 3, bytesEach: 8, "corrupting a \(image.width)x\(image.height) image")
     let p = profile ?? Profile.automatic(width: image.width, height: image.height)
     var rng = NumpyRandomState(seed: seed)
     let s = severity
@@ -31,10 +33,10 @@ public enum Corruptions {
     case .glassBlur: return Blur.glass(image, .at(s, p), &rng)
     case .defocusBlur: return Blur.defocus(image, .at(s, p))
     case .motionBlur: return Blur.motion(image, .at(s, p), magick: p.isHendrycks, &rng)
-    case .zoomBlur: return Blur.zoom(image, .at(s, p))
+    case .zoomBlur: return try Blur.zoom(image, .at(s, p))
     case .snow: return Weather.snow(image, .at(s, p), hendrycks: p.isHendrycks, &rng)
     case .frost: return try Weather.frost(image, .at(s, p), textureScale: p.isHendrycks ? p.frostTextureScale : nil, &rng)
-    case .fog: return Weather.fog(image, .at(s, p), &rng)
+    case .fog: return try Weather.fog(image, .at(s, p), &rng)
     case .brightness: return Weather.brightness(image, p.brightness(s))
     case .contrast: return Digital.contrast(image, p.contrast(s))
     case .elasticTransform: return p.isHendrycks

@@ -142,6 +142,23 @@ public enum Severity {
 }
 
 /// Errors from the Corruptions module; each description is one line.
+/// Limits on the buffers a corruption allocates for an image (float64 planes, fog's plasma map,
+/// zoom blur's zoomed layers), so that a small file declaring a long thin image cannot make a
+/// corruption ask for gigabytes. Checked where each size is computed.
+public enum CorruptionLimits {
+  /// Largest single buffer, in bytes (1 GiB).
+  public static let maximumBufferBytes = 1 << 30
+
+  /// Throws ``CorruptionError/tooLarge(_:)`` when `elements` of `bytesEach` bytes exceed the limit.
+  public static func check(_ elements: Int, bytesEach: Int, _ what: @autoclosure () -> String) throws {
+    let (bytes, overflow) = elements.multipliedReportingOverflow(by: bytesEach)
+    guard !overflow, bytes <= maximumBufferBytes else {
+      throw CorruptionError.tooLarge(
+        "\(what()) would need \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes, over the limit of \(maximumBufferBytes) (use a smaller image)")
+    }
+  }
+}
+
 public enum CorruptionError: Error, CustomStringConvertible, Equatable {
   case unknownCorruption(String, suggestion: String?)
   case emptyList(String)
@@ -151,6 +168,8 @@ public enum CorruptionError: Error, CustomStringConvertible, Equatable {
   case resourceMissing(String)
   case codec(String)
   case io(String)
+  /// A buffer the corruption needs for this image would exceed ``CorruptionLimits``.
+  case tooLarge(String)
 
   public var description: String {
     switch self {
@@ -165,6 +184,7 @@ public enum CorruptionError: Error, CustomStringConvertible, Equatable {
     case .resourceMissing(let r): return "missing corruption resource: \(r)"
     case .codec(let m): return "image codec failed: \(m)"
     case .io(let m): return "I/O error: \(m)"
+    case .tooLarge(let m): return m
     }
   }
 }

@@ -75,6 +75,9 @@ public enum DatasetBuilder {
     public var written: Int
     public var skipped: Int
     public var failures: [String]
+    /// The failed write (a full disk, a read-only folder) the build stopped at, instead of
+    /// carrying on through every remaining file.
+    public var writeError: String?
   }
 
   /// The seed of output (file index, corruption, severity); see the type documentation.
@@ -153,9 +156,15 @@ public enum DatasetBuilder {
     let lock = NSLock()
     var state = Progress(filesDone: 0, filesTotal: items.count, written: 0, skipped: 0, failed: 0, lastFile: "")
     var failures: [String] = []
+    var stopped: String?
     forEachIndex(items.count, workers: options.concurrency) { i in
+      lock.lock()
+      let skip = stopped != nil
+      lock.unlock()
+      if skip { return }
       let r = process(items[i], output: output, options: options)
       lock.lock()
+      if r.writeFailed, stopped == nil { stopped = r.failures.last }
       state.filesDone += 1
       state.written += r.written
       state.skipped += r.skipped
@@ -166,10 +175,14 @@ public enum DatasetBuilder {
       progress?(snapshot)
       lock.unlock()
     }
-    return Summary(files: items.count, written: state.written, skipped: state.skipped, failures: failures)
+    return Summary(
+      files: items.count, written: state.written, skipped: state.skipped, failures: failures, writeError: stopped)
   }
 
-  private static func process(_ item: Item, output: URL, options: Options) -> (written: Int, skipped: Int, failures: [String]) {
+  /// Writes the missing outputs of one item; the first failed write ends it (`writeFailed`).
+  private static func process(_ item: Item, output: URL, options: Options)
+    -> (written: Int, skipped: Int, failures: [String], writeFailed: Bool)
+  {
     var todo: [(Corruption, Int, URL)] = []
     var skipped = 0
     for c in options.corruptions {
@@ -178,12 +191,12 @@ public enum DatasetBuilder {
         if FileManager.default.fileExists(atPath: u.path) { skipped += 1 } else { todo.append((c, s, u)) }
       }
     }
-    if todo.isEmpty { return (0, skipped, []) }
+    if todo.isEmpty { return (0, skipped, [], false) }
     let image: RGBImage
     do {
       image = try readImage(item.url)
     } catch {
-      return (0, skipped, ["\(item.url.path): \(error)"])
+      return (0, skipped, ["\(item.url.path): \(error)"], false)
     }
     var written = 0
     var failures: [String] = []
@@ -191,13 +204,15 @@ public enum DatasetBuilder {
       do {
         let sd = seed(base: options.baseSeed, fileIndex: item.index, corruption: c, severity: s)
         let out = try Corruptions.apply(image, c, severity: s, seed: sd, profile: options.profile)
-        try writeImage(out, to: u, format: options.format)
+        do { try writeImage(out, to: u, format: options.format) } catch {
+          return (written, skipped, failures + ["\(error)"], true)
+        }
         written += 1
       } catch {
         failures.append("\(u.path): \(error)")
       }
     }
-    return (written, skipped, failures)
+    return (written, skipped, failures, false)
   }
 
   /// Deletes the temporary files of a killed earlier run (their process is gone), so a resumed

@@ -193,7 +193,11 @@ public struct EvalRunner {
     }
     return try results.enumerated().map { k, r in
       guard let r else { throw EvaluationError.io("image \(chunk[k].image) \(chunk[k].name) s\(chunk[k].severity): not computed") }
-      do { return try r.get() } catch {
+      do {
+        let image = try r.get()
+        try ModelInput(preprocessing: preprocessing).check(image)
+        return image
+      } catch {
         throw EvaluationError.io("image \(chunk[k].image) \(chunk[k].name) s\(chunk[k].severity): \(error)")
       }
     }

@@ -37,7 +37,7 @@ public struct NPYSource: EvalSource {
     }
     let cleanURL = self.root.appendingPathComponent("clean.npy")
     clean = FileManager.default.fileExists(atPath: cleanURL.path) ? try MappedImages(cleanURL) : nil
-    guard let count = n ?? clean?.count else { throw EvaluationError.format("\(root): nothing to evaluate") }
+    guard let count = n ?? clean?.count, count > 0 else { throw EvaluationError.format("\(root): nothing to evaluate (no images)") }
     if let clean, clean.count != count { throw EvaluationError.format("clean.npy has \(clean.count) images, corruptions \(count)") }
     guard labelArray.count == count || labelArray.count == 5 * count else {
       throw EvaluationError.format("labels.npy has \(labelArray.count) labels for \(count) images per severity")

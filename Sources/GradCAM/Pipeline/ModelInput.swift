@@ -10,6 +10,13 @@ public struct ModelInput: Sendable {
   /// Creates an input builder.
   public init(preprocessing: Preprocessing) { self.preprocessing = preprocessing }
 
+  /// Checks that `image` preprocesses to a size within `Preprocessing.maximumStepPixels` (call
+  /// before ``batch(_:)`` with images from users).
+  /// - Throws: `ImageError` naming the step that would be too large.
+  public func check(_ image: RGBImage) throws {
+    try preprocessing.checkSizes(width: image.width, height: image.height)
+  }
+
   /// The batch `[N, 3, H, W]` (float32) for images that preprocess to one size; images are
   /// preprocessed in parallel.
   public func batch(_ images: [RGBImage]) -> Tensor {

@@ -87,8 +87,13 @@ public struct SweepReport: Encodable {
 
   /// Writes the report atomically.
   public func write(to url: URL) throws {
+    try AtomicWrite.write(try encoded(), to: url)
+  }
+
+  /// The report as pretty-printed JSON with sorted keys.
+  public func encoded() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicWrite.write(encoder.encode(self), to: url)
+    return try encoder.encode(self)
   }
 }

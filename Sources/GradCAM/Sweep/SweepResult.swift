@@ -31,13 +31,18 @@ public struct SweepResult: Sendable {
   /// feature resolution before ReLU and normalisation (`rawShape`).
   public func writeMaps(to folder: URL, raw: Bool = false) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    for x in cells {
-      let map = NPYArray(shape: [x.mapHeight, x.mapWidth], floats: x.map)
-      try AtomicWrite.write(map.encoded(), to: folder.appendingPathComponent("\(x.key).npy"))
-      if raw {
-        let array = NPYArray(shape: x.rawShape, floats: x.rawMap)
-        try AtomicWrite.write(array.encoded(), to: folder.appendingPathComponent("raw_\(x.key).npy"))
-      }
+    for (name, data) in mapFiles(raw: raw) {
+      try AtomicWrite.write(data, to: folder.appendingPathComponent(name))
+    }
+  }
+
+  /// The files of ``writeMaps(to:raw:)``: (`clean.npy` or `<corruption>-s<severity>.npy`, bytes),
+  /// with `raw` also the `raw_` files.
+  public func mapFiles(raw: Bool = false) -> [(name: String, data: Data)] {
+    cells.flatMap { x -> [(name: String, data: Data)] in
+      let map = ("\(x.key).npy", NPYArray(shape: [x.mapHeight, x.mapWidth], floats: x.map).encoded())
+      guard raw else { return [map] }
+      return [map, ("raw_\(x.key).npy", NPYArray(shape: x.rawShape, floats: x.rawMap).encoded())]
     }
   }
 

@@ -23,6 +23,8 @@ struct BenchCommand: ParsableCommand {
   var filter: String?
 
   func run() throws {
+    let plan = OutputPlan()
+    let jsonOutput = try json.map { try plan.file($0, allowStdout: true) }
     var results: [BenchResult] = []
     let wanted = Set(suites.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     let all = wanted.contains("all")
@@ -34,9 +36,9 @@ struct BenchCommand: ParsableCommand {
     if all || wanted.contains("sweep") { results += try SweepBench().run() }
     // Not part of "all": it takes minutes (batches up to 32, ViT-S/8 at 480).
     if wanted.contains("scaling") { results += try ScalingBench(repeats: min(repeats, 3), filter: filter).run() }
-    if let json {
-      let data = try JSONEncoder.pretty.encode(results)
-      try AtomicWrite.write(data, to: URL(fileURLWithPath: json))
+    if json != nil {
+      try plan.write(try JSONEncoder.pretty.encode(results), to: jsonOutput!)
+      try plan.commit()
     }
   }
 }

@@ -65,6 +65,10 @@ struct CAMCommand: ParsableCommand {
   var metrics = false
 
   func run() throws {
+    // Every output is checked before the work and written only when all of it succeeded.
+    let plan = OutputPlan(inputs: [image] + modelOptions.inputFiles)
+    let mapOutput = try plan.file(out)
+    let overlayOutput = try overlay.map { try plan.file($0) }
     let loaded = try modelOptions.load()
     let explainer = try CAMExplainer(model: loaded.model, method: try method.value(), layer: layer)
     if explainer.method == .scoreCAM {
@@ -72,7 +76,7 @@ struct CAMCommand: ParsableCommand {
       explainer.scoreCAMProgress = { done, total in bar.update(Int64(done), total: Int64(total)) }
     }
     let camTarget = try target.resolve(classNames: loaded.classNames, label: label)
-    let picture = try ImageFile.read(URL(fileURLWithPath: image))
+    let picture = try ImageFile.read(URL(fileURLWithPath: image), for: loaded.preprocessing)
     let batch = ModelInput(preprocessing: loaded.preprocessing).batch([picture])
     let result = try explainer.explain(batch: batch, target: camTarget, labels: label.map { [$0] })
     let map = raw ? result.rawMaps.selecting(index: 0, axis: 0) : result.map(0)
@@ -81,12 +85,15 @@ struct CAMCommand: ParsableCommand {
     let blended = try Overlay.blend(
       heatmap: ScalarMap(width: normalised.shape[1], height: normalised.shape[0], values: normalised.scalars),
       on: loaded.preprocessing.pixels(picture))
-    if let overlay { try ImageFile.write(blended, to: URL(fileURLWithPath: overlay)) }
-    if outIsOverlay {
-      try ImageFile.write(blended, to: URL(fileURLWithPath: out))
-    } else {
-      try AtomicWrite.write(array.encoded(), to: URL(fileURLWithPath: out))
+    if let overlay, let overlayOutput {
+      try plan.write(try ImageFile.encode(blended, for: URL(fileURLWithPath: overlay)), to: overlayOutput)
     }
+    if outIsOverlay {
+      try plan.write(try ImageFile.encode(blended, for: URL(fileURLWithPath: out)), to: mapOutput)
+    } else {
+      try plan.write(array.encoded(), to: mapOutput)
+    }
+    try plan.commit()
     let t = result.targetClasses[0], p = result.predictedClasses[0]
     print("\(image): explained \(loaded.classNames[t]) (class \(t)); predicted \(loaded.classNames[p]); map \(map.shape) -> \(out)")
     if metrics {

@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Checkpoints
 import Foundation
@@ -28,12 +29,18 @@ struct ConvertCommand: ParsableCommand {
     guard output.hasSuffix(".safetensors") else {
       throw CLIError("the output must end in .safetensors: \(output)")
     }
+    let plan = OutputPlan(inputs: [input])
+    let destination = try plan.file(output)
     let url = URL(fileURLWithPath: input)
     let stateDict = try checkpointLimits.explaining {
       try Checkpoint.loadStateDict(
         contentsOf: url, normalization: keepKeys ? .none : .standard, options: checkpointLimits.loadOptions)
     }
-    try SafeTensors.write(stateDict, to: URL(fileURLWithPath: output), metadata: ["source": url.lastPathComponent, "converter": "gradcam \(GradCAMVersion.string)"])
+    let bytes = try SafeTensors.encode(
+      stateDict.entries.map { ($0.key, $0.tensor) },
+      metadata: ["source": url.lastPathComponent, "converter": "gradcam \(GradCAMVersion.string)"])
+    try plan.write(bytes, to: destination)
+    try plan.commit()
     let dropped = stateDict.droppedKeys.count
     FileHandle.standardError.write(
       "wrote \(stateDict.entries.count) tensors to \(output)\(dropped > 0 ? " (\(dropped) non-model keys dropped)" : "")\n")

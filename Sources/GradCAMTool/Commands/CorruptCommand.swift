@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Corruptions
 import Foundation
@@ -64,23 +65,31 @@ struct CorruptCommand: ParsableCommand {
       return
     }
     guard let image else { throw ValidationError("give exactly one of --image and --data") }
-    let source = try ImageFile.read(URL(fileURLWithPath: image))
+    // Outputs are checked before the work and written together once every image is done.
+    let plan = OutputPlan(inputs: [image])
     let outURL = URL(fileURLWithPath: out)
     if list.count == 1 && levels.count == 1 {
-      let result = try Corruptions.apply(source, list[0], severity: levels[0], seed: seed, profile: chosen)
-      try ImageFile.write(result, to: outURL)
+      let output = try plan.file(out)
+      let source = try ImageFile.read(URL(fileURLWithPath: image))
+      let result = try naming(image) { try Corruptions.apply(source, list[0], severity: levels[0], seed: seed, profile: chosen) }
+      try plan.write(try ImageFile.encode(result, for: outURL), to: output)
+      try plan.commit()
       return
     }
-    try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+    let folder = try plan.folder(out)
     let jobs = list.flatMap { c in levels.map { Corruptions.Job(c, severity: $0, seed: seed) } }
-    let results = try Corruptions.applyMany(source, jobs, profile: chosen)
-    for (job, result) in zip(jobs, results) {
-      try ImageFile.write(result, to: outURL.appendingPathComponent("\(job.corruption.rawValue)-s\(job.severity).png"))
+    let outputs = try jobs.map { try plan.file(folder.appendingPathComponent("\($0.corruption.rawValue)-s\($0.severity).png").path) }
+    let source = try ImageFile.read(URL(fileURLWithPath: image))
+    let results = try naming(image) { try Corruptions.applyMany(source, jobs, profile: chosen) }
+    for (output, result) in zip(outputs, results) {
+      try plan.write(try PNGCodec.encode(result), to: output)
     }
+    try plan.commit()
     if !quiet { FileHandle.standardError.write("wrote \(jobs.count) images to \(outURL.path)\n") }
   }
 
   private func buildDataset(_ input: URL, _ list: [Corruption], _ levels: [Int], _ profile: Profile?) throws {
+    do { try OutputLocation.checkFolder(out) } catch { throw CLIError("cannot write \(out): \(error.reason)") }
     let options = DatasetBuilder.Options(
       corruptions: list, severities: levels, baseSeed: seed, profile: profile, format: png ? .png : .imagenetC)
     let bar = ProgressBar("corrupt", quiet: quiet)
@@ -90,6 +99,15 @@ struct CorruptCommand: ParsableCommand {
     if !quiet {
       FileHandle.standardError.write("\(summary.written) written, \(summary.skipped) already present, \(summary.failures.count) failed\n")
     }
+    if let last = summary.writeError {
+      // The dataset folder is resumable by design: finished files are complete and kept.
+      throw CLIError("\(last); stopped at this write error (the dataset folder is resumable: finished files are kept, run again to continue)")
+    }
     if let first = summary.failures.first { throw CLIError("\(summary.failures.count) file(s) failed; first: \(first)") }
+  }
+
+  /// Runs `body`, a corruption error prefixed with the image it was about.
+  private func naming<T>(_ file: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as CorruptionError { throw CLIError("\(file): \(error)") }
   }
 }

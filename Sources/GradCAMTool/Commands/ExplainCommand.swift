@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Corruptions
 import Foundation
@@ -137,6 +138,7 @@ struct ExplainCommand: ParsableCommand {
         throw ValidationError("--out must end in .png, .pdf, .svg or .html") }
     }
     if rawMaps && mapsDir == nil { throw ValidationError("--raw-maps needs --maps-dir") }
+    try requireRange(batchSize, 1...maximumBatchSize, "--batch-size")
     try validateHTMLReport()
   }
 
@@ -147,13 +149,18 @@ struct ExplainCommand: ParsableCommand {
       return try writeHTMLReport(to: URL(fileURLWithPath: out), corruptions: corruptionList, severities: severityList)
     }
     if hasFolder { return try writeFigurePerImage(corruptions: corruptionList, severities: severityList) }
+    // Every output is checked before the sweep; all are written only when everything succeeded.
+    let plan = OutputPlan(inputs: images + modelOptions.inputFiles)
+    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(URL(fileURLWithPath: images[0]).deletingPathExtension().lastPathComponent).png")
+    let figureOutput = try plan.file(figureURL.path)
+    let reportOutput = try report.map { try plan.file($0, allowStdout: true) }
+    let mapsFolder = try mapsDir.map { try plan.folder($0) }
     let run = try sweep(modelOptions, corruptions: corruptionList, severities: severityList)
-    let figureURL = URL(fileURLWithPath: out ?? "gradcam-\(run.images[0].name).png")
-    // Everything is computed before anything is written; each file is written atomically.
     let grid = try run.figure.grid(run.images, corruptions: corruptionList, severities: severityList)
-    try grid.write(to: figureURL, options: try gridOptions())
-    if let mapsDir { try run.writeMaps(to: URL(fileURLWithPath: mapsDir), raw: rawMaps) }
-    if let report { try run.report.write(to: URL(fileURLWithPath: report)) }
+    try plan.write(try grid.render(format: try FigureFormat(fileExtensionOf: figureURL), options: try gridOptions()), to: figureOutput)
+    if let mapsFolder { try run.writeMaps(into: mapsFolder, plan: plan, raw: rawMaps) }
+    if let reportOutput { try plan.write(try run.report.encoded(), to: reportOutput) }
+    try plan.commit()
     if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
   }
 
@@ -175,24 +182,29 @@ struct ExplainCommand: ParsableCommand {
       }
       seen[name] = file.path
     }
-    let folder = URL(fileURLWithPath: out ?? ".")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // Every output is checked before the first sweep; all are written only when every image succeeded.
+    let plan = OutputPlan(inputs: files.map(\.path) + modelOptions.inputFiles)
+    let folder = try plan.folder(out ?? ".")
+    let figureOutputs = try files.map { try plan.file(folder.appendingPathComponent("gradcam-\($0.deletingPathExtension().lastPathComponent).png").path) }
+    let reportOutput = try report.map { try plan.file($0, allowStdout: true) }
+    let mapsFolder = try mapsDir.map { try plan.folder($0) }
     let setup = try sweepSetup(modelOptions, corruptions: corruptions, severities: severities)
     let options = try gridOptions()
     var kept: [ImageSweep] = []
     var last: ModelSweep?
-    for file in files {
+    for (file, figureOutput) in zip(files, figureOutputs) {
       let run = try sweep(setup, images: [file], tag: nil)
-      let figureURL = folder.appendingPathComponent("gradcam-\(run.images[0].name).png")
-      try run.figure.grid(run.images, corruptions: corruptions, severities: severities).write(to: figureURL, options: options)
-      if !quiet { FileHandle.standardError.write("wrote \(figureURL.path)\n") }
+      let grid = try run.figure.grid(run.images, corruptions: corruptions, severities: severities)
+      try plan.write(try grid.render(format: .png, options: options), to: figureOutput)
       if mapsDir != nil || report != nil { kept += run.images }
       last = run
     }
     guard let last else { return }
     let all = ModelSweep(sweep: last.sweep, figure: last.figure, images: kept)
-    if let mapsDir { try all.writeMaps(to: URL(fileURLWithPath: mapsDir), raw: rawMaps) }
-    if let report { try all.report.write(to: URL(fileURLWithPath: report)) }
+    if let mapsFolder { try all.writeMaps(into: mapsFolder, plan: plan, raw: rawMaps) }
+    if let reportOutput { try plan.write(try all.report.encoded(), to: reportOutput) }
+    try plan.commit()
+    if !quiet { for output in figureOutputs { FileHandle.standardError.write("wrote \(output.path)\n") } }
   }
 
   /// Loads the model of `options` and runs the sweep over every image; `tag` (the model, when
@@ -231,7 +243,7 @@ struct ExplainCommand: ParsableCommand {
   /// Runs the sweep of `setup` over `inputs` (all read before the first is computed).
   func sweep(_ setup: SweepSetup, images inputs: [URL], tag: String?) throws -> ModelSweep {
     let (loaded, methodName, explainer, labelIndex, sweep) = (setup.loaded, setup.methodName, setup.explainer, setup.labelIndex, setup.sweep)
-    let sources = try inputs.map { try ImageFile.read($0) }
+    let sources = try inputs.map { try ImageFile.read($0, for: setup.loaded.preprocessing) }
     for (url, source) in zip(inputs, sources) {
       if let note = loaded.preprocessing.resizeNote(width: source.width, height: source.height) {
         FileHandle.standardError.write("note: \(url.lastPathComponent): \(note)\n")
@@ -246,7 +258,10 @@ struct ExplainCommand: ParsableCommand {
         case .explaining: return "\(shown): \(methodName)"
         }
       }
-      let result = try sweep.run(source, label: labelIndex, progress: progress.update)
+      let result: SweepResult
+      do { result = try sweep.run(source, label: labelIndex, progress: progress.update) } catch let error as CorruptionError {
+        throw CLIError("\(url.path): \(error)")
+      }
       sweeps.append(ImageSweep(name: name, path: url.path, result: result))
     }
     var figure = SweepFigure(

@@ -69,6 +69,10 @@ struct TrainDemoCommand: ParsableCommand {
     guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2") }
     guard trainSize >= 6 else { throw ValidationError("--train-size must be at least 6") }
     guard evalCount >= 1 else { throw ValidationError("--eval-count must be at least 1") }
+    try requireRange(batchSize, 2...maximumBatchSize, "--batch-size")
+    try requireRange(trainSize, 6...10_000_000, "--train-size")
+    try requireRange(evalCount, 1...10_000_000, "--eval-count")
+    if let steps { try requireRange(steps, 1...100_000_000, "--steps") }
   }
 
   func run() throws {

@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Corruptions
 import Evaluation
@@ -92,7 +93,7 @@ struct EvaluateCommand: ParsableCommand {
   func validate() throws {
     guard data != nil || corruptedRoot != nil else { throw ValidationError("give --data, --corrupted-root or both") }
     if corruptions.isNone && noClean { throw ValidationError("--corruptions none with --no-clean leaves nothing to evaluate") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    try requireRange(batchSize, 1...maximumBatchSize, "--batch-size")
     _ = try shard.value()
     if let baseline, !["none", "alexnet"].contains(baseline), !FileManager.default.fileExists(atPath: baseline) {
       throw ValidationError("--baseline must be alexnet, none or an existing CSV file")
@@ -103,6 +104,7 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let shardSpec = try shard.value()
+    do { try OutputLocation.checkFolder(out) } catch { throw CLIError("cannot write \(out): \(error.reason)") }
     let corruptionList = corruptions.isNone ? [] : try corruptions.value()
     let severityList = try severities.value()
     let chosenProfile = try profile?.value()
@@ -129,7 +131,9 @@ struct EvaluateCommand: ParsableCommand {
     meta.faithfulness = faithfulness ? true : nil
 
     let outURL = URL(fileURLWithPath: out)
-    try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+    if !FileManager.default.fileExists(atPath: out), mkdir(out, 0o777) != 0 {
+      throw CLIError("cannot create \(out): \(String(cString: strerror(errno)))")
+    }
     if FileManager.default.fileExists(atPath: outURL.appendingPathComponent("meta.json").path) {
       let old = try RunMeta.read(outURL)
       guard old == meta else {
@@ -152,7 +156,10 @@ struct EvaluateCommand: ParsableCommand {
       if done > 0 { line.update(done) }
     }
     let seconds = Date().timeIntervalSince(started)
-    let summary = try Report.write(meta: meta, rows: log.rows, to: outURL)
+    let summary: EvalSummary
+    do { summary = try Report.write(meta: meta, rows: log.rows, to: outURL) } catch let error as AtomicWriteError {
+      throw CLIError("\(error)\(RowLog.resumeNote)")
+    }
     if !quiet {
       if done > 0 {
         FileHandle.standardError.write(String(format: "%d images in %.1f s (%.1f images/s)\n", done, seconds, Double(done) / seconds))

@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Evaluation
 import Foundation
@@ -31,7 +32,7 @@ struct PlotCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Plot this corruption only.", valueName: "name"))
   var corruption: String?
 
-  @Option(help: "Panels per row with --layout panels.")
+  @Option(help: "Panels per row with --layout panels (1-\(PlotCommand.maximumColumns)).")
   var columns: Int = 4
 
   @Option(help: ArgumentHelp(
@@ -51,9 +52,12 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "Raster resolution of PNG output, in dots per inch (written into the PNG).")
   var dpi: Double = 216
 
+  /// More panels per row than corruptions exist makes no figure wider.
+  static let maximumColumns = 32
+
   func validate() throws {
     _ = try yRange.value()
-    guard columns >= 1 else { throw ValidationError("--columns must be at least 1") }
+    try requireRange(columns, 1...Self.maximumColumns, "--columns")
     guard dpi >= 36, dpi <= 1200 else { throw ValidationError("--dpi must be in 36...1200") }
     guard fontSize >= 4, fontSize <= 24 else { throw ValidationError("--font-size must be in 4...24") }
     if title != nil && noTitle { throw ValidationError("--title and --no-title exclude each other") }
@@ -63,8 +67,11 @@ struct PlotCommand: ParsableCommand {
   var metric = TableMetric(argument: "error")
 
   func run() throws {
+    let plan = OutputPlan(inputs: results)
+    let output = try plan.file(out)
     let models = try ResultsFile.read(results.map { URL(fileURLWithPath: $0) })
     let url = URL(fileURLWithPath: out)
+    let format = try FigureFormat(fileExtensionOf: url)
     var corruptions: [String] = []
     for m in models { for c in m.cells where c.corruption != EvalRow.clean && !corruptions.contains(c.corruption) { corruptions.append(c.corruption) } }
     let panel: (String?, Bool) -> LinePlot
@@ -78,14 +85,14 @@ struct PlotCommand: ParsableCommand {
     if let corruption {
       var single = [panel(corruption, false)]
       try styled(&single)
-      try single[0].write(to: url)
-      return
+      try plan.write(try single[0].render(format: format), to: output)
+      return try plan.commit()
     }
     switch try layout?.value() ?? .panels {
     case .mean:
       var single = [panel(nil, false)]
       try styled(&single)
-      try single[0].write(to: url)
+      try plan.write(try single[0].render(format: format), to: output)
     case .panels:
       var plots = [panel(nil, false)] + corruptions.map { panel($0, true) }
       plots[0].width = 380
@@ -93,8 +100,9 @@ struct PlotCommand: ParsableCommand {
       try styled(&plots)
       var grid = LinePlotGrid(header: plots[0], panels: Array(plots.dropFirst()), columns: columns)
       grid.pixelsPerPoint = dpi / 72
-      try grid.write(to: url)
+      try plan.write(try grid.render(format: format), to: output)
     }
+    try plan.commit()
   }
 
   /// Applies the y range, title, font size and resolution options; `plots[0]` is the main plot.

@@ -37,14 +37,11 @@ extension ExplainCommand {
   /// --maps-dir); with several models the JSON report is an array of one report per model, in
   /// --model order, and maps go to DIR/<model>/<image>/.
   func writeHTMLReport(to pageURL: URL, corruptions: [Corruption], severities: [Int]) throws {
-    // Refuse before the work, not after: every output's folder must exist.
-    for path in [pageURL.path, report].compactMap({ $0 }) {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-      var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-        throw CLIError("\(path): the folder \(folder.path) does not exist")
-      }
-    }
+    // Refuse before the work, not after: every output is checked, and all are written at the end.
+    let plan = OutputPlan(inputs: images + modelOptions.inputFiles)
+    let pageOutput = try plan.file(pageURL.path)
+    let reportOutput = try report.map { try plan.file($0, allowStdout: true) }
+    let mapsFolder = try mapsDir.map { try plan.folder($0) }
     let names = modelNames
     // Several models are bundled or zoo names (files need --arch): check them all before the first sweep.
     if names.count > 1, let unknown = names.first(where: { !BundledModels.names.contains($0) && ZooCatalog.model(named: $0) == nil }) {
@@ -60,23 +57,26 @@ extension ExplainCommand {
     page.display.colorMap = try colormap.value()
     page.display.sharedScale = try scale.value() == .sharedAuto
     page.display.imageWeight = alpha
-    let bytes = try page.write(to: pageURL)
-    if let mapsDir {
-      let dir = URL(fileURLWithPath: mapsDir)
+    let html = try page.html()
+    let bytes = html.count
+    try plan.write(html, to: pageOutput)
+    if let mapsFolder {
       for (name, run) in zip(names, runs) {
-        try run.writeMaps(to: names.count > 1 ? dir.appendingPathComponent(Self.folderName(name)) : dir, raw: rawMaps)
+        let modelFolder = names.count > 1 ? try plan.folder(mapsFolder.appendingPathComponent(Self.folderName(name)).path) : mapsFolder
+        try run.writeMaps(into: modelFolder, plan: plan, raw: rawMaps)
       }
     }
-    if let report {
+    if let reportOutput {
       let reports = runs.map(\.report)
       if reports.count == 1 {
-        try reports[0].write(to: URL(fileURLWithPath: report))
+        try plan.write(try reports[0].encoded(), to: reportOutput)
       } else {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicWrite.write(encoder.encode(reports), to: URL(fileURLWithPath: report))
+        try plan.write(try encoder.encode(reports), to: reportOutput)
       }
     }
+    try plan.commit()
     if let warning = HTMLReport.sizeWarning(bytes: bytes, path: pageURL.path) {
       FileHandle.standardError.write("warning: \(warning)\n")
     }

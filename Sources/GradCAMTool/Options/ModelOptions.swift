@@ -33,6 +33,9 @@ struct ModelOptions: ParsableArguments {
   @OptionGroup var imageLimits: ImageLimitOptions
   @OptionGroup var checkpointLimits: CheckpointLimitOptions
 
+  /// The files this model is read from, which no output of the run may overwrite.
+  var inputFiles: [String] { [modelName, weights, classes].compactMap { $0 } }
+
   /// The loaded model, its class names and its preprocessing; `defaultModel` when --model is not given.
   func load(defaultModel: String = BundledModels.defaultName) throws -> LoadedModel {
     imageLimits.apply()

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import GradCAM
 
@@ -20,10 +21,16 @@ struct ModelSweep {
       labelGiven: figure.labelGiven, images: reportImages)
   }
 
-  /// Writes every cell's map (and with `raw` the raw maps) as .npy into `dir`/<image>/, one folder
-  /// per image even when file names repeat (``SweepResult/mapFolderNames(for:)``).
-  func writeMaps(to dir: URL, raw: Bool) throws {
-    let folders = SweepResult.mapFolderNames(for: images.map(\.path))
-    for (s, folder) in zip(images, folders) { try s.result.writeMaps(to: dir.appendingPathComponent(folder), raw: raw) }
+  /// Stages every cell's map (and with `raw` the raw maps, see `SweepResult.mapFiles`) in `plan`:
+  /// one folder per image in `dir`, distinct even when file names repeat
+  /// (``SweepResult/mapFolderNames(for:)``: `a/dog`, `b/dog`).
+  func writeMaps(into dir: URL, plan: OutputPlan, raw: Bool) throws {
+    let names = SweepResult.mapFolderNames(for: images.map(\.path))
+    for (s, name) in zip(images, names) {
+      // The plan creates one level at a time (a folder's parent must exist).
+      var folder = dir
+      for part in name.split(separator: "/") { folder = try plan.folder(folder.appendingPathComponent(String(part)).path) }
+      for (file, data) in s.result.mapFiles(raw: raw) { try plan.write(data, to: folder.appendingPathComponent(file).path) }
+    }
   }
 }

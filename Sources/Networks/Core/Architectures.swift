@@ -18,6 +18,9 @@ public enum Architectures {
   /// when the source is a state dict (else 1000, or 10 for CIFAR ResNets).
   public static func build(_ name: String, weights source: WeightSource, classCount: Int? = nil) throws -> ImageClassifier {
     let inferred = classCount ?? inferClassCount(source)
+    if let inferred, !(1...1_000_000).contains(inferred) {
+      throw NetworkError.invalidInput("the classifier has \(inferred) classes; expected 1 to 1000000")
+    }
     if ResNet.configurations[name] != nil {
       return try ResNet(name, classCount: inferred ?? 1000, weights: source)
     }
@@ -90,8 +93,14 @@ public enum Architectures {
     let label = urls.map(\.lastPathComponent).joined(separator: " + ")
     var tensors: [String: Tensor] = [:]
     var origin: [String: String] = [:]
+    // Integer and bool tensors (counters, masks) are not weights; kept to tell a weight stored
+    // with such a dtype from a missing one.
+    var nonFloat: [String: (file: String, dtype: String)] = [:]
     for url in urls {
       let stateDict = try Checkpoint.loadStateDict(contentsOf: url, normalization: normalization, options: options)
+      for entry in stateDict.entries where !entry.tensor.dtype.isFloatingPoint {
+        nonFloat[entry.key] = (url.lastPathComponent, "\(entry.tensor.dtype)")
+      }
       for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
         if let first = origin[entry.key] {
           throw NetworkError.invalidInput("\(label): key '\(entry.key)' is in both \(first) and \(url.lastPathComponent)")
@@ -119,6 +128,10 @@ public enum Architectures {
       try source.finish(strict: strict)
       return (model, source.unusedKeys)
     } catch let error as NetworkError {
+      if case .missingWeight(let key, let shape) = error, let found = nonFloat[key] {
+        throw NetworkError.invalidInput(
+          "\(found.file): weight '\(key)' has the wrong dtype \(found.dtype); the architecture needs a floating-point tensor of shape \(shape)")
+      }
       if wholeModel, let why = variantMismatch(name, requested: source.requested, shapes: shapes) {
         throw NetworkError.invalidInput("\(label): \(why)")
       }
