@@ -122,7 +122,7 @@ final class EvaluateLabelsAndMetricsTests: XCTestCase {
     XCTAssertEqual(Double(f[5])!, mean, accuracy: 5e-4)
     XCTAssertEqual(Double(f[6])!, ci, accuracy: 5e-4)
     let md = try EvalTool.run(["table", csv, "--metric", "top_iou"])
-    XCTAssertTrue(md.stdout.hasPrefix("| Model | mean | gaussian_noise | contrast |\n"), md.stdout)
+    XCTAssertTrue(md.stdout.hasPrefix("| Model | mean | Gaussian noise | Contrast |\n"), md.stdout)
     XCTAssertTrue(md.stdout.contains(" ± "), md.stdout)
     let png = tmp.appendingPathComponent("rank.png")
     try EvalTool.run(["plot", csv, "--metric", "rank_corr", "--out", png.path])
