@@ -134,3 +134,26 @@ let package = Package(
   ],
   swiftLanguageModes: [.v5]
 )
+
+// The portable CI run (Scripts/test-portable.sh) compiles the x86 kernels out and runs only the
+// Autodiff, Networks and GradCAM tests; it builds just the targets those need, not the tool, the
+// ONNX reader with its protobuf runtime, rendering or evaluation, which the full run covers.
+if Context.environment["GRADCAM_PORTABLE_SUBSET"] == "1" {
+  let tests: Set = ["AutodiffTests", "NetworksTests", "GradCAMTests"]
+  var needed = Set<String>()
+  var pending = Array(tests)
+  let byName = Dictionary(uniqueKeysWithValues: package.targets.map { ($0.name, $0) })
+  while let name = pending.popLast() {
+    guard needed.insert(name).inserted, let target = byName[name] else { continue }
+    for dependency in target.dependencies {
+      if case .byNameItem(let n, _) = dependency { pending.append(n) }
+      if case .targetItem(let n, _) = dependency { pending.append(n) }
+    }
+  }
+  package.targets.removeAll { !needed.contains($0.name) }
+  package.products = []
+  package.dependencies.removeAll {
+    guard case .sourceControl(_, let location, _) = $0.kind else { return false }
+    return !location.hasSuffix("swift-numerics")
+  }
+}

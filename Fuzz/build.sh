@@ -68,12 +68,22 @@ imaginglib() {
   fi
 }
 
+gradcamvalues() {
+  # The value types Evaluation's rows carry from GradCAM (attention shift, faithfulness scores),
+  # without the CAM code and the models behind it.
+  if [[ ! -f $OUT/obj/libGradCAMValues.a ]]; then
+    "$SWIFTC" "${SFLAGS[@]}" -module-name GradCAM -emit-library -static -emit-module \
+      -emit-module-path "$OUT/obj/GradCAM.swiftmodule" -o "$OUT/obj/libGradCAMValues.a" \
+      Sources/GradCAM/Shift/AttentionShift.swift Sources/GradCAM/Metrics/FaithfulnessScores.swift
+  fi
+}
+
 corruptionscore() {
   suggestions
   if [[ ! -f $OUT/obj/libCorruptionsCore.a ]]; then
     "$SWIFTC" "${SFLAGS[@]}" -module-name Corruptions -I "$OUT/obj" -emit-library -static -emit-module \
       -emit-module-path "$OUT/obj/Corruptions.swiftmodule" -o "$OUT/obj/libCorruptionsCore.a" \
-      Sources/Corruptions/Core/Corruption.swift
+      Sources/Corruptions/Core/Corruption.swift Sources/Corruptions/Core/Corruption+Label.swift
   fi
 }
 
@@ -124,8 +134,10 @@ build() {
       atomicfiles
       checksums
       corruptionscore
+      gradcamvalues
       "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CZlib Sources/Evaluation/*.swift "$harness" \
-        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" "$OUT/obj/libChecksums.a" -lz -o "$bin" ;;
+        "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" "$OUT/obj/libChecksums.a" \
+        "$OUT/obj/libGradCAMValues.a" -lz -o "$bin" ;;
     cifar_folder)
       # The CIFAR-10-C folder reader (Runner/NPYSource.swift, Runner/MappedImages.swift) on the
       # NPY module; the harness declares the runner's source protocol itself.
