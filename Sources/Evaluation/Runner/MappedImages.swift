@@ -24,7 +24,10 @@ struct MappedImages: @unchecked Sendable {
     guard shape[1] > 0, shape[2] > 0 else {
       throw EvaluationError.format("\(url.path): images of \(shape[2])x\(shape[1]) pixels")
     }
-    guard shape[1] * shape[2] <= ImageLimits.maxPixels else {
+    // Checked before multiplying: with no images the header's total size is 0 whatever the
+    // height and width say.
+    let pixels = shape[1].multipliedReportingOverflow(by: shape[2])
+    guard !pixels.overflow, pixels.partialValue <= ImageLimits.maxPixels else {
       throw EvaluationError.format(
         "\(url.path): images of \(shape[2])x\(shape[1]) pixels exceed the limit of \(ImageLimits.maxPixels) pixels")
     }
