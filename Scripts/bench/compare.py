@@ -9,7 +9,8 @@ Peers, on the same inputs as `gradcam bench` (deterministic weights from weight_
 torchvision ResNet-18/50 forward at batch 1 and 8; timm ViT-S/16 forward; pytorch-grad-cam 1.5.7
 GradCAM on ResNet-50 layer4 at batch 1 and 8; timm tf_efficientnet_lite0 and torchvision MobileNetV3-Large
 forward and GradCAM (Lite0 at conv_head and blocks.3, MobileNetV3 at features.16) at batch 1 and 8; timm ViT-S/16 forward + attention rollout as
-vit-explain computes it (unfused attention so its hooks fire); imagecorruptions 1.1.2 on one
+vit-explain computes it (unfused attention so its hooks fire); with --onnx only, imported ONNX ResNet-50 and
+ViT-S/16 (`gradcam bench --onnx`) against onnxruntime (2 threads) and pytorch-grad-cam; imagecorruptions 1.1.2 on one
 224x224 image for all 19 corruptions x 5 severities (through ../shared/tools/icshim.py).
 """
 import argparse
@@ -161,6 +162,54 @@ def depthwise_peers(repeats):
     return out
 
 
+def onnx_cases(binary, repeats):
+    """Imported ONNX ResNet-50 and ViT-S/16 (formula weights, 224x224, batch 1): `gradcam bench
+    --onnx` against onnxruntime (2 intra-op threads) forward and pytorch-grad-cam GradCAM on the
+    source torch model (ResNet-50 at layer4, ViT-S/16 at blocks[-1].norm1 with the usual reshape)."""
+    import onnxruntime as ort
+    import timm
+    import torchvision
+    from pytorch_grad_cam import GradCAM
+    from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+
+    torch.set_num_threads(os.cpu_count())
+    x = torch.from_numpy(weight_formula.value("input", (1, 3, 224, 224)))
+    models = {
+        "resnet50": (weight_formula.fill(torchvision.models.resnet50()).eval(), lambda m: m.layer4, None),
+        "vit_small_patch16_224": (weight_formula.fill(timm.create_model("vit_small_patch16_224", pretrained=False)).eval(),
+                                  lambda m: m.blocks[-1].norm1,
+                                  lambda t: t[:, 1:, :].reshape(t.size(0), 14, 14, t.size(2)).permute(0, 3, 1, 2)),
+    }
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, (model, _, _) in models.items():
+            path = os.path.join(tmp, f"{name}.onnx")
+            torch.onnx.export(model, (x,), path, opset_version=17, dynamo=False, input_names=["input"], output_names=["logits"])
+            paths.append(path)
+        with tempfile.NamedTemporaryFile(suffix=".json") as f:
+            args = [binary, "bench", "--suites", "none", "--repeats", str(repeats), "--json", f.name]
+            for p in paths:
+                args += ["--onnx", p]
+            subprocess.run(args, check=True)
+            mine = {r["name"].split(" (")[0]: r["seconds"] for r in json.load(open(f.name))}
+        for (name, (model, layer, reshape)), path in zip(models.items(), paths):
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 2
+            session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+            feed = {session.get_inputs()[0].name: x.numpy()}
+            rows.append((f"onnx forward {name} b1 vs onnxruntime", mine[f"onnx forward {name} b1"],
+                         best(lambda: session.run(None, feed), repeats)))
+            cam = GradCAM(model=model, target_layers=[layer(model)], reshape_transform=reshape)
+            with torch.no_grad():
+                targets = [ClassifierOutputTarget(int(model(x).argmax(1)))]
+            rows.append((f"onnx gradcam {name} b1 vs pytorch-grad-cam", mine[f"onnx gradcam {name} b1"],
+                         best(lambda: cam(input_tensor=x, targets=targets), repeats)))
+    print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")
+    for case, own, peer in rows:
+        print(f"{case:60} {own * 1e3:9.1f}ms {peer * 1e3:9.1f}ms {own / peer:7.2f}")
+
+
 def ours(binary, repeats, only=None):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
         extra = [] if only is None else ["--suites", "forward,cam", "--filter", only]
@@ -173,7 +222,12 @@ def main():
     ap.add_argument("--gradcam", default=os.path.join(ROOT, ".build", "release", "gradcam"))
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--only", help="run only the EfficientNet/MobileNet cases whose name contains this text (e.g. efficientnet)")
+    ap.add_argument("--onnx", action="store_true",
+                    help="run only the imported-ONNX cases (needs onnx and onnxruntime, e.g. PYTHONPATH=/work/pyenv-onnx-extra)")
     args = ap.parse_args()
+    if args.onnx:
+        onnx_cases(args.gradcam, args.repeats)
+        return
     mine = ours(args.gradcam, args.repeats, args.only)
     theirs = peers(args.repeats, args.only)
     print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")

@@ -99,6 +99,13 @@ public final class ONNXClassifier: TokenLayoutProviding {
     return layers.last(where: { $0.shape.count >= 3 })?.name ?? layers.last?.name ?? ""
   }
 
+  /// The most image-dependent values the last forward pass held at once: the graph frees each
+  /// value after its last reader, so this stays far below the number of layers.
+  public var peakLiveValues: Int { program.lastPeakLiveValues }
+
+  /// The number of constant weights prepared (packed) for the GEMM kernel at the input sizes run so far.
+  public var preparedWeightCount: Int { program.preparedWeightCount }
+
   /// Runs the graph; an error a size other than the planned one brings up stops the program with
   /// the file's one-line message (``checkedForward(_:context:)`` throws it instead).
   public func forward(_ x: Tensor, context: ForwardContext) -> Tensor {

@@ -51,6 +51,20 @@ final class ONNXCAMTests: XCTestCase {
     }
   }
 
+  /// torchvision vgg11_bn (classifier narrowed to 128 wide, formula weights, formula input
+  /// [1, 3, 224, 224]) from both exporters against onnxruntime, and Grad-CAM at `features.27`
+  /// (the last ReLU) against pytorch-grad-cam 1.5.7 (tolerance 1e-4).
+  func testVGG11BNBothExportersAndGradCAM() throws {
+    let model = try ONNXParityTests.check("vgg11_bn", size: 224)
+    try ONNXParityTests.check("vgg11_bn_dynamo", size: 224)
+    let x = WeightFormula.tensor("input", [1, 3, 224, 224])
+    let result = try CAMExplainer(model: model, method: .gradCAM, layer: "features.27").explain(batch: x, target: .predicted)
+    XCTAssertEqual(result.targetClasses, try ONNXFixtures.tensor("vgg11_bn_target").doubles.map { Int($0) })
+    let diff = maxAbsDifference(result.maps, try ONNXFixtures.tensor("vgg11_bn_gradcam"))
+    print(String(format: "PARITY onnx vgg11_bn gradcam at features.27 vs pytorch-grad-cam: max abs diff %.3g", diff))
+    XCTAssertLessThanOrEqual(diff, 1e-4)
+  }
+
   func testNativeAndImportedResNet50GiveTheSameMaps() throws {
     let native = try ResNet("resnet50", weights: WeightFormula.source)
     let x = WeightFormula.tensor("input", [1, 3, 64, 64])

@@ -22,6 +22,9 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Run only the forward, cam and scaling cases whose name contains this text (e.g. resnet50).")
   var filter: String?
 
+  @Option(help: "An ONNX classifier (*.onnx) to time (forward and Grad-CAM at its default layer, batch 1); repeatable. Runs the onnx suite.")
+  var onnx: [String] = []
+
   func run() throws {
     let plan = OutputPlan()
     let jsonOutput = try json.map { try plan.file($0, allowStdout: true) }
@@ -29,6 +32,7 @@ struct BenchCommand: ParsableCommand {
     let wanted = Set(suites.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     let all = wanted.contains("all")
     let models = ModelBench(repeats: repeats, filter: filter)
+    if !onnx.isEmpty { results += try ONNXBench(repeats: repeats).run(onnx) }
     if all || wanted.contains("core") { results += CoreBench(repeats: repeats).run() }
     if all || wanted.contains("forward") { results += try models.forward() }
     if all || wanted.contains("cam") { results += try models.cam() }

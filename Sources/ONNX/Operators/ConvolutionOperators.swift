@@ -1,9 +1,20 @@
 import Autodiff
+import Networks
 
 /// Convolution, pooling and the dense layers (`Gemm`, `MatMul`).
 enum ConvolutionOperators {
   static let table: [String: Operator] = [
     "Conv": { call in [try conv(call)] },
+    "ConvTranspose": { call in [try convTranspose(call)] },
+    "Einsum": { call in
+      let equation = try einsumEquation(call.node)
+      let operands = try call.inputs.indices.map { try call.float($0) }
+      do {
+        return [Value(try einsum(equation, operands))]
+      } catch let error as EinsumEquation.Unsupported {
+        throw GraphError("Einsum '\(equation.text)': \(error.description)")
+      }
+    },
     "MaxPool": { call in
       let x = try call.float(0)
       guard x.rank == 4, let k = call.node.ints("kernel_shape"), k.count == 2 else {
@@ -58,14 +69,18 @@ enum ConvolutionOperators {
       var c = try call.optional(2).map { $0.float }
       if let bias = c { _ = try broadcastShape(bias.shape, [a.shape[0], n], "Gemm") }
       if beta != 1 { c = c.map { $0 * beta } }
+      // The layer's weight [out, in], packed once when it is a constant.
+      let prepared = call.prepared(input: 1, "linear") {
+        let w = transB ? b : b.transposed()
+        return (w, PackedWeights(linearWeight: w))
+      }
+      let weight = prepared?.weight ?? (transB ? b : b.transposed())
       var y: Tensor
       if alpha == 1, let bias = c, bias.shape == [n] {
         // The PyTorch Linear form: x W^T + b.
-        y = linear(a, weight: transB ? b : b.transposed(), bias: bias)
-        return [Value(y)]
+        return [Value(linear(a, weight: weight, bias: bias, packedWeight: prepared?.packed))]
       }
-      if !transB { b = b.transposed() }
-      y = linear(a, weight: b)
+      y = linear(a, weight: weight, packedWeight: prepared?.packed)
       if alpha != 1 { y = y * alpha }
       if let bias = c { y = y + bias }
       return [Value(y)]
@@ -80,7 +95,13 @@ enum ConvolutionOperators {
       }
       _ = try broadcastShape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), "MatMul")
       // A constant right-hand matrix (a linear layer's weight) takes the linear path.
-      var y = b.rank == 2 && !b.isTracked ? linear(a, weight: b.transposed()) : matmul(a, b)
+      var y: Tensor
+      if b.rank == 2 && !b.isTracked {
+        let prepared = call.prepared(input: 1, "linear") { (b.transposed(), PackedWeights(linearWeight: b.transposed())) }
+        y = linear(a, weight: prepared?.weight ?? b.transposed(), packedWeight: prepared?.packed)
+      } else {
+        y = matmul(a, b)
+      }
       if vectorA { y = y.squeezingShape(at: -2) }
       if vectorB { y = y.squeezingShape(at: -1) }
       return [Value(y)]
@@ -114,7 +135,90 @@ enum ConvolutionOperators {
     if let residual, residual.shape != [x.shape[0], w.shape[0], (padded.shape[2] + 2 * ph - effH) / g.strides[0] + 1, (padded.shape[3] + 2 * pw - effW) / g.strides[1] + 1] {
       throw GraphError("Conv: residual \(residual.shape) does not match the output")
     }
-    return Value(conv2d(padded, weight: w, bias: bias, options: options, residual: residual, activation: activation))
+    // The weight packed once (Winograd-transformed where that pays, as the native layers do).
+    let winograd = winogradPays(w, options, input: padded)
+    let packed = groups == 1 ? call.prepared(input: 1, winograd ? "winograd" : "conv") {
+      (w, winograd ? PackedWeights(winogradWeight: w) : PackedWeights(convolutionWeight: w))
+    }?.packed : nil
+    return Value(conv2d(padded, weight: w, bias: bias, options: options, residual: residual, activation: activation, packedWeight: packed))
+  }
+}
+
+extension ConvolutionOperators {
+  /// The node's einsum equation, or an error naming why it is not supported.
+  static func einsumEquation(_ node: GraphNode) throws -> EinsumEquation {
+    let text = node.string("equation", default: "")
+    do {
+      return try EinsumEquation(text)
+    } catch let error as EinsumEquation.Unsupported {
+      throw GraphError("Einsum '\(text)': \(error.description)")
+    }
+  }
+
+  /// A 2-D transposed convolution: `pads` (or `output_shape` / `auto_pad`) remove output
+  /// borders, `output_padding` adds to the bottom and right.
+  static func convTranspose(_ call: OperatorCall) throws -> Value {
+    let x = try call.float(0), w = try call.float(1)
+    let bias = try call.optional(2).map { $0.float }
+    guard x.rank == 4, w.rank == 4 else {
+      throw GraphError("ConvTranspose: only 2-D convolutions are supported (input \(x.shape), weight \(w.shape))")
+    }
+    let node = call.node
+    let groups = node.int("group", default: 1)
+    guard groups >= 1, x.shape[1] % groups == 0, w.shape[0] == x.shape[1] else {
+      throw GraphError("ConvTranspose: input \(x.shape) does not match weight \(w.shape) with \(groups) group(s)")
+    }
+    let o = w.shape[1] * groups
+    if let bias, bias.shape != [o] { throw GraphError("ConvTranspose: bias \(bias.shape) for \(o) output channels") }
+    let strides = node.ints("strides") ?? [1, 1], dilations = node.ints("dilations") ?? [1, 1]
+    let outputPadding = node.ints("output_padding") ?? [0, 0]
+    let kernel = [w.shape[2], w.shape[3]]
+    guard strides.count == 2, dilations.count == 2, outputPadding.count == 2,
+          strides.allSatisfy({ $0 >= 1 && $0 <= 1 << 12 }), dilations.allSatisfy({ $0 >= 1 && $0 <= 1 << 12 }),
+          zip(outputPadding, zip(strides, dilations)).allSatisfy({ $0 >= 0 && ($0 < $1.0 || $0 < $1.1) }),
+          kernel.allSatisfy({ $0 >= 1 }) else {
+      throw GraphError("ConvTranspose: invalid strides \(strides), dilations \(dilations), output_padding \(outputPadding) or kernel \(kernel)")
+    }
+    let input = [x.shape[2], x.shape[3]]
+    // The stretched, padded input is the largest intermediate.
+    var stretched: [Int] = [], full: [Int] = []
+    for i in 0..<2 {
+      let reach: Int = (kernel[i] - 1) * dilations[i]
+      let inner: Int = (input[i] - 1) * strides[i] + 1
+      stretched.append(inner + 2 * reach + outputPadding[i])
+      full.append(inner + reach + outputPadding[i])
+    }
+    try call.limits.check(shape: [x.shape[0], x.shape[1]] + stretched, "ConvTranspose's stretched input")
+    let auto = node.string("auto_pad", default: "NOTSET")
+    var pads: [Int]
+    let same: [Int]? = auto.hasPrefix("SAME") ? [input[0] * strides[0], input[1] * strides[1]] : nil
+    if let shape = node.ints("output_shape") ?? same {
+      let target = Array(shape.suffix(2))
+      guard target.count == 2 else { throw GraphError("ConvTranspose: invalid output_shape \(shape)") }
+      pads = [0, 0, 0, 0]
+      for i in 0..<2 {
+        let total = full[i] - target[i]
+        guard total >= 0 else { throw GraphError("ConvTranspose: output_shape \(shape) exceeds the full output \(full)") }
+        let small = total / 2, large = total - small
+        (pads[i], pads[i + 2]) = auto == "SAME_UPPER" ? (small, large) : (large, small)
+      }
+    } else {
+      guard auto == "NOTSET" || auto == "VALID" else { throw GraphError("ConvTranspose: unknown auto_pad '\(auto)'") }
+      pads = auto == "VALID" ? [0, 0, 0, 0] : node.ints("pads") ?? [0, 0, 0, 0]
+    }
+    guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }), pads[0] + pads[2] < full[0], pads[1] + pads[3] < full[1] else {
+      throw GraphError("ConvTranspose: pads \(pads) leave no output of \(full)")
+    }
+    // Each border crop must leave part of the stretched input.
+    for i in 0..<2 {
+      let stretched = (input[i] - 1) * strides[i] + 1, reach = (kernel[i] - 1) * dilations[i]
+      guard pads[i] - reach < stretched, pads[i + 2] - reach - outputPadding[i] < stretched - Swift.max(pads[i] - reach, 0) else {
+        throw GraphError("ConvTranspose: pads \(pads) crop the whole input \(x.shape)")
+      }
+    }
+    return Value(convTranspose2d(
+      x, weight: w, bias: bias, stride: (strides[0], strides[1]), padding: pads,
+      outputPadding: (outputPadding[0], outputPadding[1]), dilation: (dilations[0], dilations[1]), groups: groups))
   }
 }
 

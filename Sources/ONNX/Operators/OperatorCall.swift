@@ -8,6 +8,8 @@ struct OperatorCall {
   let opset: Int
   /// Bounds on computed shapes.
   let limits: ONNXLimits
+  /// Where constant weights are prepared once (nil while planning).
+  var packs: PackedWeightCache? = nil
 
   /// Input `i`, which the operator requires.
   func input(_ i: Int) throws -> Value {
@@ -20,6 +22,13 @@ struct OperatorCall {
 
   /// Input `i` as float32 data.
   func float(_ i: Int) throws -> Tensor { try input(i).float }
+
+  /// Input `i` prepared by `make` (a weight and its packed form), once per plan, when input `i`
+  /// is a constant of the plan; nil otherwise.
+  func prepared(input i: Int, _ use: String, _ make: () -> (Tensor, PackedWeights?)) -> (weight: Tensor, packed: PackedWeights?)? {
+    guard let packs, i < node.inputs.count, packs.constants.contains(node.inputs[i]) else { return nil }
+    return packs.entry("\(use):\(node.inputs[i])", make)
+  }
 
   /// Integer list from attribute `key` (older opsets) or input `i` (newer ones), nil if neither.
   func integers(attribute key: String, input i: Int) -> [Int]? {

@@ -13,6 +13,12 @@ enum Operators {
   static func checkSupported(_ nodes: [GraphNode]) throws {
     var missing: [String: Int] = [:]
     for node in nodes where table[node.qualifiedType] == nil { missing[node.qualifiedType, default: 0] += 1 }
+    // Einsum runs only the equations attention uses.
+    for node in nodes where node.qualifiedType == "Einsum" {
+      if case .failure(let error) = Result(catching: { try ConvolutionOperators.einsumEquation(node) }) {
+        missing["\((error as? GraphError)?.message ?? "Einsum")", default: 0] += 1
+      }
+    }
     guard !missing.isEmpty else { return }
     let list = missing.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
     throw GraphError("unsupported operators: \(list)")

@@ -20,6 +20,9 @@ final class GraphProgram: @unchecked Sendable {
   /// Module paths by the value that is each module's output (filled once planned).
   private(set) var aliases: [String: [String]] = [:]
 
+  /// The most image-dependent values held at once during the last pass (each is freed after
+  /// its last reader; the autodiff graph keeps what the backward pass needs).
+  private(set) var lastPeakLiveValues = 0
   private var plans: [[Int]: Plan] = [:]
   private let lock = NSLock()
 
@@ -35,6 +38,8 @@ final class GraphProgram: @unchecked Sendable {
     var layers: [(name: String, shape: [Int])]
     /// Convolutions whose ReLU (and residual Add) run in the same pass, by step.
     var fusions: [Int: Fusion] = [:]
+    /// The constant weights prepared for the GEMM kernel.
+    var packs: PackedWeightCache
   }
 
   /// `Conv -> Relu` or `Conv -> Add -> Relu` run as one fused convolution, unless a middle
@@ -78,6 +83,13 @@ final class GraphProgram: @unchecked Sendable {
     plans[shape] = plan
     lock.unlock()
     return plan
+  }
+
+  /// The number of weights prepared for the GEMM kernel over all plans.
+  var preparedWeightCount: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return plans.values.reduce(0) { $0 + $1.packs.count }
   }
 
   /// Records which values are module outputs, from a plan's layers (the module's last node that
@@ -124,7 +136,7 @@ final class GraphProgram: @unchecked Sendable {
     if isStatic.contains(outputName) { constants[outputName] = values[outputName] }
     var frees = [[String]](repeating: [], count: steps.count)
     for (name, s) in lastUse where name != outputName { frees[s].append(name) }
-    var plan = Plan(constants: constants, steps: steps, frees: frees, layers: layers)
+    var plan = Plan(constants: constants, steps: steps, frees: frees, layers: layers, packs: PackedWeightCache(constants: Set(constants.keys)))
     plan.fusions = fusions(steps: steps, values: values)
     return plan
   }
@@ -157,12 +169,12 @@ final class GraphProgram: @unchecked Sendable {
   }
 
   /// Runs one node, turning its problems into errors that name it.
-  func execute(_ node: GraphNode, inputs: [Value?]) throws -> [Value] {
+  func execute(_ node: GraphNode, inputs: [Value?], packs: PackedWeightCache? = nil) throws -> [Value] {
     guard let op = Operators.table[node.qualifiedType] else {
       throw ONNXError(file: file, "unsupported operators: \(node.qualifiedType) (1)")
     }
     do {
-      let outputs = try op(OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits))
+      let outputs = try op(OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: packs))
       guard outputs.count >= node.outputs.filter({ !$0.isEmpty }).count || outputs.count >= node.outputs.count else {
         throw GraphError("\(node.opType) produced \(outputs.count) outputs, the node names \(node.outputs.count)")
       }
@@ -181,13 +193,22 @@ final class GraphProgram: @unchecked Sendable {
     var values = plan.constants
     values[inputName] = Value(x.converted(to: .float32))
     var skipped = Set<Int>()
+    var peak = 0
+    defer {
+      lock.lock()
+      lastPeakLiveValues = peak
+      lock.unlock()
+    }
     for (s, i) in plan.steps.enumerated() {
-      defer { for name in plan.frees[s] { values[name] = nil } }
+      defer {
+        peak = Swift.max(peak, values.count - plan.constants.count)
+        for name in plan.frees[s] { values[name] = nil }
+      }
       if skipped.contains(s) { continue }
       let node = nodes[i]
       let inputs = node.inputs.map { $0.isEmpty ? nil : values[$0] }
       if let fusion = plan.fusions[s], !fusion.middle.contains(where: { isTapped($0, context) }) {
-        let call = OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits)
+        let call = OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: plan.packs)
         var y: Value
         do {
           y = try ConvolutionOperators.conv(call, residual: fusion.residual.flatMap { values[$0]?.float }, activation: .relu)
@@ -199,7 +220,7 @@ final class GraphProgram: @unchecked Sendable {
         skipped.formUnion(fusion.skipped)
         continue
       }
-      let outputs = try execute(node, inputs: inputs)
+      let outputs = try execute(node, inputs: inputs, packs: plan.packs)
       for (name, var v) in zip(node.outputs, outputs) where !name.isEmpty {
         if !v.isInteger {
           v.tensor = tapped(name, v.tensor, context)
