@@ -171,7 +171,8 @@ extension ConvolutionOperators {
     let o = w.shape[1] * groups
     if let bias, bias.shape != [o] { throw GraphError("ConvTranspose: bias \(bias.shape) for \(o) output channels") }
     let strides = node.ints("strides") ?? [1, 1], dilations = node.ints("dilations") ?? [1, 1]
-    let outputPadding = node.ints("output_padding") ?? [0, 0]
+    let declaredPadding = node.ints("output_padding") ?? [0, 0]
+    var outputPadding = declaredPadding
     let kernel = [w.shape[2], w.shape[3]]
     guard strides.count == 2, dilations.count == 2, outputPadding.count == 2,
           strides.allSatisfy({ $0 >= 1 && $0 <= 1 << 12 }), dilations.allSatisfy({ $0 >= 1 && $0 <= 1 << 12 }),
@@ -197,8 +198,13 @@ extension ConvolutionOperators {
       guard target.count == 2 else { throw GraphError("ConvTranspose: invalid output_shape \(shape)") }
       pads = [0, 0, 0, 0]
       for i in 0..<2 {
+        // A target beyond the full output extends it at the end (as onnxruntime: zeros plus bias).
         let total = full[i] - target[i]
-        guard total >= 0 else { throw GraphError("ConvTranspose: output_shape \(shape) exceeds the full output \(full)") }
+        guard total >= 0 else {
+          guard -total <= call.limits.maxDimension else { throw GraphError("ConvTranspose: invalid output_shape \(shape)") }
+          outputPadding[i] -= total
+          continue
+        }
         let small = total / 2, large = total - small
         (pads[i], pads[i + 2]) = auto == "SAME_UPPER" ? (small, large) : (large, small)
       }
@@ -216,6 +222,12 @@ extension ConvolutionOperators {
         throw GraphError("ConvTranspose: pads \(pads) crop the whole input \(x.shape)")
       }
     }
+    var outShape: [Int] = [x.shape[0], o]
+    for i in 0..<2 {
+      let size: Int = full[i] + outputPadding[i] - declaredPadding[i]
+      outShape.append(size - pads[i] - pads[i + 2])
+    }
+    try call.limits.check(shape: outShape, "ConvTranspose's output")
     return Value(convTranspose2d(
       x, weight: w, bias: bias, stride: (strides[0], strides[1]), padding: pads,
       outputPadding: (outputPadding[0], outputPadding[1]), dilation: (dilations[0], dilations[1]), groups: groups))
