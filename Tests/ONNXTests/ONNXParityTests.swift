@@ -43,6 +43,7 @@ final class ONNXParityTests: XCTestCase {
   func testDeiTSmallDistilled() throws { try check("deit_small_distilled_patch16_224", size: 224) }
   func testDINOv2SmallWithRegisters() throws { try check("vit_small_patch14_reg4_dinov2", size: 112) }
   func testResNet50Dynamo() throws { try check("resnet50_dynamo") }
+  func testMobileNetV3LargeDynamo() throws { try check("mobilenet_v3_large_dynamo") }
 
   /// Logits, and a batch of two runs each image as alone (dynamic batch axis; the plan is made
   /// per shape).
