@@ -49,7 +49,8 @@ def peers(repeats, only=None):
     torch.set_num_threads(os.cpu_count())
     out = {}
     if only is not None:
-        return {k: v for k, v in {**depthwise_peers(repeats), **family_peers(repeats, only)}.items() if only in k}
+        family = family_peers(repeats, only)
+        return family if family else {k: v for k, v in depthwise_peers(repeats).items() if only in k}
     # The core kernels: matmul and the ResNet-50 convolution shapes of `gradcam bench --suites core`.
     for size in (512, 1024, 2048):
         a, b = torch.rand(size, size), torch.rand(size, size)
