@@ -50,7 +50,8 @@ def peers(repeats, only=None):
     torch.set_num_threads(os.cpu_count())
     out = {}
     if only is not None:
-        return {k: v for k, v in depthwise_peers(repeats).items() if only in k}
+        family = family_peers(repeats, only)
+        return family if family else {k: v for k, v in depthwise_peers(repeats).items() if only in k}
     # The core kernels: matmul and the ResNet-50 convolution shapes of `gradcam bench --suites core`.
     for size in (512, 1024, 2048):
         a, b = torch.rand(size, size), torch.rand(size, size)
@@ -130,6 +131,21 @@ def peers(repeats, only=None):
             lambda: [icshim.corrupt(image, s, n) for n in names for s in range(1, 6)], max(1, repeats // 3))
     except Exception as e:  # imagecorruptions missing: report and go on
         print(f"imagecorruptions skipped: {e}", file=sys.stderr)
+    return out
+
+
+def family_peers(repeats, only):
+    """torchvision ConvNeXt-T / Swin-T forward at batch 1 and 8 (the cases of the full run), for `--only`."""
+    import torchvision
+    out = {}
+    for name in ("convnext_tiny", "swin_t"):
+        if only not in f"forward {name}":
+            continue
+        model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
+        for b in (1, 8):
+            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+            with torch.no_grad():
+                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
     return out
 
 
@@ -221,7 +237,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gradcam", default=os.path.join(ROOT, ".build", "release", "gradcam"))
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--only", help="run only the EfficientNet/MobileNet cases whose name contains this text (e.g. efficientnet)")
+    ap.add_argument("--only", help="run only the EfficientNet/MobileNet/ConvNeXt-T/Swin-T cases whose name contains this text (e.g. efficientnet, convnext)")
     ap.add_argument("--onnx", action="store_true",
                     help="run only the imported-ONNX cases (needs onnx and onnxruntime, e.g. PYTHONPATH=/work/pyenv-onnx-extra)")
     args = ap.parse_args()

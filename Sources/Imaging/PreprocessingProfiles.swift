@@ -46,23 +46,49 @@ extension Preprocessing {
   /// bilinear for Lite3/4), `CenterCrop(size)`, `ToTensor()`, `Normalize`. Each is named after
   /// its timm model; Lite0's is ``inception``.
   public static let efficientNets: [Preprocessing] = [
-    timmEval("efficientnet_b0", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd),
-    timmEval("efficientnet_b1", size: 240, resize: 266, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
-    timmEval("efficientnet_b2", size: 256, resize: 292, mean: imagenetMean, std: imagenetStd),
-    timmEval("efficientnet_b3", size: 288, resize: 329, mean: imagenetMean, std: imagenetStd),
-    timmEval("tf_efficientnet_b0", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd),
-    timmEval("tf_efficientnet_b1", size: 240, resize: 272, mean: imagenetMean, std: imagenetStd),
-    timmEval("tf_efficientnet_b2", size: 260, resize: 292, mean: imagenetMean, std: imagenetStd),
-    timmEval("tf_efficientnet_b3", size: 300, resize: 331, mean: imagenetMean, std: imagenetStd),
-    timmEval("tf_efficientnet_lite1", size: 240, resize: 272, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
-    timmEval("tf_efficientnet_lite2", size: 260, resize: 292, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
-    timmEval("tf_efficientnet_lite3", size: 300, resize: 331, bicubic: false, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
-    timmEval("tf_efficientnet_lite4", size: 380, resize: 413, bicubic: false, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    centerCropEval("efficientnet_b0", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("efficientnet_b1", size: 240, resize: 266, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    centerCropEval("efficientnet_b2", size: 256, resize: 292, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("efficientnet_b3", size: 288, resize: 329, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("tf_efficientnet_b0", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("tf_efficientnet_b1", size: 240, resize: 272, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("tf_efficientnet_b2", size: 260, resize: 292, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("tf_efficientnet_b3", size: 300, resize: 331, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("tf_efficientnet_lite1", size: 240, resize: 272, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    centerCropEval("tf_efficientnet_lite2", size: 260, resize: 292, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    centerCropEval("tf_efficientnet_lite3", size: 300, resize: 331, bicubic: false, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+    centerCropEval("tf_efficientnet_lite4", size: 380, resize: 413, bicubic: false, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
   ]
 
-  /// timm's `transforms_imagenet_eval` in centre-crop mode: shorter side to `resize`, centre
-  /// crop `size` x `size`, normalise.
-  static func timmEval(
+  /// facebookresearch/dinov2's `make_classification_eval_transform()` (its linear and k-NN
+  /// evaluations): `Resize(256, BICUBIC)`, `CenterCrop(224)`, `ToTensor()`, `Normalize` with the
+  /// ImageNet statistics.
+  public static let dinov2 = centerCropEval("dinov2", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd)
+
+  /// The DeiT authors' evaluation transform (facebookresearch/deit `build_transform`, eval crop
+  /// ratio 0.875, the one their published top-1 was measured with): `Resize(256, BICUBIC)`,
+  /// `CenterCrop(224)`, `ToTensor()`, `Normalize` with the ImageNet statistics. (timm's
+  /// `pretrained_cfg` for `deit_*_224` says crop_pct 0.9, i.e. `Resize(248)`; the zoo's DeiT
+  /// files are the authors' release, so theirs is used.)
+  public static let deit = centerCropEval("deit", size: 224, resize: 256, mean: imagenetMean, std: imagenetStd)
+
+  /// torchvision's `Weights.transforms()` of the IMAGENET1K_V1 ConvNeXt and Swin weights
+  /// (`ImageClassification`: `Resize(resize_size, interpolation)`, `CenterCrop(224)`,
+  /// `ToTensor()`, `Normalize` with the ImageNet statistics), each named after its torchvision
+  /// model: ConvNeXt bilinear at 236/230/232, Swin bicubic at 232/246/238.
+  public static let convNeXtSwin: [Preprocessing] = [
+    centerCropEval("convnext_tiny", size: 224, resize: 236, bicubic: false, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("convnext_small", size: 224, resize: 230, bicubic: false, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("convnext_base", size: 224, resize: 232, bicubic: false, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("swin_t", size: 224, resize: 232, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("swin_s", size: 224, resize: 246, mean: imagenetMean, std: imagenetStd),
+    centerCropEval("swin_b", size: 224, resize: 238, mean: imagenetMean, std: imagenetStd),
+  ]
+
+  /// An evaluation transform in centre-crop mode (timm's `transforms_imagenet_eval`,
+  /// torchvision's `ImageClassification`, dinov2's eval transform): shorter side to `resize`
+  /// (bicubic or bilinear, antialiased as PIL), centre crop `size` x `size`, normalise.
+  static func centerCropEval(
     _ name: String, size: Int, resize: Int, bicubic: Bool = true, mean: [Double], std: [Double]
   ) -> Preprocessing {
     Preprocessing(
@@ -73,9 +99,11 @@ extension Preprocessing {
 
   /// All named profiles.
   public static let profiles: [Preprocessing] = [imagenet, cifar, none, demo, inception] + efficientNets
+    + [dinov2, deit] + convNeXtSwin
 
   /// The profile called `name` (case-insensitive: "imagenet", "cifar", "none", "demo",
-  /// "inception", or an EfficientNet's timm name such as "tf_efficientnet_b3").
+  /// "inception", an EfficientNet's timm name such as "tf_efficientnet_b3", "dinov2", "deit",
+  /// or a torchvision ConvNeXt/Swin name such as "convnext_tiny", "swin_t").
   /// - Throws: `PreprocessingError` naming the closest known profile.
   public static func profile(named name: String) throws -> Preprocessing {
     let key = name.lowercased()

@@ -3,7 +3,8 @@ import CKernels
 import Foundation
 import XCTest
 
-/// The AVX-512 elementwise kernels (Sources/CKernels/vector_math.c) against float64 references,
+/// The AVX-512 elementwise kernels (Sources/CKernels/vector_math.c) and the AVX2 GELU
+/// (gelu_avx2.c) against float64 references,
 /// the thread pool behind the parallel loops (thread_pool.c), and weights packed once
 /// (PackedWeights) against the same products packing on the fly.
 final class VectorKernelTests: XCTestCase {
@@ -16,12 +17,24 @@ final class VectorKernelTests: XCTestCase {
   /// (float rounding).
   func testGELUMatchesFloat64Reference() throws {
     try requireAVX512()
+    assertGELU { ck_gelu($0, $1, $2) }
+  }
+
+  /// The AVX2 + FMA GELU (gelu_avx2.c, for processors without AVX-512): the same reference and
+  /// tolerance, lengths 1, 7, 8, 9 for its 8-float vectors and scalar tail.
+  func testAVX2GELUMatchesFloat64Reference() throws {
+    var probe: [Float] = [0]
+    try XCTSkipUnless(ck_gelu_avx2([1], &probe, 1) == 1, "this processor has no AVX2 + FMA: the Swift kernel runs instead")
+    assertGELU(counts: [1, 7, 8, 9]) { XCTAssertEqual(ck_gelu_avx2($0, $1, $2), 1) }
+  }
+
+  private func assertGELU(counts: [Int] = [1, 15, 16, 17], _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
     var xs: [Float] = stride(from: -12.0, through: 12.0, by: 0.0137).map { Float($0) }
     xs += [0, -0, 1e-30, -1e-30, 88, -88, 1e6, -1e6, .infinity]
-    for count in [xs.count, 1, 15, 16, 17] {
+    for count in [xs.count] + counts {
       let x = Array(xs.prefix(count))
       var y = [Float](repeating: .nan, count: count)
-      ck_gelu(x, &y, count)
+      kernel(x, &y, count)
       for (a, b) in zip(x, y) {
         let want = Double(a) * (1 + erf(Double(a) / 2.0.squareRoot())) / 2
         if want.isInfinite {
@@ -32,7 +45,7 @@ final class VectorKernelTests: XCTestCase {
       }
     }
     var y: [Float] = [0]
-    ck_gelu([.nan], &y, 1)
+    kernel([.nan], &y, 1)
     XCTAssertTrue(y[0].isNaN)
   }
 

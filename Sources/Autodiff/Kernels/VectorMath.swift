@@ -6,13 +6,27 @@ enum VectorMath {
   /// Whether the AVX-512 kernels run (same switch as the GEMM kernel, `GRADCAM_GEMM=blas` off).
   static var enabled: Bool { GEMMKernel.useAVX512 }
 
-  /// GELU (exact erf form) of every element, split across cores.
-  static func gelu(_ a: [Float]) -> [Float] {
-    [Float](unsafeUninitializedCapacity: a.count) { out, count in
+  /// Whether the AVX2 + FMA GELU (CKernels/gelu_avx2.c) runs on this processor, for those
+  /// without AVX-512 (probed once on one element).
+  static let avx2GELU: Bool = {
+    var v: Float = 0
+    return withUnsafeMutablePointer(to: &v) { ck_gelu_avx2($0, $0, 1) } == 1
+  }()
+
+  /// GELU (exact erf form) of every element, split across cores, with the AVX-512 kernel when
+  /// ``enabled``, else the AVX2 one; nil when neither runs here (the caller's Swift kernel does).
+  static func gelu(_ a: [Float]) -> [Float]? {
+    let avx512 = enabled
+    guard avx512 || avx2GELU else { return nil }
+    return [Float](unsafeUninitializedCapacity: a.count) { out, count in
       a.withUnsafeBufferPointer { src in
         let s = src.baseAddress, o = out.baseAddress
         parallelChunks(a.count, grain: 16_384) { r in
-          ck_gelu(s! + r.lowerBound, o! + r.lowerBound, r.count)
+          if avx512 {
+            ck_gelu(s! + r.lowerBound, o! + r.lowerBound, r.count)
+          } else {
+            _ = ck_gelu_avx2(s! + r.lowerBound, o! + r.lowerBound, r.count)
+          }
         }
       }
       count = a.count

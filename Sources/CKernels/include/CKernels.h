@@ -62,6 +62,11 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
 /// y = GELU(x) (exact erf form) for n floats; x and y may be the same. Needs AVX-512.
 void ck_gelu(const float *x, float *y, long n);
 
+/// y = GELU(x) (exact erf form, as ck_gelu) for n floats with AVX2 + FMA; x and y may be the
+/// same. Returns 0, writing nothing, when the processor lacks them or CK_X86_KERNELS is 0: the
+/// caller's scalar path runs instead. Defined on every platform.
+int ck_gelu_avx2(const float *x, float *y, long n);
+
 /// y = softmax(x) over one row of n floats. Returns 0, writing nothing useful, when the row holds
 /// a NaN or an infinite maximum (the caller's scalar path handles those). Needs AVX-512.
 int ck_softmax_row(const float *x, float *y, long n);

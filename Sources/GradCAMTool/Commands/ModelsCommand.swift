@@ -6,7 +6,7 @@ import Zoo
 struct ModelsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "models",
-    abstract: "List the bundled and downloadable models (architecture, size, licence, source, cached).",
+    abstract: "List the bundled and downloadable models (architecture, preprocessing profile, size, licence, source, cached).",
     discussion: """
       Zoo models are downloaded from their publishers on first use with --model NAME, into \
       --cache-dir, else $GRADCAM_CACHE, else $XDG_CACHE_HOME/gradcam, else ~/.cache/gradcam. \

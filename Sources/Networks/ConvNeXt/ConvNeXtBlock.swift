@@ -40,6 +40,8 @@ final class ConvNeXtBlock: Module {
     case .torchvision: y = block(x)
     case .timm: y = mlp(norm(convDw(x).permuted([0, 2, 3, 1]))).permuted([0, 3, 1, 2])
     }
-    return x + y * scale.value.reshaped([-1, 1, 1])
+    // The layer scale in one per-channel pass (a broadcast multiply walks the map element by element).
+    let gamma = scale.value.reshaped([-1])
+    return x + channelAffine(y, scale: gamma, shift: Tensor.zeros(gamma.shape, dtype: gamma.dtype))
   }
 }

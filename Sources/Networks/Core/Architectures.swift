@@ -14,6 +14,19 @@ public enum Architectures {
       + ConvNeXtConfig.names + SwinConfig.names
   }
 
+  /// The preprocessing profile (``InputSpec/profile``) a model of architecture `name` is
+  /// built with, without building it; nil for an unknown name. ConvNeXt and Swin take
+  /// torchvision's transform of their weights (the profile named after the model), DINOv2 and
+  /// DeiT their authors' (`dinov2`, `deit`), EfficientNets timm's.
+  public static func profile(of name: String) -> String? {
+    if ResNet.configurations[name] != nil || name.hasPrefix("mobilenet_v") { return "imagenet" }
+    if name.hasPrefix("cifar_resnet") { return "cifar" }
+    if name == "demo_cnn" { return "demo" }
+    if let config = EfficientNetConfig.named(name) { return config.profile }
+    if ConvNeXtConfig.named(name) != nil || SwinConfig.named(name) != nil { return name }
+    return VisionTransformer.Config.named(name)?.profile
+  }
+
   /// Builds `name` with weights from `source`; `classCount` nil infers it from the head weight
   /// when the source is a state dict (else 1000, or 10 for CIFAR ResNets).
   public static func build(_ name: String, weights source: WeightSource, classCount: Int? = nil) throws -> ImageClassifier {

@@ -36,27 +36,31 @@ final class ShiftedWindowAttention: Module {
   override func forward(_ x: Tensor) -> Tensor {
     let (b, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let padH = (window - h % window) % window, padW = (window - w % window) % window
-    var t = padH + padW > 0 ? pad(x, [(0, 0), (0, padH), (0, padW), (0, 0)]) : x
+    let t = padH + padW > 0 ? pad(x, [(0, 0), (0, padH), (0, padW), (0, 0)]) : x
     let (ph, pw) = (h + padH, w + padW)
     let s = (window >= ph ? 0 : shift, window >= pw ? 0 : shift)
-    if s.0 > 0 { t = t.rolled(-s.0, axis: 1) }
-    if s.1 > 0 { t = t.rolled(-s.1, axis: 2) }
-    let windows = t.windowPartitioned(window)
-    let (bw, n) = (windows.shape[0], windows.shape[1])
+    // Roll by -shift and window partition in one gather of rows (tokens).
+    let order = shiftedWindowOrder(height: ph, width: pw, window: window, shift: s)
+    let n = window * window, bw = b * (ph * pw / n)
+    let windows = t.reshaped([b, ph * pw, c]).selecting(indices: order, axis: 1).reshaped([bw, n, c])
     let hd = c / heads
     // [bw, n, 3C] -> [3, bw, heads, n, hd]
     let qkvOut = qkv(windows).reshaped([bw, n, 3, heads, hd]).permuted([2, 0, 3, 1, 4])
     let (q, k, v) = (qkvOut.first(0), qkvOut.first(1), qkvOut.first(2))
-    var scores = matmul(q * (1 / Double(hd).squareRoot()), k.transposed(-2, -1)) + relativePositionBias()
+    var scores = matmul(q * (1 / Double(hd).squareRoot()), k.transposed(-2, -1))
     if s.0 + s.1 > 0 {
+      // The bias and the mask added to the scores in one pass (their sum is per window, small).
       let nW = bw / b
       let mask = shiftedWindowMask(height: ph, width: pw, window: window, shift: s).converted(to: x.dtype)
-      scores = (scores.reshaped([b, nW, heads, n, n]) + mask.reshaped([1, nW, 1, n, n])).reshaped([bw, heads, n, n])
+      let biasAndMask = relativePositionBias().reshaped([1, 1, heads, n, n]) + mask.reshaped([1, nW, 1, n, n])
+      scores = (scores.reshaped([b, nW, heads, n, n]) + biasAndMask).reshaped([bw, heads, n, n])
+    } else {
+      scores = scores + relativePositionBias()
     }
     let mixed = matmul(softmax(scores, axis: -1), v).transposed(1, 2).reshaped([bw, n, c])
-    var y = proj(mixed).windowsMerged(window, height: ph, width: pw)
-    if s.0 > 0 { y = y.rolled(s.0, axis: 1) }
-    if s.1 > 0 { y = y.rolled(s.1, axis: 2) }
+    // Merge the windows and roll back: the inverse gather.
+    var y = proj(mixed).reshaped([b, ph * pw, c]).selecting(indices: inversePermutation(order), axis: 1)
+      .reshaped([b, ph, pw, c])
     if padH + padW > 0 { y = y.slice(axis: 1, range: 0..<h).slice(axis: 2, range: 0..<w) }
     return y
   }

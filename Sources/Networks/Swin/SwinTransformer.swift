@@ -13,7 +13,9 @@ import Autodiff
 public final class SwinTransformer: Network, ImageClassifier, ChannelsLastLayers {
   public let architecture: String
   public let classCount: Int
-  public let input = InputSpec(height: 224, width: 224, profile: "imagenet")
+  /// 224 x 224 with torchvision's evaluation transform of the model's IMAGENET1K_V1 weights
+  /// (the profile named after it, e.g. `swin_t`); ImageNet's for a custom configuration.
+  public var input: InputSpec { InputSpec(height: 224, width: 224, profile: Architectures.profile(of: architecture) ?? "imagenet") }
   public let defaultCAMLayer = "norm"
   public let config: SwinConfig
   let layout: SwinLayout

@@ -1,32 +1,35 @@
 import Autodiff
 
 // The window bookkeeping of Swin's shifted-window attention on channels-last maps
-// `[B, H, W, C]`, as compositions of differentiable ops (slice, concat, reshape, permute).
+// `[B, H, W, C]`: token orders for one differentiable row gather, the mask and bias indices.
 
-extension Tensor {
-  /// `torch.roll(x, shift, axis)`: element `i` moves to `(i + shift) mod n`.
-  func rolled(_ shift: Int, axis: Int) -> Tensor {
-    let n = shape[axis]
-    let s = ((shift % n) + n) % n
-    guard s != 0 else { return self }
-    return concat([slice(axis: axis, range: (n - s)..<n), slice(axis: axis, range: 0..<(n - s))], axis: axis)
+/// Where each token of Swin's windows comes from: for the `height x width` map cyclically
+/// shifted by `-shift` (`torch.roll(x, (-shift.0, -shift.1), (1, 2))`) and cut into `window x
+/// window` windows (row-major, tokens row-major in each, as `window_partition`), entry `p` is the
+/// row-major position in the unshifted map of window token `p`. Rolling and partitioning is then
+/// one row gather (`selecting(indices:axis:)` on `[B, H * W, C]`), and merging the windows and
+/// rolling back is the gather by the inverse permutation (``inversePermutation(_:)``).
+func shiftedWindowOrder(height: Int, width: Int, window: Int, shift: (Int, Int)) -> [Int] {
+  let columns = width / window
+  var order = [Int](repeating: 0, count: height * width)
+  for wr in 0..<(height / window) {
+    for wc in 0..<columns {
+      for a in 0..<window {
+        for b in 0..<window {
+          let p = ((wr * columns + wc) * window + a) * window + b
+          order[p] = ((wr * window + a + shift.0) % height) * width + (wc * window + b + shift.1) % width
+        }
+      }
+    }
   }
+  return order
+}
 
-  /// `[B, H, W, C]` (H, W multiples of `window`) to windows `[B * nW, window², C]`, windows in
-  /// row-major order per image.
-  func windowPartitioned(_ window: Int) -> Tensor {
-    let (b, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-    return reshaped([b, h / window, window, w / window, window, c]).permuted([0, 1, 3, 2, 4, 5])
-      .reshaped([b * (h / window) * (w / window), window * window, c])
-  }
-
-  /// The inverse of ``windowPartitioned(_:)``: windows back to `[B, height, width, C]`.
-  func windowsMerged(_ window: Int, height: Int, width: Int) -> Tensor {
-    let c = shape[2]
-    let b = shape[0] / ((height / window) * (width / window))
-    return reshaped([b, height / window, width / window, window, window, c]).permuted([0, 1, 3, 2, 4, 5])
-      .reshaped([b, height, width, c])
-  }
+/// `inverse[order[p]] = p`.
+func inversePermutation(_ order: [Int]) -> [Int] {
+  var inverse = [Int](repeating: 0, count: order.count)
+  for (p, q) in order.enumerated() { inverse[q] = p }
+  return inverse
 }
 
 /// Swin's attention mask for a cyclically shifted `height x width` map (multiples of

@@ -89,8 +89,9 @@ public final class VisionTransformer: Network, ImageClassifier {
     }
 
     /// DINOv2 (`vit_{small,base,large}_patch14[_reg4]_dinov2`): patch 14, layer scales,
-    /// positions for 518 px (37x37), input 224 (its linear evaluation's), positions resampled
-    /// as DINOv2's hub models do (offset 0.1 without registers, antialias with them). The
+    /// positions for 518 px (37x37), input 224 and preprocessing (`dinov2`) of its linear
+    /// evaluation, positions resampled as DINOv2's hub models do (offset 0.1 without
+    /// registers, antialias with them). The
     /// layout is timm's; ``Architectures`` switches to ``Layout/dinov2`` from a checkpoint's keys.
     static func dinov2(_ name: String, head: Head) -> Config? {
       let sizes: [String: (Int, Int, Int)] = ["small": (384, 12, 6), "base": (768, 12, 12), "large": (1024, 24, 16)]
@@ -102,11 +103,13 @@ public final class VisionTransformer: Network, ImageClassifier {
       config.layerScale = true
       config.positionGrid = 37
       config.interpolation = config.registers > 0 ? .antialiased : .offset(0.1)
+      config.profile = "dinov2"
       return config
     }
 
     /// DeiT (`deit_{tiny,small,base}[_distilled]_patch16_224`): timm's ViT sizes at patch 16;
-    /// the distilled models add `dist_token` and `head_dist`, positions covering both tokens.
+    /// the distilled models add `dist_token` and `head_dist`, positions covering both tokens;
+    /// the authors' evaluation preprocessing (`deit`).
     static func deit(_ name: String, head: Head) -> Config? {
       let sizes: [String: (Int, Int)] = ["tiny": (192, 3), "small": (384, 6), "base": (768, 12)]
       let parts = name.split(separator: "_")
@@ -115,6 +118,7 @@ public final class VisionTransformer: Network, ImageClassifier {
       else { return nil }
       var config = Config(patch: 16, dim: dim, depth: 12, heads: heads, head: head)
       config.distilled = parts.count == 5
+      config.profile = "deit"
       return config
     }
 
