@@ -53,18 +53,41 @@ static inline float *phase_row(const ck_depthwise *g, const padded *s, long row,
   return s->p + (row * g->strideW + column % g->strideW) * s->phase + column / g->strideW;
 }
 
+// Copies input row `line` into padded row r of the scratch (to_scratch), or back out of it,
+// phase by phase: the input columns of one phase are every strideW-th, from the first whose
+// padded column falls in it, so the loops step without dividing.
+static void copy_row(const ck_depthwise *g, const padded *s, long r, float *line, int to_scratch) {
+  long sw = g->strideW;
+  if (sw == 1) {
+    float *row = phase_row(g, s, r, g->padLeft);
+    if (to_scratch) memcpy(row, line, (size_t)g->inW * sizeof(float));
+    else memcpy(line, row, (size_t)g->inW * sizeof(float));
+    return;
+  }
+  for (long ph = 0; ph < sw; ph++) {
+    long first = ((ph - g->padLeft) % sw + sw) % sw;  // first input column of this phase
+    if (first >= g->inW) continue;
+    float *d = phase_row(g, s, r, first + g->padLeft);
+    if (to_scratch) for (long iw = first; iw < g->inW; iw += sw) *d++ = line[iw];
+    else for (long iw = first; iw < g->inW; iw += sw) line[iw] = *d++;
+  }
+}
+
+#if defined(__x86_64__)
+static int avx2_available(void);
+AVX2 static void fill_row_stride2_avx2(const ck_depthwise *g, const padded *s, long r, const float *line);
+#endif
+
 // Copies plane x into the scratch at (padTop, padLeft), zeros everywhere else.
 static void fill(const ck_depthwise *g, const padded *s, const float *x) {
   memset(s->p, 0, (size_t)(s->rows * g->strideW * s->phase) * sizeof(float));
-  for (long ih = 0; ih < g->inH; ih++) {
-    const float *line = x + ih * g->inW;
-    long r = ih + g->padTop;
-    if (g->strideW == 1) {
-      memcpy(phase_row(g, s, r, g->padLeft), line, (size_t)g->inW * sizeof(float));
-    } else {
-      for (long iw = 0; iw < g->inW; iw++) *phase_row(g, s, r, iw + g->padLeft) = line[iw];
-    }
+#if defined(__x86_64__)
+  if (g->strideW == 2 && !g->portable && avx2_available()) {
+    for (long ih = 0; ih < g->inH; ih++) fill_row_stride2_avx2(g, s, ih + g->padTop, x + ih * g->inW);
+    return;
   }
+#endif
+  for (long ih = 0; ih < g->inH; ih++) copy_row(g, s, ih + g->padTop, (float *)(x + ih * g->inW), 1);
 }
 
 // The scalar loops: the reference layout for the vector ones, and the path for other processors.
@@ -124,33 +147,79 @@ AVX2 static inline __m256i lanes(long n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-// Four output vectors at a time, so each tap's weight is broadcast once per 32 outputs; the
+// copy_row into the scratch for stride 2: 16 input columns at a time split into their even and
+// odd columns, which go to the phases their padded columns fall in.
+AVX2 static void fill_row_stride2_avx2(const ck_depthwise *g, const padded *s, long r, const float *line) {
+  // Input column 0 is padded column padLeft: evens follow it, odds the other phase.
+  float *even = phase_row(g, s, r, g->padLeft), *odd = phase_row(g, s, r, g->padLeft + 1);
+  long iw = 0;
+  for (; iw + 16 <= g->inW; iw += 16) {
+    __m256 a = _mm256_loadu_ps(line + iw), b = _mm256_loadu_ps(line + iw + 8);
+    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm256_storeu_ps(even + iw / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
+    _mm256_storeu_ps(odd + iw / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
+  }
+  for (; iw < g->inW; iw++) (iw % 2 ? odd : even)[iw / 2] = line[iw];
+}
+
+// Offsets in the scratch of every tap (i, j) of output row 0; row oh adds oh * row_step(g, s).
+// Computed once per plane, so the loops below never divide.
+static void tap_offsets(const ck_depthwise *g, const padded *s, long *offset) {
+  for (long i = 0; i < g->kH; i++)
+    for (long j = 0; j < g->kW; j++)
+      offset[i * g->kW + j] = (i * g->strideW + j % g->strideW) * s->phase + j / g->strideW;
+}
+
+static inline long row_step(const ck_depthwise *g, const padded *s) { return g->strideH * g->strideW * s->phase; }
+
+// Four output rows at a time, one vector of columns each: the four accumulators are independent
+// (a tap's FMA does not wait for the previous tap's), and each tap's weight is broadcast once for
+// 32 outputs, however narrow the rows (EfficientNet's last stages are 7 and 14 columns wide). The
 // last vector of a row is stored masked (the scratch slack keeps its loads in bounds).
 AVX2 static void forward_avx2(const ck_depthwise *g, const padded *s, const float *w, float bias, float *out) {
-  long taps = g->kH * g->kW;
-  const float *tap[taps];
-  for (long oh = 0; oh < g->outH; oh++) {
-    for (long t = 0; t < taps; t++) tap[t] = phase_row(g, s, oh * g->strideH + t / g->kW, t % g->kW);
+  long taps = g->kH * g->kW, step = row_step(g, s);
+  long offset[taps];
+  tap_offsets(g, s, offset);
+  __m256 wv[taps];
+  for (long t = 0; t < taps; t++) wv[t] = _mm256_broadcast_ss(w + t);
+  const __m256 b = _mm256_set1_ps(bias);
+  long oh = 0;
+  for (long next = 0; g->outH >= 4 && next < g->outH; next += 4) {
+    // The last block ends at the last row, overlapping the one before (its rows are computed
+    // twice, identically): narrow planes then never take the one-row loop's latency-bound path.
+    oh = next + 4 <= g->outH ? next : g->outH - 4;
+    const float *p = s->p + oh * step;
     float *o = out + oh * g->outW;
-    long ow = 0;
-    for (; ow + 4 * VW <= g->outW; ow += 4 * VW) {
-      __m256 a0 = _mm256_set1_ps(bias), a1 = a0, a2 = a0, a3 = a0;
+    for (long ow = 0; ow < g->outW; ow += VW) {
+      __m256 a0 = b, a1 = b, a2 = b, a3 = b;
       for (long t = 0; t < taps; t++) {
-        const float *p = tap[t] + ow;
-        __m256 wt = _mm256_broadcast_ss(w + t);
-        a0 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(p), a0);
-        a1 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(p + VW), a1);
-        a2 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(p + 2 * VW), a2);
-        a3 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(p + 3 * VW), a3);
+        const float *q = p + offset[t] + ow;
+        a0 = _mm256_fmadd_ps(wv[t], _mm256_loadu_ps(q), a0);
+        a1 = _mm256_fmadd_ps(wv[t], _mm256_loadu_ps(q + step), a1);
+        a2 = _mm256_fmadd_ps(wv[t], _mm256_loadu_ps(q + 2 * step), a2);
+        a3 = _mm256_fmadd_ps(wv[t], _mm256_loadu_ps(q + 3 * step), a3);
       }
-      _mm256_storeu_ps(o + ow, a0);
-      _mm256_storeu_ps(o + ow + VW, a1);
-      _mm256_storeu_ps(o + ow + 2 * VW, a2);
-      _mm256_storeu_ps(o + ow + 3 * VW, a3);
+      if (ow + VW <= g->outW) {
+        _mm256_storeu_ps(o + ow, a0);
+        _mm256_storeu_ps(o + g->outW + ow, a1);
+        _mm256_storeu_ps(o + 2 * g->outW + ow, a2);
+        _mm256_storeu_ps(o + 3 * g->outW + ow, a3);
+      } else {
+        __m256i m = lanes(g->outW - ow);
+        _mm256_maskstore_ps(o + ow, m, a0);
+        _mm256_maskstore_ps(o + g->outW + ow, m, a1);
+        _mm256_maskstore_ps(o + 2 * g->outW + ow, m, a2);
+        _mm256_maskstore_ps(o + 3 * g->outW + ow, m, a3);
+      }
     }
-    for (; ow < g->outW; ow += VW) {
-      __m256 a = _mm256_set1_ps(bias);
-      for (long t = 0; t < taps; t++) a = _mm256_fmadd_ps(_mm256_broadcast_ss(w + t), _mm256_loadu_ps(tap[t] + ow), a);
+    oh += 4;
+  }
+  for (; oh < g->outH; oh++) {
+    const float *p = s->p + oh * step;
+    float *o = out + oh * g->outW;
+    for (long ow = 0; ow < g->outW; ow += VW) {
+      __m256 a = b;
+      for (long t = 0; t < taps; t++) a = _mm256_fmadd_ps(wv[t], _mm256_loadu_ps(p + offset[t] + ow), a);
       if (ow + VW <= g->outW) _mm256_storeu_ps(o + ow, a);
       else _mm256_maskstore_ps(o + ow, lanes(g->outW - ow), a);
     }
@@ -160,10 +229,12 @@ AVX2 static void forward_avx2(const ck_depthwise *g, const padded *s, const floa
 // Scatters each output row's gradient into the padded scratch, tap by tap; a row's last vector
 // is read masked (zeros past the row), so the slack only ever receives zeros.
 AVX2 static void input_grad_avx2(const ck_depthwise *g, const padded *s, const float *gout, const float *w) {
-  long taps = g->kH * g->kW;
+  long taps = g->kH * g->kW, step = row_step(g, s);
+  long offset[taps];
+  tap_offsets(g, s, offset);
   float *tap[taps];
   for (long oh = 0; oh < g->outH; oh++) {
-    for (long t = 0; t < taps; t++) tap[t] = phase_row(g, s, oh * g->strideH + t / g->kW, t % g->kW);
+    for (long t = 0; t < taps; t++) tap[t] = s->p + oh * step + offset[t];
     const float *go = gout + oh * g->outW;
     for (long ow = 0; ow < g->outW; ow += VW) {
       __m256 gv = ow + VW <= g->outW ? _mm256_loadu_ps(go + ow) : _mm256_maskload_ps(go + ow, lanes(g->outW - ow));
@@ -251,15 +322,7 @@ void ck_depthwise_input_grad(const ck_depthwise *g, const float *gout, const flo
   input_grad_scalar(g, &s, gout, w);
 #endif
   // The input's part of the padded gradient; what fell on the padding is dropped.
-  for (long ih = 0; ih < g->inH; ih++) {
-    float *line = dx + ih * g->inW;
-    long r = ih + g->padTop;
-    if (g->strideW == 1) {
-      memcpy(line, phase_row(g, &s, r, g->padLeft), (size_t)g->inW * sizeof(float));
-    } else {
-      for (long iw = 0; iw < g->inW; iw++) line[iw] = *phase_row(g, &s, r, iw + g->padLeft);
-    }
-  }
+  for (long ih = 0; ih < g->inH; ih++) copy_row(g, &s, ih + g->padTop, dx + ih * g->inW, 0);
 }
 
 void ck_depthwise_weight_grad(const ck_depthwise *g, const float *gout, const float *x, float *dw) {

@@ -50,6 +50,17 @@ final class Conv2dTests: XCTestCase {
     Config(name: "1x1 stride 2", x: [1, 4, 5, 6], w: [3, 4, 1, 1], bias: true, options: Conv2dOptions(stride: 2)),
     Config(name: "1x1 padding 1", x: [1, 3, 3, 4], w: [2, 3, 1, 1], bias: true, options: Conv2dOptions(padding: 1)),
     Config(name: "1x1 input 1x1 (a linear layer)", x: [3, 4, 1, 1], w: [5, 4, 1, 1], bias: true, options: Conv2dOptions()),
+    // TensorFlow "same" padding of even totals: the odd pixel after (end padding), read in place.
+    Config(name: "3x3 stride 2 TF same (0, 1)", x: [2, 3, 8, 6], w: [4, 3, 3, 3], bias: true,
+           options: Conv2dOptions(stride: (2, 2), padding: (0, 0), endPadding: (1, 1))),
+    Config(name: "5x5 stride 2 TF same (1, 2) x (2, 2)", x: [1, 2, 10, 9], w: [3, 2, 5, 5], bias: false,
+           options: Conv2dOptions(stride: (2, 2), padding: (1, 2), endPadding: (2, 2))),
+    Config(name: "depthwise 3x3 stride 2 TF same (0, 1)", x: [2, 4, 8, 8], w: [4, 1, 3, 3], bias: true,
+           options: Conv2dOptions(stride: (2, 2), padding: (0, 0), groups: 4, endPadding: (1, 1))),
+    Config(name: "depthwise 5x5 stride 2 TF same (1, 2)", x: [1, 3, 10, 12], w: [3, 1, 5, 5], bias: false,
+           options: Conv2dOptions(stride: (2, 2), padding: (1, 1), groups: 3, endPadding: (2, 2))),
+    Config(name: "depthwise 2x2 stride 1 end padding only", x: [1, 2, 5, 4], w: [2, 1, 2, 2], bias: true,
+           options: Conv2dOptions(stride: (1, 1), padding: (0, 0), groups: 2, endPadding: (1, 1))),
   ]
 
   func testForwardAgainstDirectConvolution() {
@@ -158,8 +169,9 @@ func directConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ o: Conv2dOptions) ->
   let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (oc, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
   let og = oc / o.groups
-  let oh = (h + 2 * o.padding.0 - o.dilation.0 * (kh - 1) - 1) / o.stride.0 + 1
-  let ow = (wd + 2 * o.padding.1 - o.dilation.1 * (kw - 1) - 1) / o.stride.1 + 1
+  let end = o.endPadding ?? o.padding
+  let oh = (h + o.padding.0 + end.0 - o.dilation.0 * (kh - 1) - 1) / o.stride.0 + 1
+  let ow = (wd + o.padding.1 + end.1 - o.dilation.1 * (kw - 1) - 1) / o.stride.1 + 1
   let xv = x.doubles, wv = w.doubles, bv = b?.doubles
   var out = [Double](repeating: 0, count: n * oc * oh * ow)
   for img in 0..<n {

@@ -100,12 +100,25 @@ private func gemmKernel<T: TensorScalar>(
   T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
          beta: beta, c: c, ldc: ldc)
   guard !e.isEmpty else { return }
+  // One branch-free loop per case, so each vectorises (one pass of every 1x1 convolution's
+  // output on this path); the same operations in the same order as the kernel's epilogue.
   for i in 0..<m {
-    let row = c + i * ldc, add = e.bias?[i] ?? 0, residual = e.residual.map { $0 + i * e.ldr }
-    for j in 0..<n {
-      var v = row[j] + add
-      if let residual { v += residual[j] }
-      row[j] = e.relu && v < 0 ? 0 : v
+    let row = c + i * ldc, add = e.bias?[i] ?? 0
+    switch (e.residual.map { $0 + i * e.ldr }, e.relu) {
+    case (let residual?, true):
+      for j in 0..<n {
+        let v = row[j] + add + residual[j]
+        row[j] = v < 0 ? 0 : v
+      }
+    case (let residual?, false):
+      for j in 0..<n { row[j] = row[j] + add + residual[j] }
+    case (nil, true):
+      for j in 0..<n {
+        let v = row[j] + add
+        row[j] = v < 0 ? 0 : v
+      }
+    case (nil, false):
+      for j in 0..<n { row[j] = row[j] + add }
     }
   }
 }

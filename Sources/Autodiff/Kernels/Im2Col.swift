@@ -3,11 +3,26 @@ struct ConvGeometry: Equatable {
   var inH: Int, inW: Int
   var kH: Int, kW: Int
   var strideH: Int, strideW: Int
+  /// Padding before the first row and column (top, left).
   var padH: Int, padW: Int
   var dilationH: Int, dilationW: Int
+  /// Padding after the last row and column (bottom, right). Only the output size depends on it:
+  /// every kernel checks its reads against the input's bounds.
+  var padBottom: Int, padRight: Int
 
-  var outH: Int { (inH + 2 * padH - dilationH * (kH - 1) - 1) / strideH + 1 }
-  var outW: Int { (inW + 2 * padW - dilationW * (kW - 1) - 1) / strideW + 1 }
+  init(inH: Int, inW: Int, kH: Int, kW: Int, strideH: Int, strideW: Int, padH: Int, padW: Int,
+       dilationH: Int, dilationW: Int, padBottom: Int? = nil, padRight: Int? = nil) {
+    (self.inH, self.inW, self.kH, self.kW) = (inH, inW, kH, kW)
+    (self.strideH, self.strideW, self.padH, self.padW) = (strideH, strideW, padH, padW)
+    (self.dilationH, self.dilationW) = (dilationH, dilationW)
+    self.padBottom = padBottom ?? padH
+    self.padRight = padRight ?? padW
+  }
+
+  var outH: Int { (inH + padH + padBottom - dilationH * (kH - 1) - 1) / strideH + 1 }
+  var outW: Int { (inW + padW + padRight - dilationW * (kW - 1) - 1) / strideW + 1 }
+  /// Whether the padding is the same on both sides of each dimension.
+  var isSymmetric: Bool { padBottom == padH && padRight == padW }
 }
 
 /// Unfolds the windows of `channels` planes into columns: row `(c * kH + i) * kW + j`, column

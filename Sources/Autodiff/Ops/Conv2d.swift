@@ -7,8 +7,13 @@ internal import CKernels
 public struct Conv2dOptions: Equatable, Sendable {
   /// Step between windows (rows, columns).
   public var stride: (Int, Int)
-  /// Zero padding added on each side (rows, columns).
+  /// Zero padding added on each side (rows, columns); with `endPadding`, before the first row
+  /// and column only (top, left).
   public var padding: (Int, Int)
+  /// Zero padding after the last row and column (bottom, right) when it differs from `padding`,
+  /// as TensorFlow's "same" padding splits an odd total (the odd pixel after); nil = `padding`.
+  /// The convolution reads the padding in place: no padded copy of the input is made.
+  public var endPadding: (Int, Int)?
   /// Spacing between kernel taps (rows, columns).
   public var dilation: (Int, Int)
   /// Number of channel groups; `groups == channels` is a depthwise convolution.
@@ -19,16 +24,20 @@ public struct Conv2dOptions: Equatable, Sendable {
     self.init(stride: (stride, stride), padding: (padding, padding), dilation: (dilation, dilation), groups: groups)
   }
 
-  /// Creates options with separate row and column values.
-  public init(stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1), groups: Int = 1) {
+  /// Creates options with separate row and column values (and `endPadding` when the padding
+  /// after the last row and column differs).
+  public init(stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1), groups: Int = 1,
+              endPadding: (Int, Int)? = nil) {
     self.stride = stride
     self.padding = padding
+    self.endPadding = endPadding
     self.dilation = dilation
     self.groups = groups
   }
 
   public static func == (a: Conv2dOptions, b: Conv2dOptions) -> Bool {
-    a.stride == b.stride && a.padding == b.padding && a.dilation == b.dilation && a.groups == b.groups
+    a.stride == b.stride && a.padding == b.padding && (a.endPadding ?? a.padding) == (b.endPadding ?? b.padding)
+      && a.dilation == b.dilation && a.groups == b.groups
   }
 }
 
@@ -72,15 +81,19 @@ public func conv2d(
   let geometry = ConvGeometry(
     inH: x.shape[2], inW: x.shape[3], kH: weight.shape[2], kW: weight.shape[3],
     strideH: options.stride.0, strideW: options.stride.1, padH: options.padding.0,
-    padW: options.padding.1, dilationH: options.dilation.0, dilationW: options.dilation.1)
+    padW: options.padding.1, dilationH: options.dilation.0, dilationW: options.dilation.1,
+    padBottom: options.endPadding?.0, padRight: options.endPadding?.1)
+  precondition(
+    geometry.padBottom >= 0 && geometry.padRight >= 0,
+    "conv2d: end padding must be non-negative, got \(geometry.padBottom), \(geometry.padRight)")
   precondition(
     geometry.outH > 0 && geometry.outW > 0,
     "conv2d: a \(geometry.kH)x\(geometry.kW) kernel does not fit input \(x.shape) with padding \(options.padding)")
   if let packedWeight {
     precondition(packedWeight.role != .rightTransposed && packedWeight.shape == weight.shape && groups == 1,
                  "conv2d: the packed weight \(packedWeight.shape) is not this convolution's weight \(weight.shape)")
-    precondition(packedWeight.role != .winograd || (options.stride == (1, 1) && options.dilation == (1, 1)),
-                 "conv2d: Winograd weights need stride 1 and dilation 1, got \(options.stride) and \(options.dilation)")
+    precondition(packedWeight.role != .winograd || (options.stride == (1, 1) && options.dilation == (1, 1) && geometry.isSymmetric),
+                 "conv2d: Winograd weights need stride 1, dilation 1 and even padding, got \(options.stride), \(options.dilation) and \(options)")
   }
   let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
   if let residual {
@@ -118,7 +131,7 @@ struct ConvPlan {
   /// A 1x1 stride-1 unpadded convolution reads its input directly as the column matrix.
   var isPointwise: Bool {
     geometry.kH == 1 && geometry.kW == 1 && geometry.strideH == 1 && geometry.strideW == 1
-      && geometry.padH == 0 && geometry.padW == 0
+      && geometry.padH == 0 && geometry.padW == 0 && geometry.isSymmetric
   }
 
   func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, residual: Tensor? = nil, relu: Bool, packed: PackedWeights? = nil) -> Tensor {

@@ -3,7 +3,8 @@ import Foundation
 /// How far a class-activation map moved from a reference map (usually the clean image's).
 ///
 /// All four numbers are computed on maps of the same size, non-negative (as CAMs are after ReLU):
-/// - `rankCorrelation`: Spearman's ρ of the pixel values (average ranks for ties); 1 = same order.
+/// - `rankCorrelation`: Spearman's ρ of the pixel values (average ranks for ties); 1 = same order;
+///   0 when either map is constant.
 /// - `topIoU`: intersection over union of the two maps' top-20% pixels (by count, ties broken by
 ///   pixel index so the regions have exactly the same size).
 /// - `centerShift`: distance between the maps' centres of mass, in pixels of `scale` (e.g. the
@@ -63,35 +64,92 @@ public struct AttentionShift: Codable, Equatable, Sendable {
   /// Compares `map` with `reference`, both `width x height` row-major.
   public init(map: [Float], reference: [Float], width: Int, height: Int, scale: Double = 1) {
     precondition(map.count == width * height && reference.count == map.count, "AttentionShift: maps must both be \(width)x\(height)")
-    rankCorrelation = Self.spearman(map, reference)
-    topIoU = Self.topIoU(map, reference, fraction: Self.topFraction)
-    let a = Self.centerOfMass(map, width: width), b = Self.centerOfMass(reference, width: width)
-    centerShift = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() * scale
-    entropyChange = Self.entropy(map) - Self.entropy(reference)
+    self.init(map: Profile(map, width: width), reference: Profile(reference, width: width), scale: scale)
   }
 
-  /// Average ranks (1-based), ties sharing the mean of their positions.
-  /// Indices of `v` ordered by value (ascending, or descending), ties by index: one sort of
-  /// packed integer keys instead of a comparison closure per step (a sweep ranks ~200 maps of
-  /// 50,000 pixels).
-  static func order(_ v: [Float], descending: Bool = false) -> [Int] {
-    precondition(v.count <= Int(UInt32.max), "AttentionShift: map too large")
-    var keys = [UInt64](unsafeUninitializedCapacity: v.count) { keys, count in
-      for (i, x) in v.enumerated() {
-        // IEEE order as unsigned integers (-0 taken as +0, as == does).
-        let bits = (x + 0).bitPattern
-        var key = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-        if descending { key = ~key }
-        keys[i] = UInt64(key) << 32 | UInt64(i)
-      }
-      count = v.count
+  /// Compares two maps' profiles (of maps of the same size): a sweep profiles its reference once
+  /// and compares every cell with it.
+  public init(map a: Profile, reference b: Profile, scale: Double = 1) {
+    precondition(a.ranks.count == b.ranks.count, "AttentionShift: maps of \(a.ranks.count) and \(b.ranks.count) pixels")
+    rankCorrelation = Self.pearson(a.ranks, b.ranks)
+    var common = 0
+    for i in a.top where b.isTop[i] { common += 1 }
+    topIoU = Double(common) / Double(a.top.count + b.top.count - common)
+    centerShift = ((a.center.x - b.center.x) * (a.center.x - b.center.x)
+      + (a.center.y - b.center.y) * (a.center.y - b.center.y)).squareRoot() * scale
+    entropyChange = a.entropy - b.entropy
+  }
+
+  /// What ``AttentionShift`` needs of one map: its average ranks (Spearman's ρ is the Pearson
+  /// correlation of two maps' ranks), its top-``topFraction`` pixels, centre of mass and entropy.
+  public struct Profile: Sendable {
+    /// Average ranks (1-based) of the pixels, ties sharing the mean of their positions.
+    let ranks: [Double]
+    /// The top pixels: the highest values, ties broken by pixel index (lower first).
+    let top: [Int]
+    /// Whether each pixel is among `top`.
+    let isTop: [Bool]
+    let center: (x: Double, y: Double)
+    let entropy: Double
+
+    /// Profiles `map` (row-major, `width` pixels a row). One sort of the pixels serves both the
+    /// ranks and the top set.
+    public init(_ map: [Float], width: Int) {
+      let order = AttentionShift.order(map)
+      ranks = AttentionShift.ranks(map, order: order)
+      top = AttentionShift.top(map, order: order, fraction: AttentionShift.topFraction)
+      var isTop = [Bool](repeating: false, count: map.count)
+      for i in top { isTop[i] = true }
+      self.isTop = isTop
+      center = AttentionShift.centerOfMass(map, width: width)
+      entropy = AttentionShift.entropy(map)
     }
-    keys.sort()
-    return keys.map { Int($0 & 0xFFFF_FFFF) }
   }
 
-  static func ranks(_ v: [Float]) -> [Double] {
-    let order = order(v)
+  /// The key of a pixel value whose unsigned order is IEEE order (-0 taken as +0, as == does).
+  @inline(__always)
+  static func key(_ x: Float) -> UInt32 {
+    let bits = (x + 0).bitPattern
+    return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+  }
+
+  /// Indices of `v` in ascending order of value, ties by index: a stable radix
+  /// sort of the values' integer keys (a sweep orders ~150 maps of 50,000 pixels), bytes that
+  /// every key shares skipped.
+  static func order(_ v: [Float]) -> [Int] {
+    precondition(v.count <= Int(UInt32.max), "AttentionShift: map too large")
+    let n = v.count
+    // Key in the high half, index in the low half: the index rides along with its key.
+    var items = [UInt64](unsafeUninitializedCapacity: n) { items, count in
+      for (i, x) in v.enumerated() {
+        items[i] = UInt64(key(x)) << 32 | UInt64(i)
+      }
+      count = n
+    }
+    var spare = [UInt64](repeating: 0, count: n)
+    for shift in stride(from: 32, to: 64, by: 8) {
+      var counts = [Int](repeating: 0, count: 256)
+      for item in items { counts[Int(truncatingIfNeeded: item >> UInt64(shift)) & 255] += 1 }
+      if counts.contains(n) { continue }
+      var offset = 0
+      for b in 0..<256 {
+        let c = counts[b]
+        counts[b] = offset
+        offset += c
+      }
+      for item in items {
+        let b = Int(truncatingIfNeeded: item >> UInt64(shift)) & 255
+        spare[counts[b]] = item
+        counts[b] += 1
+      }
+      swap(&items, &spare)
+    }
+    return items.map { Int($0 & 0xFFFF_FFFF) }
+  }
+
+  /// Average ranks (1-based) of `v` given its ascending `order`, ties sharing the mean of their
+  /// positions.
+  static func ranks(_ v: [Float], order: [Int]) -> [Double] {
     var r = [Double](repeating: 0, count: v.count)
     var i = 0
     while i < order.count {
@@ -102,11 +160,6 @@ public struct AttentionShift: Codable, Equatable, Sendable {
       i = j + 1
     }
     return r
-  }
-
-  /// Spearman's rank correlation; 0 when either map is constant.
-  static func spearman(_ a: [Float], _ b: [Float]) -> Double {
-    pearson(ranks(a), ranks(b))
   }
 
   static func pearson(_ x: [Double], _ y: [Double]) -> Double {
@@ -121,15 +174,18 @@ public struct AttentionShift: Codable, Equatable, Sendable {
     return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
   }
 
-  /// Indices of the `fraction` highest pixels (at least one).
-  static func topSet(_ v: [Float], fraction: Double) -> Set<Int> {
-    let k = max(1, Int((Double(v.count) * fraction).rounded()))
-    return Set(order(v, descending: true).prefix(k))
-  }
-
-  static func topIoU(_ a: [Float], _ b: [Float], fraction: Double) -> Double {
-    let sa = topSet(a, fraction: fraction), sb = topSet(b, fraction: fraction)
-    return Double(sa.intersection(sb).count) / Double(sa.union(sb).count)
+  /// The `fraction` highest pixels of `v` (at least one), ties broken by lower index, given its
+  /// ascending `order`: every pixel above the cut's value, then the lowest-index pixels of the
+  /// cut's value (in `order` its run is sorted by index).
+  static func top(_ v: [Float], order: [Int], fraction: Double) -> [Int] {
+    guard !v.isEmpty else { return [] }
+    let n = v.count, k = min(n, max(1, Int((Double(n) * fraction).rounded())))
+    let cut = key(v[order[n - k]])
+    var lo = n - k, hi = n - k
+    while lo > 0 && key(v[order[lo - 1]]) == cut { lo -= 1 }
+    while hi + 1 < n && key(v[order[hi + 1]]) == cut { hi += 1 }
+    let above = n - 1 - hi
+    return Array(order[(hi + 1)...]) + order[lo..<(lo + k - above)]
   }
 
   /// Centre of mass in pixel coordinates (pixel centres at integer + 0.5); the image centre for

@@ -126,10 +126,20 @@ public struct CorruptionSweep {
       progress(range.upperBound)
     }
     let scale = Double(cells[0].image.width) / Double(max(cells[0].mapWidth, 1))
-    for i in cells.indices {
-      cells[i].shift = AttentionShift(
-        map: cells[i].map, reference: cells[0].map, width: cells[i].mapWidth, height: cells[i].mapHeight, scale: scale)
+    // The clean map is profiled once; the cells' profiles are independent, so they run in parallel.
+    let reference = AttentionShift.Profile(cells[0].map, width: cells[0].mapWidth)
+    let shifts = cells.withUnsafeBufferPointer { all in
+      [AttentionShift](unsafeUninitializedCapacity: all.count) { out, count in
+        DispatchQueue.concurrentPerform(iterations: all.count) { i in
+          precondition(all[i].map.count == all[i].mapWidth * all[i].mapHeight && all[i].map.count == all[0].map.count,
+                       "AttentionShift: maps must both be \(all[i].mapWidth)x\(all[i].mapHeight)")
+          let profile = i == 0 ? reference : AttentionShift.Profile(all[i].map, width: all[i].mapWidth)
+          (out.baseAddress! + i).initialize(to: AttentionShift(map: profile, reference: reference, scale: scale))
+        }
+        count = all.count
+      }
     }
+    for i in cells.indices { cells[i].shift = shifts[i] }
     return target
   }
 

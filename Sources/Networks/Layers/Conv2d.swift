@@ -24,9 +24,9 @@ public final class Conv2d: Module {
     self.kernel = kernel
   }
 
-  /// The input and options to convolve `x` with. TensorFlow's "same" padding that splits evenly
-  /// (every stride-1 convolution with an odd kernel) becomes the convolution's own padding, so
-  /// the kernel pads while it reads; uneven padding is added to the input.
+  /// The input and options to convolve `x` with: TensorFlow's "same" padding becomes the
+  /// convolution's own padding (uneven splits as its `endPadding`), so the kernel reads the
+  /// padding in place and no padded copy of the input is made.
   func prepared(_ x: Tensor) -> (input: Tensor, options: Conv2dOptions) {
     guard tfSamePadding else { return (x, options) }
     func split(_ size: Int, _ stride: Int) -> (before: Int, after: Int) {
@@ -35,12 +35,10 @@ public final class Conv2d: Module {
       return (total / 2, total - total / 2)
     }
     let h = split(x.shape[2], options.stride.0), w = split(x.shape[3], options.stride.1)
-    if h.before == h.after && w.before == w.after {
-      var even = options
-      even.padding = (h.before, w.before)
-      return (x, even)
-    }
-    return (pad(x, [(0, 0), (0, 0), h, w]), options)
+    var same = options
+    same.padding = (h.before, w.before)
+    if h.before != h.after || w.before != w.after { same.endPadding = (h.after, w.after) }
+    return (x, same)
   }
 
   override func forward(_ x: Tensor) -> Tensor {

@@ -39,7 +39,7 @@ func convBN(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, relu useRelu: Bool, 
 /// products too narrow).
 public func winogradPays(_ weight: Tensor, _ options: Conv2dOptions, input x: Tensor) -> Bool {
   guard weight.shape[2] == 3, weight.shape[3] == 3, options.stride == (1, 1), options.dilation == (1, 1),
-        options.groups == 1, weight.shape[1] >= 128, x.rank == 4 else { return false }
+        options.groups == 1, options.endPadding == nil, weight.shape[1] >= 128, x.rank == 4 else { return false }
   let outH = x.shape[2] + 2 * options.padding.0 - 2, outW = x.shape[3] + 2 * options.padding.1 - 2
   return outH * outW >= 100
 }
