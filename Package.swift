@@ -69,7 +69,7 @@ let package = Package(
     .target(
       name: "Zoo", dependencies: ["Networks", "Checkpoints", "Suggestions", "ProgressBars", "Checksums", "AtomicFiles"]),
     .target(name: "Evaluation", dependencies: ["Autodiff", "Corruptions", "GradCAM", "Imaging", "Networks", "NPY", "AtomicFiles", "Checksums"]),
-    .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo"]),
+    .target(name: "DemoData", dependencies: ["Imaging", "Render", "CCairo", "AtomicFiles"]),
     .target(
       name: "ONNX",
       dependencies: ["Autodiff", "Networks", "Suggestions", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),

@@ -20,6 +20,9 @@ CLANG=${CLANG:-$(dirname "$(command -v swiftc)")/clang}
 SFLAGS=(-sanitize=fuzzer,address -parse-as-library -swift-version 5 -O -g -suppress-warnings)
 CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
 
+# Helpers shared by the harnesses of several-file inputs.
+SUPPORT=(Fuzz/harness/support/*.swift)
+
 TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard cifar_folder results_csv)
 
 checksums() {
@@ -135,7 +138,7 @@ build() {
       checksums
       corruptionscore
       gradcamvalues
-      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CZlib Sources/Evaluation/*.swift "$harness" \
+      "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CZlib Sources/Evaluation/*.swift "$harness" "${SUPPORT[@]}" \
         "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" "$OUT/obj/libChecksums.a" \
         "$OUT/obj/libGradCAMValues.a" -lz -o "$bin" ;;
     cifar_folder)
@@ -146,7 +149,7 @@ build() {
       corruptionscore
       "$SWIFTC" "${SFLAGS[@]}" -module-name Evaluation -I "$OUT/obj" -I Sources/CPNG -I Sources/CJPEG \
         -I "$OUT/include/CImageSupport" Sources/Evaluation/EvaluationError.swift \
-        Sources/Evaluation/Runner/NPYSource.swift Sources/Evaluation/Runner/MappedImages.swift "$harness" \
+        Sources/Evaluation/Runner/NPYSource.swift Sources/Evaluation/Runner/MappedImages.swift "$harness" "${SUPPORT[@]}" \
         "$OUT/obj/libNPY.a" "$OUT/obj/libImaging.a" "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libCImageSupport.a" \
         "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -lpng16 -ljpeg -lz -o "$bin" ;;
   esac

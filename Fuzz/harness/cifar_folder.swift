@@ -16,18 +16,11 @@ private let folder = FileManager.default.temporaryDirectory.appendingPathCompone
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCIFARFolder(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
   let data = count == 0 ? Data() : Data(bytes: start!, count: count)
-  var parts: [Data] = []
-  var rest = data
-  let marker = Data("\n#--\n".utf8)
-  while parts.count < 2, let r = rest.range(of: marker) {
-    parts.append(rest[rest.startIndex..<r.lowerBound])
-    rest = rest[r.upperBound...]
-  }
-  parts.append(rest)
+  let parts = markedParts(data, maximum: 3)
   try? FileManager.default.removeItem(at: folder)
   try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
   for (name, part) in zip(["labels.npy", "gaussian_noise.npy", "clean.npy"], parts) {
-    guard (try? Data(part).write(to: folder.appendingPathComponent(name))) != nil else { return 0 }
+    guard (try? part.write(to: folder.appendingPathComponent(name))) != nil else { return 0 }
   }
   guard let source = try? NPYSource(root: folder.path, corruptions: [.gaussianNoise], severities: [1, 2, 3, 4, 5]) else {
     return 0

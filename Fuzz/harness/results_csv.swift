@@ -10,18 +10,11 @@ private let files = ["a/results.csv", "b/results.csv", "baseline.csv"].map { fol
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzResultsCSV(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
   let data = count == 0 ? Data() : Data(bytes: start!, count: count)
-  var parts: [Data] = []
-  var rest = data
-  let marker = Data("\n#--\n".utf8)
-  while parts.count < 2, let r = rest.range(of: marker) {
-    parts.append(rest[rest.startIndex..<r.lowerBound])
-    rest = rest[r.upperBound...]
-  }
-  parts.append(rest)
+  var parts = markedParts(data, maximum: 3)
   while parts.count < 3 { parts.append(Data()) }
   for (url, part) in zip(files, parts) {
     try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    guard (try? Data(part).write(to: url)) != nil else { return 0 }
+    guard (try? part.write(to: url)) != nil else { return 0 }
   }
   let baseline = try? Baseline.read(files[2])
   guard let models = try? ResultsFile.read(Array(files[0..<2])) else { return 0 }

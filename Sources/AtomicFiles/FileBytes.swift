@@ -14,7 +14,15 @@ public enum FileBytes {
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     /// The reason for the current `errno`.
-    static var errno: Failure { Failure(String(cString: strerror(Glibc.errno))) }
+    public static var errno: Failure { Failure(String(cString: strerror(Glibc.errno))) }
+
+    /// The one-line reason of a Foundation file error (its POSIX cause, "No space left on
+    /// device"), instead of its `NSCocoaErrorDomain ... UserInfo` dump; `fallback` otherwise.
+    public init(foundation error: Error, fallback: String) {
+      let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+      let code = underlying.map(\.code) ?? ((error as NSError).domain == NSPOSIXErrorDomain ? (error as NSError).code : nil)
+      self.init(code.map { String(cString: strerror(Int32($0))) } ?? fallback)
+    }
   }
 
   /// Creates `url` (which must not exist) and writes `data` to it, flushed to disk.

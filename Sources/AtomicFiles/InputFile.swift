@@ -28,8 +28,7 @@ public enum InputFile {
     do {
       return try Data(contentsOf: url, options: mapped ? .alwaysMapped : [])
     } catch {
-      let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code }
-      throw FileBytes.Failure(code.map { String(cString: strerror(Int32($0))) } ?? "cannot read")
+      throw FileBytes.Failure(foundation: error, fallback: "cannot read")
     }
   }
 }

@@ -28,11 +28,17 @@ public struct OutputLocation: Equatable, Sendable {
     var link = stat()
     var target = url
     if lstat(url.path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
-      guard let real = realpath(url.path, nil) else {
-        throw FileBytes.Failure("is a symbolic link to a missing file (\(String(cString: strerror(errno))))")
+      if let real = realpath(url.path, nil) {
+        target = URL(fileURLWithPath: String(cString: real))
+        free(real)
+      } else {
+        let reason = String(cString: strerror(errno))
+        // `/dev/stdout` -> `/proc/self/fd/1` -> `pipe:[N]` has no path, but open(2) through the
+        // link reaches the pipe: a link to a stream is written through as it is.
+        guard let id = FileIdentity(url.path), [S_IFCHR, S_IFIFO, S_IFSOCK].contains(id.kind) else {
+          throw FileBytes.Failure("is a symbolic link to a missing file (\(reason))")
+        }
       }
-      target = URL(fileURLWithPath: String(cString: real))
-      free(real)
     }
     resolved = target
     if let id = FileIdentity(target.path) {

@@ -30,7 +30,11 @@ public final class OutputPlan {
 
   private let writer: Writer
   private var inputs: [(path: String, identity: FileIdentity)] = []
-  private var outputs: [Output] = []
+  /// The outputs by resolved path and by existing file, so a run of thousands of files checks
+  /// each one for a clash in constant time.
+  private var outputByPath: [String: String] = [:]
+  private var outputByIdentity: [FileIdentity: String] = [:]
+  private var hasStdout = false
   private var staged: [(temporary: URL, output: Output)] = []
   private var streams: [(data: Data, output: Output)] = []
   private var createdFolders: [URL] = []
@@ -52,10 +56,9 @@ public final class OutputPlan {
   @discardableResult
   public func file(_ path: String, allowStdout: Bool = false) throws(OutputPlanError) -> Output {
     if path == "-" && allowStdout {
-      guard !outputs.contains(where: \.isStdout) else { throw OutputPlanError(path, "stdout is already an output of this run") }
-      let output = Output(path: path, location: nil)
-      outputs.append(output)
-      return output
+      guard !hasStdout else { throw OutputPlanError(path, "stdout is already an output of this run") }
+      hasStdout = true
+      return Output(path: path, location: nil)
     }
     let location: OutputLocation
     do { location = try OutputLocation(URL(fileURLWithPath: path)) } catch { throw OutputPlanError(path, error.reason) }
@@ -64,14 +67,13 @@ public final class OutputPlan {
         throw OutputPlanError(path, "is the same file as the input \(input.path); refusing to overwrite an input")
       }
     }
-    if let other = outputs.first(where: { $0.location?.resolved.standardizedFileURL == location.resolved.standardizedFileURL
-      || ($0.location?.identity != nil && $0.location?.identity == location.identity) })
-    {
-      throw OutputPlanError(path, "is also the output \(other.path) of this run")
+    let key = location.resolved.standardizedFileURL.path
+    if let other = outputByPath[key] ?? location.identity.flatMap({ outputByIdentity[$0] }) {
+      throw OutputPlanError(path, "is also the output \(other) of this run")
     }
-    let output = Output(path: path, location: location)
-    outputs.append(output)
-    return output
+    outputByPath[key] = path
+    if let id = location.identity { outputByIdentity[id] = path }
+    return Output(path: path, location: location)
   }
 
   /// Checks `path` as an output folder and creates it if missing (its parent must exist); a

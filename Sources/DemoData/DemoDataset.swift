@@ -1,3 +1,4 @@
+import AtomicFiles
 import Dispatch
 import Foundation
 import Imaging
@@ -112,36 +113,54 @@ public struct DemoDataset: Sendable {
   /// Writes the dataset as an ImageFolder: `dir/images/<class>/<index>.png` (what `predict`
   /// and PyTorch's `ImageFolder` read), `dir/masks/<class>/<index>.png` (white inside the
   /// object, black outside) and `dir/classes.txt` (one class name per line, label order, usable
-  /// as `--classes`). Returns the number of images written.
+  /// as `--classes`). `dir` is created if missing (its parent must exist). Returns the number of
+  /// images written. All or nothing: a failure leaves no file and no folder this call created.
   @discardableResult
   public func writeImageFolder(to dir: URL) throws -> Int {
-    let fm = FileManager.default
+    let plan = OutputPlan()
+    let n = try writeImageFolder(to: dir, plan: plan)
+    try plan.commit()
+    return n
+  }
+
+  /// Stages the ImageFolder of ``writeImageFolder(to:)`` in `plan`: its folders are created (and
+  /// removed again if the plan is not committed), its files appear at `plan.commit()`. The
+  /// images are encoded in parallel, a chunk at a time, so memory stays bounded.
+  @discardableResult
+  public func writeImageFolder(to dir: URL, plan: OutputPlan) throws -> Int {
+    try plan.folder(dir.path)
     for sub in ["images", "masks"] {
-      for name in Self.classNames {
-        try fm.createDirectory(at: dir.appendingPathComponent(sub).appendingPathComponent(name), withIntermediateDirectories: true)
-      }
+      try plan.folder(dir.appendingPathComponent(sub).path)
+      for name in Self.classNames { try plan.folder(dir.appendingPathComponent(sub).appendingPathComponent(name).path) }
     }
-    try Data((Self.classNames.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("classes.txt"))
+    try plan.write(Data((Self.classNames.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("classes.txt").path)
     let width = max(6, String(indices.upperBound).count)
-    var failure: Error?
-    let lock = NSLock()
-    let (seed, size, start) = (seed, size, indices.lowerBound)
-    DispatchQueue.concurrentPerform(iterations: count) { i in
-      let item = Self.item(seed: seed, index: start + i, size: size)
-      let file = String(repeating: "0", count: max(0, width - String(item.index).count)) + "\(item.index).png"
-      let maskImage = RGBImage(width: size, height: size, pixels: item.mask.flatMap { $0 ? [255, 255, 255] : [0, 0, 0] })
-      do {
-        try PNGCodec.encode(item.image).write(
-          to: dir.appendingPathComponent("images").appendingPathComponent(item.shape.name).appendingPathComponent(file))
-        try PNGCodec.encode(maskImage).write(
-          to: dir.appendingPathComponent("masks").appendingPathComponent(item.shape.name).appendingPathComponent(file))
-      } catch {
-        lock.lock()
-        if failure == nil { failure = error }
-        lock.unlock()
+    let (seed, size) = (seed, size)
+    for chunk in stride(from: indices.lowerBound, to: indices.upperBound, by: 256) {
+      let end = min(chunk + 256, indices.upperBound)
+      var files = [(path: String, image: Data, mask: Data)?](repeating: nil, count: end - chunk)
+      var failure: Error?
+      let lock = NSLock()
+      files.withUnsafeMutableBufferPointer { buffer in
+        DispatchQueue.concurrentPerform(iterations: buffer.count) { i in
+          let item = Self.item(seed: seed, index: chunk + i, size: size)
+          let file = String(repeating: "0", count: max(0, width - String(item.index).count)) + "\(item.index).png"
+          let maskImage = RGBImage(width: size, height: size, pixels: item.mask.flatMap { $0 ? [255, 255, 255] : [0, 0, 0] })
+          do {
+            buffer[i] = ("\(item.shape.name)/\(file)", try PNGCodec.encode(item.image), try PNGCodec.encode(maskImage))
+          } catch {
+            lock.lock()
+            if failure == nil { failure = error }
+            lock.unlock()
+          }
+        }
+      }
+      if let failure { throw failure }
+      for case let (path, image, mask)? in files {
+        try plan.write(image, to: dir.appendingPathComponent("images/\(path)").path)
+        try plan.write(mask, to: dir.appendingPathComponent("masks/\(path)").path)
       }
     }
-    if let failure { throw failure }
     return count
   }
 }

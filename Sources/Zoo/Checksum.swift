@@ -1,5 +1,10 @@
+import AtomicFiles
 import Checksums
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// What the publisher tells about a file's content hash.
 public enum Checksum: Sendable, Equatable {
@@ -59,17 +64,25 @@ public enum Verification: Sendable, Equatable, CustomStringConvertible {
 
 /// SHA-256 of files, streamed in 1 MiB chunks.
 public enum FileHash {
-  /// The lowercase hex SHA-256 of the file at `url`.
+  /// The lowercase hex SHA-256 of the regular file at `url`.
+  /// - Throws: ``ZooError/io(_:)`` naming the file and the problem (a folder, device or FIFO
+  ///   where a file should be, a read error).
   public static func sha256(of url: URL) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ZooError.io("cannot read \(url.path)")
+    guard let id = FileIdentity(url.path) else { throw ZooError.io("cannot read \(url.path): \(FileBytes.Failure.errno.reason)") }
+    guard id.kind == S_IFREG else {
+      throw ZooError.io("\(url.path): \(id.kind == S_IFDIR ? "is a directory" : "is not a regular file (a device, pipe or socket)"), not a checkpoint; delete or replace it")
     }
-    defer { try? handle.close() }
+    let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw ZooError.io("cannot read \(url.path): \(FileBytes.Failure.errno.reason)") }
+    defer { close(fd) }
     var hasher = SHA256()
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
     while true {
-      let chunk = handle.readData(ofLength: 1 << 20)
-      if chunk.isEmpty { break }
-      hasher.update(data: chunk)
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      guard n >= 0 else { throw ZooError.io("cannot read \(url.path): \(FileBytes.Failure.errno.reason)") }
+      if n == 0 { break }
+      chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
     }
     return SHA256.hexString(hasher.finalize())
   }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import ProgressBars
 
@@ -8,7 +9,9 @@ import ProgressBars
 /// Fetches zoo files into a ``ModelCache``: streamed to `NAME.part`, resumed with HTTP Range
 /// after an interruption, checked against the published SHA-256 (or its prefix), and only then
 /// renamed atomically to `NAME`. The final path therefore never holds a partial or unverified
-/// -against-a-published-hash file.
+/// -against-a-published-hash file. A failed download removes the `.part` file it created,
+/// except after an interrupted transfer: that one is kept for the next run to resume, and the
+/// error says so.
 public struct Downloader {
   /// The cache files go to.
   public var cache: ModelCache
@@ -41,22 +44,24 @@ public struct Downloader {
       try finish(file, digest: digest, verification: verification)
       return (final, verification)
     }
-    do {
-      try fm.createDirectory(at: cache.directory, withIntermediateDirectories: true)
-    } catch {
-      throw ZooError.io("cannot create the cache folder \(cache.directory.path): \(error.localizedDescription)")
-    }
+    try cache.createDirectory()
     let part = cache.partPath(for: file)
+    let resuming = fm.fileExists(atPath: part.path)
     let lock = try lockPart(part, file: file)
     defer { close(lock) }
-    if fm.fileExists(atPath: final.path) { return try fetch(file) }  // another process finished it
+    // Removes the `.part` file after a failure: the one this run created, or an empty one.
+    func removePart() {
+      let size = (try? fm.attributesOfItem(atPath: part.path)[.size] as? NSNumber)?.int64Value
+      if !resuming || size == 0 { unlink(part.path) }
+    }
+    if fm.fileExists(atPath: final.path) {  // another process finished it
+      removePart()
+      return try fetch(file)
+    }
     do {
       try download(file)
     } catch {
-      // Leave no empty `.part` behind when nothing arrived (offline, HTTP error).
-      if let size = (try? fm.attributesOfItem(atPath: part.path)[.size] as? NSNumber)?.int64Value, size == 0 {
-        try? fm.removeItem(at: part)
-      }
+      if case ZooError.truncated = error {} else { removePart() }  // an interrupted transfer is resumable
       throw error
     }
     let digest = try FileHash.sha256(of: part)

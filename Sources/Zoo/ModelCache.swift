@@ -2,6 +2,10 @@ import AtomicFiles
 import Foundation
 import ProgressBars
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The folder downloaded checkpoints live in, and what is known about each file in it.
 ///
 /// Chosen in this order: an explicit folder (`--cache-dir`), `$GRADCAM_CACHE`,
@@ -72,7 +76,27 @@ public struct ModelCache: Sendable {
     do {
       try AtomicWrite.write(Data(line.utf8), to: recordPath(for: file))
     } catch {
-      throw ZooError.io("cannot write \(recordPath(for: file).path): \(error.localizedDescription)")
+      throw ZooError.io("\(error)")
+    }
+  }
+
+  /// Creates the cache folder and its missing parents (a cache is created wherever it is
+  /// configured to be).
+  /// - Throws: ``ZooError/io(_:)`` naming the folder and the problem, in one line.
+  func createDirectory() throws {
+    if let id = FileIdentity(directory.path) {
+      guard id.kind == S_IFDIR else { throw ZooError.io("cannot use the cache folder \(directory.path): it is not a folder") }
+      return
+    }
+    // mkdir for each missing folder down from the first existing one, for a POSIX reason.
+    var missing: [String] = []
+    var path = directory.standardizedFileURL.path
+    while FileIdentity(path) == nil, path != "/" {
+      missing.append(path)
+      path = (path as NSString).deletingLastPathComponent
+    }
+    for folder in missing.reversed() where mkdir(folder, 0o777) != 0 && errno != EEXIST {
+      throw ZooError.io("cannot create the cache folder \(directory.path): \(FileBytes.Failure.errno.reason)")
     }
   }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -27,6 +28,7 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   }
 
   private let handle: FileHandle
+  private let part: URL
   private let offset: Int64
   private let progress: ((Int64, Int64?) -> Void)?
   private let done = DispatchSemaphore(value: 0)
@@ -37,8 +39,9 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   private var failure: Outcome?
   private var outcome: Outcome = .unreachable("no answer")
 
-  private init(handle: FileHandle, offset: Int64, progress: ((Int64, Int64?) -> Void)?) {
+  private init(handle: FileHandle, part: URL, offset: Int64, progress: ((Int64, Int64?) -> Void)?) {
     self.handle = handle
+    self.part = part
     self.offset = offset
     self.written = offset
     self.progress = progress
@@ -49,11 +52,11 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let fm = FileManager.default
     if !fm.fileExists(atPath: part.path) { _ = fm.createFile(atPath: part.path, contents: nil) }
     guard let handle = FileHandle(forUpdatingAtPath: part.path) else {
-      throw ZooError.io("cannot write \(part.path)")
+      throw ZooError.io("cannot write \(part.path): \(FileBytes.Failure.errno.reason)")
     }
     defer { try? handle.close() }
     let offset = Int64(try handle.seekToEnd())
-    let transfer = Transfer(handle: handle, offset: offset, progress: progress)
+    let transfer = Transfer(handle: handle, part: part, offset: offset, progress: progress)
 
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = timeout
@@ -116,11 +119,11 @@ final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
     guard failure == nil else { return }
     do {
-      try handle.write(contentsOf: data)
+      try FileBytes.writeAll(data, to: handle.fileDescriptor)
       written += Int64(data.count)
       progress?(written, expected)
     } catch {
-      failure = .writeFailed("cannot write the download: \(error.localizedDescription)")
+      failure = .writeFailed("cannot write \(part.path): \(error.reason)")
       dataTask.cancel()
     }
   }

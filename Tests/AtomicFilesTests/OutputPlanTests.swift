@@ -158,6 +158,25 @@ final class OutputPlanTests: XCTestCase {
     XCTAssertEqual(try listing(), ["fifo"], "a temporary file was left")
   }
 
+  func testLinkToAnAnonymousPipeIsWrittenThrough() throws {
+    // `/dev/stdout` when stdout is a pipe: a link to /proc/self/fd/N, whose target `pipe:[N]`
+    // is no path (realpath fails), yet writing through the link reaches the pipe.
+    var fds: [Int32] = [0, 0]
+    XCTAssertEqual(pipe(&fds), 0)
+    defer { close(fds[0]) }
+    try FileManager.default.createSymbolicLink(atPath: path("stdout"), withDestinationPath: "/proc/self/fd/\(fds[1])")
+    let location = try OutputLocation(URL(fileURLWithPath: path("stdout")))
+    XCTAssertTrue(location.isStream)
+    let plan = OutputPlan()
+    try plan.write(Data("row\n".utf8), to: path("stdout"), allowStdout: true)
+    try plan.commit()
+    close(fds[1])
+    var buffer = [UInt8](repeating: 0, count: 16)
+    XCTAssertEqual(read(fds[0], &buffer, 16), 4)
+    XCTAssertEqual(Array(buffer[0..<4]), Array("row\n".utf8))
+    XCTAssertEqual(try listing(), ["stdout"], "the link was replaced or a temporary file left")
+  }
+
   func testDashIsStdoutOnlyForTextOutputs() throws {
     let plan = OutputPlan()
     XCTAssertTrue(try plan.file("-", allowStdout: true).isStdout)

@@ -120,6 +120,12 @@ final class OutputSafetyTests: XCTestCase {
     XCTAssertEqual(stat("/dev/null", &info), 0)
     XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR)
     XCTAssertEqual(try listing(), ["in.png", "link.csv", "target.csv"])
+    // /dev/stdout (here a pipe) is written in place, not replaced by a regular file.
+    let devStdout = try Tool.run(["predict"] + model + ["--quiet", "--csv", "/dev/stdout", path("in.png")])
+    XCTAssertEqual(devStdout.status, 0, devStdout.stderr)
+    XCTAssertTrue(devStdout.stdout.hasPrefix("path,"), devStdout.stdout)
+    XCTAssertEqual(lstat("/dev/stdout", &info), 0)
+    XCTAssertEqual(info.st_mode & S_IFMT, S_IFLNK)
   }
 
   func testOverflowingNumbersAreUsageErrors() throws {
@@ -184,5 +190,35 @@ final class OutputSafetyTests: XCTestCase {
     assertRefused(try Tool.run(predict + [path("zero.safetensors")]), ["zero.safetensors", "0 classes"])
     assertRefused(try Tool.run(["convert", path("many.safetensors"), path("out.safetensors")]), ["many.safetensors", "over the limit"])
     XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.safetensors")))
+  }
+
+  func testTrainDemoOutputsAreAllOrNothing() throws {
+    let train = ["train-demo", "--model", "cnn", "--steps", "1", "--batch-size", "2", "--train-size", "6", "--eval-count", "1", "--quiet"]
+    // A missing folder for the weights: refused before the dataset is generated or training starts.
+    assertRefused(
+      try Tool.run(train + ["--write-dataset", path("ds"), "--out", path("missing/w.safetensors")]),
+      ["missing/w.safetensors", "does not exist"])
+    XCTAssertEqual(try listing(), ["in.png"])
+    // The teacher's bundled file (here through a link) is an input.
+    let teacher = Tool.productsDirectory.appendingPathComponent("gradcam_Networks.resources/Resources/models/demo-cnn.safetensors")
+    let teacherBytes = try Data(contentsOf: teacher)
+    try FileManager.default.createSymbolicLink(atPath: path("teacher.safetensors"), withDestinationPath: teacher.path)
+    assertRefused(
+      try Tool.run(train + ["--teacher", "demo-cnn", "--out", path("teacher.safetensors")]), ["same file as the input", "demo-cnn"])
+    XCTAssertEqual(try Data(contentsOf: teacher), teacherBytes)
+    try FileManager.default.removeItem(at: url("teacher.safetensors"))
+    // The disk fills up at the weights (about 300 KB; the PNGs are a few KB): the staged
+    // dataset and its folder are removed too.
+    let full = try Tool.runOnFullDisk(train + ["--write-dataset", path("ds"), "--out", path("w.safetensors")])
+    assertRefused(full, ["cannot write \(path("w.safetensors")): File too large"])
+    XCTAssertEqual(try listing(), ["in.png"])
+    // With room, both appear, and no temporary file is left.
+    let ok = try Tool.run(train + ["--write-dataset", path("ds"), "--out", path("w.safetensors")])
+    XCTAssertEqual(ok.status, 0, ok.stderr)
+    XCTAssertEqual(try listing(), ["ds", "in.png", "w.safetensors"])
+    let files = try FileManager.default.subpathsOfDirectory(atPath: path("ds"))
+    XCTAssertEqual(files.filter { $0.hasSuffix(".png") }.count, 12, "\(files)")
+    XCTAssertTrue(files.contains("classes.txt") && files.contains("images/disc/000000.png") && files.contains("masks/ring/000005.png"), "\(files)")
+    XCTAssertFalse(files.contains { $0.hasSuffix(".tmp") }, "\(files)")
   }
 }

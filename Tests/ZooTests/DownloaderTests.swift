@@ -233,3 +233,66 @@ extension DownloaderTests {
     XCTAssertEqual(server.requests.count, 2)
   }
 }
+
+/// Failed downloads leave nothing behind but a resumable `.part`, and say why in one line.
+extension DownloaderTests {
+  func testFailedDownloadRemovesThePartFileItCreated() throws {
+    // Part of the body arrives, then the resumed request gets an HTTP error.
+    let server = try LocalHTTPServer(body: Self.checkpoint, replies: [.truncated(100_000), .status(500)])
+    let file = ZooFile(server.url("model.safetensors"), checksum: .sha256(Self.digest), approximateBytes: 0)
+    XCTAssertThrowsError(try downloader().fetch(file)) { error in
+      XCTAssertEqual(error as? ZooError, .httpStatus(500, url: file.url.absoluteString))
+    }
+    XCTAssertFalse(exists(cache.partPath(for: file)), "the .part of a failed download is removed")
+    XCTAssertFalse(exists(cache.path(for: file)))
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.directory.path), [])
+  }
+
+  func testFullDiskRemovesThePartFileWithAOneLineError() throws {
+    // A file-size limit of 1 MB makes the 2.4 MB download fail as on a full disk (EFBIG).
+    var old = rlimit()
+    XCTAssertEqual(getrlimit(Int32(RLIMIT_FSIZE.rawValue), &old), 0)
+    var small = old
+    small.rlim_cur = 1 << 20
+    let oldHandler = signal(SIGXFSZ, SIG_IGN)
+    XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &small), 0)
+    defer {
+      setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
+      signal(SIGXFSZ, oldHandler)
+    }
+    let server = try LocalHTTPServer(body: Self.checkpoint, replies: [.whole])
+    let file = ZooFile(server.url("model.safetensors"), checksum: .sha256(Self.digest), approximateBytes: 0)
+    XCTAssertThrowsError(try downloader().fetch(file)) { error in
+      let message = "\(error)"
+      XCTAssertEqual(message.split(separator: "\n").count, 1, message)
+      XCTAssertTrue(message.contains("cannot write \(self.cache.partPath(for: file).path): File too large"), message)
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.directory.path), [])
+  }
+
+  func testCacheFolderAndCachedFileOfTheWrongKindAreOneLine() throws {
+    let url = "http://127.0.0.1:\(LocalHTTPServer.closedPort())/model.safetensors"
+    let file = ZooFile(url, checksum: .sha256(Self.digest), approximateBytes: 0)
+    // The cache folder is a file.
+    _ = FileManager.default.createFile(atPath: cache.directory.path, contents: Data("x".utf8))
+    XCTAssertThrowsError(try downloader().fetch(file)) { error in
+      XCTAssertEqual("\(error)", "cannot use the cache folder \(self.cache.directory.path): it is not a folder")
+    }
+    // Its parent is a file.
+    let below = ModelCache(directory: cache.directory.appendingPathComponent("sub"))
+    XCTAssertThrowsError(try Downloader(cache: below).fetch(file)) { error in
+      XCTAssertEqual("\(error)", "cannot create the cache folder \(below.directory.path): Not a directory")
+    }
+    try FileManager.default.removeItem(at: cache.directory)
+    // The cached file is a folder or a FIFO: refused, not read (no crash, no hang).
+    try FileManager.default.createDirectory(at: cache.path(for: file), withIntermediateDirectories: true)
+    XCTAssertThrowsError(try downloader().fetch(file)) { error in
+      XCTAssertEqual("\(error)", "\(self.cache.path(for: file).path): is a directory, not a checkpoint; delete or replace it")
+    }
+    try FileManager.default.removeItem(at: cache.path(for: file))
+    XCTAssertEqual(mkfifo(cache.path(for: file).path, 0o600), 0)
+    XCTAssertThrowsError(try downloader().fetch(file)) { error in
+      XCTAssertTrue("\(error)".contains("is not a regular file"), "\(error)")
+    }
+  }
+}

@@ -1,5 +1,7 @@
 import ArgumentParser
+import AtomicFiles
 import Autodiff
+import Checkpoints
 import DemoData
 import Dispatch
 import Foundation
@@ -76,6 +78,11 @@ struct TrainDemoCommand: ParsableCommand {
   }
 
   func run() throws {
+    // Outputs are checked before training and appear together at the end; a failed run
+    // (a training error, a full disk) leaves neither the weights nor the dataset.
+    let plan = OutputPlan(inputs: teacher.flatMap { BundledModels.url($0)?.path }.map { [$0] } ?? [])
+    let datasetFolder = try writeDataset.map { try plan.folder($0) }
+    let weightsOutput = try out.map { try plan.file($0) }
     let start = Date()
     let steps = steps ?? (model == .vit ? 6000 : 1000)
     let peak = learningRate ?? (model == .vit ? 1e-3 : 3e-3)
@@ -84,9 +91,9 @@ struct TrainDemoCommand: ParsableCommand {
     log("train-demo: \(network.architecture), \(network.parameters.parameterCount) parameters, \(steps) steps of \(batchSize), lr \(peak)")
 
     let train = DemoDataset(seed: dataSeed, count: trainSize, size: network.input.height, split: .train)
-    if let writeDataset {
-      try train.writeImageFolder(to: URL(fileURLWithPath: writeDataset))
-      log("wrote \(train.count) training images and masks to \(writeDataset)")
+    if let datasetFolder {
+      try train.writeImageFolder(to: datasetFolder, plan: plan)
+      log("staged \(train.count) training images and masks for \(datasetFolder.path)")
     }
     let items = train.items()
     log(String(format: "generated %d training images in %.1f s", items.count, Date().timeIntervalSince(start)))
@@ -128,15 +135,18 @@ struct TrainDemoCommand: ParsableCommand {
     let summary = String(format: "held-out accuracy %.4f (%d images, data seed %llu); %.0f s", accuracy, evalCount, dataSeed, seconds)
     log(summary)
     print(summary)
-    if let out {
+    if let out, let weightsOutput {
       let command = "gradcam train-demo --model \(model.rawValue) --seed \(seed) --data-seed \(dataSeed) --steps \(steps) --batch-size \(batchSize) --learning-rate \(peak) --weight-decay \(weightDecay) --train-size \(trainSize)" + (teacher.map { " --teacher \($0)" } ?? "")
-      try ClassifierTrainer.save(network, to: URL(fileURLWithPath: out), metadata: [
+      let weights = try SafeTensors.encode(ClassifierTrainer.checkpointEntries(network), metadata: [
         "architecture": network.architecture, "classes": DemoDataset.classNames.joined(separator: ","),
         "command": command, "held_out_accuracy": String(format: "%.4f", accuracy),
         "held_out_images": "\(evalCount)", "training_seconds": String(format: "%.0f", seconds),
       ])
-      log("wrote \(out)")
+      try plan.write(weights, to: weightsOutput)
     }
+    try plan.commit()
+    if let writeDataset { log("wrote \(train.count) training images and masks to \(writeDataset)") }
+    if let out { log("wrote \(out)") }
   }
 
   private func log(_ line: String) {
