@@ -6,11 +6,14 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
   case invalid(String)
   /// The feature is not supported.
   case unsupported(String)
+  /// Writing an image file failed (full disk, missing folder...); the string names the file and why.
+  case write(String)
 
   public var description: String {
     switch self {
     case .invalid(let why): return "invalid image: \(why)"
     case .unsupported(let why): return "unsupported image: \(why)"
+    case .write(let why): return why
     }
   }
 
@@ -19,6 +22,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     switch self {
     case .invalid(let why): return .invalid("\(prefix): \(why)")
     case .unsupported(let why): return .unsupported("\(prefix): \(why)")
+    case .write: return self
     }
   }
 }

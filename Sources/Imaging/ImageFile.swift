@@ -69,13 +69,13 @@ public enum ImageFile {
     return data
   }
 
-  /// Writes `data` with ``AtomicWrite``, its failures as `ImageError.invalid` naming `url`.
+  /// Writes `data` with ``AtomicWrite``, its failures as `ImageError.write` naming `url`.
   static func writeAtomically(_ data: Data, to url: URL) throws {
     do throws(AtomicWriteError) { try AtomicWrite.write(data, to: url) } catch {
       switch error {
-      case .write(_, _, let reason): throw ImageError.invalid("\(url.path): cannot write (\(reason))")
+      case .write(_, _, let reason): throw ImageError.write("cannot write \(url.path): \(reason)")
       case .rename(_, _, let reason):
-        throw ImageError.invalid("\(url.path): cannot rename temporary file into place (\(reason))")
+        throw ImageError.write("cannot rename a temporary file to \(url.path): \(reason)")
       }
     }
   }
