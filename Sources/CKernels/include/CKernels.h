@@ -18,6 +18,10 @@
 /// when they are not compiled in (CK_X86_KERNELS is 0).
 int ck_sgemm_available(void);
 
+/// 1 when this processor has AVX2 and FMA (checked once, at run time); always 0 when the x86-64
+/// kernels are not compiled in. Reported by `gradcam bench`; the depthwise kernels check it too.
+int ck_avx2_available(void);
+
 /// Single-threaded row-major SGEMM with an optional fused epilogue:
 /// C = act(alpha * op(A) * op(B) + beta * C + bias[row]), where op transposes when trans* is
 /// non-zero, `bias` may be NULL (one value per row of C) and act is ReLU when `relu` is non-zero.
