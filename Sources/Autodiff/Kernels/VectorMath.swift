@@ -1,18 +1,28 @@
 internal import CKernels
 
-/// Float32 elementwise kernels on AVX-512 (CKernels/vector_math.c), used by the ops when the
-/// processor has it; the generic Swift kernels remain the path for float64 and other processors.
+/// Float32 elementwise kernels (CKernels/vector_math.c on AVX-512, vector_math_avx2.c on AVX2),
+/// used by the ops when the processor has either; the generic Swift kernels remain the path for
+/// float64 and other processors.
 enum VectorMath {
-  /// Whether the AVX-512 kernels run (same switch as the GEMM kernel, `GRADCAM_GEMM=blas` off).
-  static var enabled: Bool { GEMMKernel.useAVX512 }
+  /// Whether a vector kernel runs: the AVX-512 ones with the GEMM kernel (off with
+  /// `GRADCAM_ISA=avx2` or `GRADCAM_GEMM=blas`), else the AVX2 ones when the processor has AVX2.
+  static var enabled: Bool { useAVX512 || useAVX2 }
+
+  private static let useAVX512 = GEMMKernel.useAVX512
+  private static let useAVX2 = KernelISA.selected != .baseline && ck_avx2_available() == 1
 
   /// GELU (exact erf form) of every element, split across cores.
   static func gelu(_ a: [Float]) -> [Float] {
-    [Float](unsafeUninitializedCapacity: a.count) { out, count in
+    let wide = useAVX512
+    return [Float](unsafeUninitializedCapacity: a.count) { out, count in
       a.withUnsafeBufferPointer { src in
         let s = src.baseAddress, o = out.baseAddress
         parallelChunks(a.count, grain: 16_384) { r in
-          ck_gelu(s! + r.lowerBound, o! + r.lowerBound, r.count)
+          if wide {
+            ck_gelu(s! + r.lowerBound, o! + r.lowerBound, r.count)
+          } else {
+            ck_gelu_avx2(s! + r.lowerBound, o! + r.lowerBound, r.count)
+          }
         }
       }
       count = a.count
@@ -22,6 +32,6 @@ enum VectorMath {
   /// Softmax of one contiguous row; false when the row needs the exact scalar path (a NaN or an
   /// infinite maximum).
   static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Bool {
-    ck_softmax_row(x, y, count) != 0
+    (useAVX512 ? ck_softmax_row(x, y, count) : ck_softmax_row_avx2(x, y, count)) != 0
   }
 }

@@ -70,6 +70,11 @@ void ck_gelu(const float *x, float *y, long n);
 /// a NaN or an infinite maximum (the caller's scalar path handles those). Needs AVX-512.
 int ck_softmax_row(const float *x, float *y, long n);
 
+/// ck_gelu and ck_softmax_row on AVX2 + FMA (same approximations, 8 floats at a time), for
+/// processors without AVX-512. Only call when ck_avx2_available() returns 1.
+void ck_gelu_avx2(const float *x, float *y, long n);
+int ck_softmax_row_avx2(const float *x, float *y, long n);
+
 /// One image's convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
 /// oh * outW + ow holds x[c, oh * strideH - padH + i * dilationH, ow * strideW - padW + j * dilationW]
 /// (0 outside the image).
