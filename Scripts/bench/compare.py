@@ -268,8 +268,7 @@ def main():
     ap.add_argument("--group", choices=["all", "vit", "mainjob"], default="all",
                     help="vit: only the ViT-S/16 forward and rollout cases; mainjob: only the main job end to end")
     args = ap.parse_args()
-    if args.group != "mainjob":
-        print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}")
+    print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}")
     if args.group == "vit":
         mine = ours(args.gradcam, args.repeats, "vit_small_patch16")
         theirs = vit_peers(args.repeats)
