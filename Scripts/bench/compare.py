@@ -9,9 +9,14 @@ Peers, on the same inputs as `gradcam bench` (deterministic weights from weight_
 torchvision ResNet-18/50 forward at batch 1 and 8; timm ViT-S/16 forward; pytorch-grad-cam 1.5.7
 GradCAM on ResNet-50 layer4 at batch 1 and 8; timm tf_efficientnet_lite0 and torchvision MobileNetV3-Large
 forward and GradCAM (Lite0 at conv_head and blocks.3, MobileNetV3 at features.16) at batch 1 and 8; timm ViT-S/16 forward + attention rollout as
-vit-explain computes it (unfused attention so its hooks fire); with --onnx only, imported ONNX ResNet-50 and
-ViT-S/16 (`gradcam bench --onnx`) against onnxruntime (2 threads) and pytorch-grad-cam; imagecorruptions 1.1.2 on one
-224x224 image for all 19 corruptions x 5 severities (through ../shared/tools/icshim.py).
+vit-explain computes it (unfused attention so its hooks fire); imagecorruptions 1.1.2 on one
+224x224 image for all 19 corruptions x 5 severities (through ../shared/tools/icshim.py); timm ViT-S/16
+forward + backward + gradient rollout as vit-explain's VITAttentionGradRollout computes it; and the main
+job end to end (`gradcam --image photo224.png --severities 1-5 --corruptions all --arch resnet50 --weights
+r50.pth --out g.png` against python_main_job.py: imagecorruptions + pytorch-grad-cam + a matplotlib grid),
+process wall time and peak RSS. `--group vit` or `--group mainjob` runs only those; with --onnx only,
+imported ONNX ResNet-50 and ViT-S/16 (`gradcam bench --onnx`) against onnxruntime (2 threads) and
+pytorch-grad-cam. Prints the CPU model and its AVX2/AVX-512 flags; `GRADCAM_ISA=avx2` measures our AVX2 path.
 """
 import argparse
 import json
@@ -74,11 +79,7 @@ def peers(repeats, only=None):
             x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
             with torch.no_grad():
                 out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
-    vit = weight_formula.fill(timm.create_model("vit_small_patch16_224", pretrained=False)).eval()
-    for b in (1, 8):
-        x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
-        with torch.no_grad():
-            out[f"forward vit_small_patch16 b{b}"] = best(lambda: vit(x), repeats)
+    out.update(vit_peers(repeats))
     # DINOv2 ViT-S/14 at 224 (timm resamples its 37x37 positions on every call, as gradcam does).
     dinov2 = weight_formula.fill(timm.create_model("vit_small_patch14_dinov2", pretrained=False,
                                                    dynamic_img_size=True)).eval()
@@ -98,6 +99,32 @@ def peers(repeats, only=None):
         targets = [ClassifierOutputTarget(c) for c in pred]
         out[f"gradcam resnet50 layer4 b{b}"] = best(lambda: cam(input_tensor=x, targets=targets), repeats)
 
+
+    try:
+        import icshim
+        rng = np.random.default_rng(1)
+        image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
+        names = ["gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur", "glass_blur", "motion_blur",
+                 "zoom_blur", "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate",
+                 "jpeg_compression", "speckle_noise", "gaussian_blur", "spatter", "saturate"]
+        out["all 19 x 5 (224x224, sequential)"] = best(
+            lambda: [icshim.corrupt(image, s, n) for n in names for s in range(1, 6)], max(1, repeats // 3))
+    except Exception as e:  # imagecorruptions missing: report and go on
+        print(f"imagecorruptions skipped: {e}", file=sys.stderr)
+    return out
+
+
+def vit_peers(repeats):
+    """timm ViT-S/16 forward at batch 1 and 8; forward + attention rollout and forward + backward
+    + gradient rollout as vit-explain computes them (mean fusion, no discard)."""
+    import timm
+
+    out = {}
+    vit = weight_formula.fill(timm.create_model("vit_small_patch16_224", pretrained=False)).eval()
+    for b in (1, 8):
+        x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+        with torch.no_grad():
+            out[f"forward vit_small_patch16 b{b}"] = best(lambda: vit(x), repeats)
     # timm forward + vit-explain's rollout (mean fusion, no discard): hooks need unfused attention.
     for blk in vit.blocks:
         blk.attn.fused_attn = False
@@ -120,17 +147,28 @@ def peers(repeats, only=None):
             return (mask / mask.max()).reshape(14, 14)
     out["rollout vit_small_patch16 b1 (forward + rollout)"] = best(rollout, repeats)
 
-    try:
-        import icshim
-        rng = np.random.default_rng(1)
-        image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
-        names = ["gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur", "glass_blur", "motion_blur",
-                 "zoom_blur", "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate",
-                 "jpeg_compression", "speckle_noise", "gaussian_blur", "spatter", "saturate"]
-        out["all 19 x 5 (224x224, sequential)"] = best(
-            lambda: [icshim.corrupt(image, s, n) for n in names for s in range(1, 6)], max(1, repeats // 3))
-    except Exception as e:  # imagecorruptions missing: report and go on
-        print(f"imagecorruptions skipped: {e}", file=sys.stderr)
+    # vit-explain's VITAttentionGradRollout: each block's attention and its gradient (backward
+    # hook on attn_drop) for the predicted class, max(mean_heads(A * dA), 0), then the rollout.
+    gradients = []
+    for blk in vit.blocks:
+        blk.attn.attn_drop.register_full_backward_hook(lambda m, gi, go: gradients.append(gi[0].detach()))
+
+    def gradient_rollout():
+        attentions.clear()
+        gradients.clear()
+        vit.zero_grad()
+        logits = vit(x)
+        logits[0, int(logits[0].argmax())].backward()
+        with torch.no_grad():
+            result = torch.eye(attentions[0].size(-1))
+            for a, g in zip(attentions, reversed(gradients)):
+                fused = (a * g).mean(axis=1).clamp(min=0)
+                a_hat = (fused + torch.eye(fused.size(-1))) / 2
+                a_hat = a_hat / a_hat.sum(dim=-1, keepdim=True)
+                result = torch.matmul(a_hat, result)
+            mask = result[0, 0, 1:]
+            return (mask / mask.max()).reshape(14, 14)
+    out["gradrollout vit_small_patch16 b1 (forward + backward + rollout)"] = best(gradient_rollout, repeats)
     return out
 
 
@@ -147,6 +185,48 @@ def family_peers(repeats, only):
             with torch.no_grad():
                 out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
     return out
+
+
+def main_job(binary, repeats):
+    """The main job as a user runs it, ours against the Python stack (python_main_job.py), each a
+    fresh process: wall time (ours incl. start-up, loading and rendering; theirs after imports)
+    and peak RSS. The same 224x224 photo (examples/dog.png, centre-cropped and resized) and the
+    same ResNet-50 weights (weight_formula, saved as a PyTorch .pth that ours loads)."""
+    import torchvision
+    from PIL import Image
+
+    work = tempfile.mkdtemp(prefix="gradcam-mainjob-")
+    photo, weights = os.path.join(work, "photo224.png"), os.path.join(work, "r50.pth")
+    dog = Image.open(os.path.join(ROOT, "examples", "dog.png")).convert("RGB")
+    side = min(dog.size)
+    left, top = (dog.size[0] - side) // 2, (dog.size[1] - side) // 2
+    dog.crop((left, top, left + side, top + side)).resize((224, 224), Image.BICUBIC).save(photo)
+    torch.save(weight_formula.fill(torchvision.models.resnet50()).state_dict(), weights)
+
+    def run(argv, env=None):
+        t = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        stdout = p.stdout.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        if status != 0:
+            raise RuntimeError(f"{argv[0]} failed with status {status}")
+        return time.perf_counter() - t, usage.ru_maxrss * 1024, stdout
+
+    ours_best, ours_rss = float("inf"), 0
+    theirs_best, theirs_rss = float("inf"), 0
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [os.path.join(ROOT, "..", "shared", "tools"), env.get("PYTHONPATH")] if p)
+    for _ in range(max(1, repeats)):
+        t, rss, _ = run([binary, "--image", photo, "--severities", "1-5", "--corruptions", "all", "--arch", "resnet50",
+                         "--weights", weights, "--out", os.path.join(work, "g.png"), "--quiet"])
+        ours_best, ours_rss = min(ours_best, t), max(ours_rss, rss)
+        _, _, stdout = run([sys.executable, os.path.join(HERE, "python_main_job.py"), photo, weights,
+                            os.path.join(work, "py.png")], env)
+        r = json.loads(stdout.decode().strip().splitlines()[-1])
+        theirs_best, theirs_rss = min(theirs_best, r["seconds"]), max(theirs_rss, r["maxrss"])
+    print(f"main job figures: {work}/g.png (ours), {work}/py.png (Python stack)", file=sys.stderr)
+    return {"main job 19 x 5 resnet50 (process wall)": (ours_best, theirs_best),
+            "main job peak RSS MB (ours / Python stack)": (ours_rss / 2**20, theirs_rss / 2**20)}
 
 
 def depthwise_peers(repeats):
@@ -233,6 +313,18 @@ def ours(binary, repeats, only=None):
         return {r["name"]: r for r in json.load(open(f.name))}
 
 
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        return next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "unknown")
+
+
+def isa_flags():
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
+    wanted = ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_fp16", "amx_bf16")
+    return " ".join(f for f in wanted if f in flags) or "none of " + ", ".join(wanted)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gradcam", default=os.path.join(ROOT, ".build", "release", "gradcam"))
@@ -240,12 +332,25 @@ def main():
     ap.add_argument("--only", help="run only the EfficientNet/MobileNet/ConvNeXt-T/Swin-T cases whose name contains this text (e.g. efficientnet, convnext)")
     ap.add_argument("--onnx", action="store_true",
                     help="run only the imported-ONNX cases (needs onnx and onnxruntime, e.g. PYTHONPATH=/work/pyenv-onnx-extra)")
+    ap.add_argument("--group", choices=["all", "vit", "mainjob"], default="all",
+                    help="vit: only the ViT-S/16 forward and rollout cases; mainjob: only the main job end to end")
     args = ap.parse_args()
+    print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}")
     if args.onnx:
         onnx_cases(args.gradcam, args.repeats)
         return
-    mine = ours(args.gradcam, args.repeats, args.only)
-    theirs = peers(args.repeats, args.only)
+    if args.group == "vit":
+        mine = ours(args.gradcam, args.repeats, "vit_small_patch16")
+        theirs = vit_peers(args.repeats)
+    elif args.group == "mainjob":
+        mine, theirs = {}, {}
+    else:
+        mine = ours(args.gradcam, args.repeats, args.only)
+        theirs = peers(args.repeats, args.only)
+    if args.group in ("all", "mainjob") and args.only is None:
+        jobs = main_job(args.gradcam, max(1, args.repeats // 3))
+    else:
+        jobs = {}
     print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")
     keys = {"forward resnet18 b1": "resnet18 b1", "forward resnet18 b8": "resnet18 b8",
             "forward resnet50 b1": "resnet50 b1", "forward resnet50 b8": "resnet50 b8",
@@ -261,6 +366,9 @@ def main():
         if own is None:
             continue
         print(f"{peer_name:60} {own['seconds'] * 1e3:9.1f}ms {t * 1e3:9.1f}ms {own['seconds'] / t:7.2f}")
+    for name, (own, peer) in jobs.items():
+        unit = "MB" if "MB" in name else "s"
+        print(f"{name:60} {own:9.1f}{unit:2} {peer:9.1f}{unit:2} {own / peer:7.2f}")
     sgemm = mine.get("sgemm 2048^3")
     if sgemm:
         print(f"\nOpenBLAS sgemm peak: {sgemm['gflops']:.1f} GFLOPS")

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 int ck_sgemm_available(void) { return 0; }
+int ck_avx2_available(void) { return 0; }
 
 static _Noreturn void unavailable(const char *name) {
   fprintf(stderr, "Fatal error: %s called without the x86-64 kernels (ck_sgemm_available() is 0)\n", name);
@@ -44,6 +45,8 @@ void ck_sgemm_conv(long m, long n, long k, float alpha, const float *a, long lda
 
 void ck_gelu(const float *x, float *y, long n) { unavailable("ck_gelu"); }
 int ck_softmax_row(const float *x, float *y, long n) { unavailable("ck_softmax_row"); }
+void ck_gelu_avx2(const float *x, float *y, long n) { unavailable("ck_gelu_avx2"); }
+int ck_softmax_row_avx2(const float *x, float *y, long n) { unavailable("ck_softmax_row_avx2"); }
 
 long ck_winograd_packed_size(long o, long c) { unavailable("ck_winograd_packed_size"); }
 void ck_winograd_pack(const float *w, long o, long c, float *dst) { unavailable("ck_winograd_pack"); }

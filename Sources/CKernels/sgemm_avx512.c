@@ -32,6 +32,15 @@ int ck_sgemm_available(void) {
   return cached;
 }
 
+int ck_avx2_available(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+  }
+  return cached;
+}
+
 static long min_l(long a, long b) { return a < b ? a : b; }
 
 // Per-thread packing buffers, grown on demand and kept for the thread's lifetime.

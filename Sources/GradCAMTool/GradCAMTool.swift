@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autodiff
 import Foundation
 import Suggestions
 
@@ -35,6 +36,8 @@ struct GradCAMTool: ParsableCommand {
       let hint = closestMatches(to: first, in: commands).first.map { "; did you mean '\($0)'?" } ?? ""
       exit(withError: ValidationError("unknown command '\(first)'\(hint) (commands: \(commands.dropLast().joined(separator: ", ")))"))
     }
+    // A GRADCAM_ISA the processor cannot honour would silently measure the wrong kernels.
+    if let problem = KernelISA.problem { exit(withError: CLIError(problem)) }
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

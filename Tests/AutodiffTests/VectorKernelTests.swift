@@ -3,8 +3,7 @@ import CKernels
 import Foundation
 import XCTest
 
-/// The AVX-512 elementwise kernels (Sources/CKernels/vector_math.c) and the AVX2 GELU
-/// (gelu_avx2.c) against float64 references,
+/// The AVX-512 elementwise kernels (Sources/CKernels/vector_math.c) against float64 references,
 /// the thread pool behind the parallel loops (thread_pool.c), and weights packed once
 /// (PackedWeights) against the same products packing on the fly.
 final class VectorKernelTests: XCTestCase {
@@ -17,21 +16,19 @@ final class VectorKernelTests: XCTestCase {
   /// (float rounding).
   func testGELUMatchesFloat64Reference() throws {
     try requireAVX512()
-    assertGELU { ck_gelu($0, $1, $2) }
+    checkGELU(ck_gelu)
   }
 
-  /// The AVX2 + FMA GELU (gelu_avx2.c, for processors without AVX-512): the same reference and
-  /// tolerance, lengths 1, 7, 8, 9 for its 8-float vectors and scalar tail.
+  /// The AVX2 GELU (vector_math_avx2.c) against the same reference and tolerance.
   func testAVX2GELUMatchesFloat64Reference() throws {
-    var probe: [Float] = [0]
-    try XCTSkipUnless(ck_gelu_avx2([1], &probe, 1) == 1, "this processor has no AVX2 + FMA: the Swift kernel runs instead")
-    assertGELU(counts: [1, 7, 8, 9]) { XCTAssertEqual(ck_gelu_avx2($0, $1, $2), 1) }
+    try XCTSkipUnless(ck_avx2_available() == 1, "this processor has no AVX2 (or the x86-64 kernels are compiled out)")
+    checkGELU(ck_gelu_avx2)
   }
 
-  private func assertGELU(counts: [Int] = [1, 15, 16, 17], _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+  private func checkGELU(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
     var xs: [Float] = stride(from: -12.0, through: 12.0, by: 0.0137).map { Float($0) }
     xs += [0, -0, 1e-30, -1e-30, 88, -88, 1e6, -1e6, .infinity]
-    for count in [xs.count] + counts {
+    for count in [xs.count, 1, 15, 16, 17] {
       let x = Array(xs.prefix(count))
       var y = [Float](repeating: .nan, count: count)
       kernel(x, &y, count)
@@ -54,14 +51,24 @@ final class VectorKernelTests: XCTestCase {
   /// error of that size (as in any float32 softmax, PyTorch's included).
   func testSoftmaxRowMatchesFloat64Reference() throws {
     try requireAVX512()
+    checkSoftmaxRow(ck_softmax_row)
+  }
+
+  /// The AVX2 softmax row (vector_math_avx2.c) against the same reference and tolerance.
+  func testAVX2SoftmaxRowMatchesFloat64Reference() throws {
+    try XCTSkipUnless(ck_avx2_available() == 1, "this processor has no AVX2 (or the x86-64 kernels are compiled out)")
+    checkSoftmaxRow(ck_softmax_row_avx2)
+  }
+
+  private func checkSoftmaxRow(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Int32) {
     var seed: UInt64 = 3
-    for n in [1, 5, 16, 17, 197, 1000] {
+    for n in [1, 5, 7, 8, 9, 16, 17, 197, 1000] {
       let x = (0..<n).map { _ -> Float in
         seed = seed &* 6364136223846793005 &+ 1442695040888963407
         return Float(Double(seed >> 40) / Double(1 << 24) * 60 - 30)
       }
       var y = [Float](repeating: .nan, count: n)
-      XCTAssertEqual(ck_softmax_row(x, &y, n), 1)
+      XCTAssertEqual(kernel(x, &y, n), 1)
       let m = Double(x.max()!)
       let e = x.map { exp(Double($0) - m) }
       let total = e.reduce(0, +)
@@ -72,9 +79,9 @@ final class VectorKernelTests: XCTestCase {
     }
     // A NaN or an infinite maximum goes back to the caller's exact path.
     var y: [Float] = [0, 0, 0]
-    XCTAssertEqual(ck_softmax_row([1, .nan, 2], &y, 3), 0)
-    XCTAssertEqual(ck_softmax_row([1, .infinity, 2], &y, 3), 0)
-    XCTAssertEqual(ck_softmax_row([-.infinity, -.infinity, -.infinity], &y, 3), 0)
+    XCTAssertEqual(kernel([1, .nan, 2], &y, 3), 0)
+    XCTAssertEqual(kernel([1, .infinity, 2], &y, 3), 0)
+    XCTAssertEqual(kernel([-.infinity, -.infinity, -.infinity], &y, 3), 0)
     // Through the op, rows come out as PyTorch gives them: a NaN or +inf makes the row NaN
     // (inf - inf), and -inf gets exactly 0.
     let t = softmax(Tensor(shape: [3, 3], scalars: [1, .nan, 2, 1, .infinity, 2, -.infinity, 0, 1]), axis: -1).scalars

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import ToolTestSupport
 import XCTest
 
 /// The command line as a new user meets it: help with no arguments, did-you-mean for commands,
@@ -84,5 +85,21 @@ final class CommandLineHelpTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: Tool.packageRoot.appendingPathComponent("LICENSE").path))
     let citation = try String(contentsOf: Tool.packageRoot.appendingPathComponent("CITATION.cff"), encoding: .utf8)
     XCTAssertTrue(citation.hasPrefix("cff-version: 1.2.0\n") && citation.contains("\nlicense: Apache-2.0\n"))
+  }
+}
+
+/// `GRADCAM_ISA` (KernelISA): `avx2` runs every command on the AVX2 path; a word that is not a
+/// level, or a level the processor lacks, stops the command with a one-line error before any work.
+final class KernelISAEnvironmentTests: XCTestCase {
+  func testAnUnusableLevelIsAOneLineError() throws {
+    let dir = try Tool.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let dog = Tool.packageRoot.appendingPathComponent("examples/cifar-dog.png").path
+    let r = try BuiltTool.run(["--image", dog, "--out", "g.png"], in: dir, environment: ["GRADCAM_ISA": "avx9"])
+    XCTAssertEqual(r.status, 1, r.stderr)
+    XCTAssertEqual(r.stderr, "Error: GRADCAM_ISA=avx9 is not one of auto, avx512, avx2\n")
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "nothing is written")
+    let forced = try BuiltTool.run(["layers", "--model", "demo-cnn"], in: dir, environment: ["GRADCAM_ISA": "avx2"])
+    XCTAssertEqual(forced.status, 0, forced.stderr)
   }
 }

@@ -143,10 +143,11 @@ private func withOptionalPointer<V, R>(_ value: inout V?, _ body: (UnsafePointer
 
 /// Which Float GEMM kernel runs.
 public enum GEMMKernel {
-  /// True when Float products use the package's AVX-512 kernel (the processor has AVX-512F and
-  /// `GRADCAM_GEMM` is not `blas`); false when they use OpenBLAS's `sgemm`.
+  /// True when Float products use the package's AVX-512 kernel (the processor has AVX-512F,
+  /// `GRADCAM_ISA` does not lower the level (``KernelISA``) and `GRADCAM_GEMM` is not `blas`);
+  /// false when they use OpenBLAS's `sgemm`.
   public static let useAVX512: Bool = {
-    ck_sgemm_available() == 1 && ProcessInfo.processInfo.environment["GRADCAM_GEMM"] != "blas"
+    KernelISA.selected == .avx512 && ProcessInfo.processInfo.environment["GRADCAM_GEMM"] != "blas"
   }()
 
   /// A short name of the Float kernel, for benchmark reports.

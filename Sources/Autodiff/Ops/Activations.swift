@@ -55,8 +55,8 @@ public func relu(_ x: Tensor) -> Tensor {
 
 /// Gaussian error linear unit, exact erf form (PyTorch `gelu(approximate='none')`).
 public func gelu(_ x: Tensor) -> Tensor {
-  let vector = x.dtype == .float32 && x.count > 0 ? VectorMath.gelu(x.array(Float.self)) : nil
-  let y = vector.map { Tensor(shape: x.shape, array: $0) } ?? x.mapped(GeluKernel())
+  let y = x.dtype == .float32 && VectorMath.enabled && x.count > 0
+    ? Tensor(shape: x.shape, array: VectorMath.gelu(x.array(Float.self))) : x.mapped(GeluKernel())
   return Tensor.recorded(y, op: "gelu", inputs: [x]) { g, _ in
     [g * x.detached().mapped(GeluDerivativeKernel())]
   }

@@ -18,6 +18,10 @@
 /// when they are not compiled in (CK_X86_KERNELS is 0).
 int ck_sgemm_available(void);
 
+/// 1 when this processor has AVX2 and FMA (checked once, at run time); always 0 when the x86-64
+/// kernels are not compiled in. Reported by `gradcam bench`; the depthwise kernels check it too.
+int ck_avx2_available(void);
+
 /// Single-threaded row-major SGEMM with an optional fused epilogue:
 /// C = act(alpha * op(A) * op(B) + beta * C + bias[row]), where op transposes when trans* is
 /// non-zero, `bias` may be NULL (one value per row of C) and act is ReLU when `relu` is non-zero.
@@ -62,14 +66,14 @@ void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha
 /// y = GELU(x) (exact erf form) for n floats; x and y may be the same. Needs AVX-512.
 void ck_gelu(const float *x, float *y, long n);
 
-/// y = GELU(x) (exact erf form, as ck_gelu) for n floats with AVX2 + FMA; x and y may be the
-/// same. Returns 0, writing nothing, when the processor lacks them or CK_X86_KERNELS is 0: the
-/// caller's scalar path runs instead. Defined on every platform.
-int ck_gelu_avx2(const float *x, float *y, long n);
-
 /// y = softmax(x) over one row of n floats. Returns 0, writing nothing useful, when the row holds
 /// a NaN or an infinite maximum (the caller's scalar path handles those). Needs AVX-512.
 int ck_softmax_row(const float *x, float *y, long n);
+
+/// ck_gelu and ck_softmax_row on AVX2 + FMA (same approximations, 8 floats at a time), for
+/// processors without AVX-512. Only call when ck_avx2_available() returns 1.
+void ck_gelu_avx2(const float *x, float *y, long n);
+int ck_softmax_row_avx2(const float *x, float *y, long n);
 
 /// One image's convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
 /// oh * outW + ow holds x[c, oh * strideH - padH + i * dilationH, ow * strideW - padW + j * dilationW]

@@ -32,6 +32,7 @@ struct BenchCommand: ParsableCommand {
     let wanted = Set(suites.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     let all = wanted.contains("all")
     let models = ModelBench(repeats: repeats, filter: filter)
+    print(KernelISA.summary)
     if !onnx.isEmpty { results += try ONNXBench(repeats: repeats).run(onnx) }
     if all || wanted.contains("core") { results += CoreBench(repeats: repeats).run() }
     if all || wanted.contains("forward") { results += try models.forward() }

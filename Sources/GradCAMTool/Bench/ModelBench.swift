@@ -65,13 +65,18 @@ struct ModelBench {
         }
       }
     }
-    let rolloutName = "rollout vit_small_patch16 b1 (forward + rollout)"
-    guard wanted(rolloutName) else { return out }
+    let rollouts: [(String, CAMMethod)] = [
+      ("rollout vit_small_patch16 b1 (forward + rollout)", .rollout),
+      ("gradrollout vit_small_patch16 b1 (forward + backward + rollout)", .gradRollout),
+    ]
+    guard rollouts.contains(where: { wanted($0.0) }) else { return out }
     let vit = try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source)
-    let rollout = try CAMExplainer(model: vit, method: .rollout)
     let x = WeightFormula.tensor("input", [1, 3, 224, 224])
-    let t = bestTime(repeats: repeats) { _ = try! rollout.explain(batch: x, target: .predicted) }
-    out.append(row("cam", rolloutName, t, perImage: 1))
+    for (name, method) in rollouts where wanted(name) {
+      let explainer = try CAMExplainer(model: vit, method: method)
+      let t = bestTime(repeats: repeats) { _ = try! explainer.explain(batch: x, target: .predicted) }
+      out.append(row("cam", name, t, perImage: 1))
+    }
     return out
   }
 
