@@ -80,13 +80,7 @@ def peers(repeats, only=None):
             with torch.no_grad():
                 out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
     out.update(vit_peers(repeats))
-    # DINOv2 ViT-S/14 at 224 (timm resamples its 37x37 positions on every call, as gradcam does).
-    dinov2 = weight_formula.fill(timm.create_model("vit_small_patch14_dinov2", pretrained=False,
-                                                   dynamic_img_size=True)).eval()
-    for b in (1, 8):
-        x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
-        with torch.no_grad():
-            out[f"forward vit_small_patch14_dinov2 b{b}"] = best(lambda: dinov2(x), repeats)
+    out.update(vit_family_peers(repeats))
 
     out.update(depthwise_peers(repeats))
 
@@ -172,10 +166,26 @@ def vit_peers(repeats):
     return out
 
 
-def family_peers(repeats, only):
-    """torchvision ConvNeXt-T / Swin-T forward at batch 1 and 8 (the cases of the full run), for `--only`."""
-    import torchvision
+def vit_family_peers(repeats, only=None):
+    """timm DINOv2 ViT-S/14 (at 224: timm resamples its 37x37 positions on every call, as gradcam
+    does) and DeiT-S distilled forward at batch 1 and 8."""
+    import timm
     out = {}
+    for name, kw in (("vit_small_patch14_dinov2", {"dynamic_img_size": True}), ("deit_small_distilled_patch16_224", {})):
+        if only is not None and only not in f"forward {name}":
+            continue
+        model = weight_formula.fill(timm.create_model(name, pretrained=False, **kw)).eval()
+        for b in (1, 8):
+            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+            with torch.no_grad():
+                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
+    return out
+
+
+def family_peers(repeats, only):
+    """torchvision ConvNeXt-T / Swin-T and timm DINOv2 / DeiT forward at batch 1 and 8 (the cases of the full run), for `--only`."""
+    import torchvision
+    out = vit_family_peers(repeats, only)
     for name in ("convnext_tiny", "swin_t"):
         if only not in f"forward {name}":
             continue
@@ -357,6 +367,8 @@ def main():
             "forward vit_small_patch16 b1": "vit_small_patch16 b1", "forward vit_small_patch16 b8": "vit_small_patch16 b8",
             "forward vit_small_patch14_dinov2 b1": "vit_small_patch14_dinov2 b1",
             "forward vit_small_patch14_dinov2 b8": "vit_small_patch14_dinov2 b8",
+            "forward deit_small_distilled_patch16_224 b1": "deit_small_distilled_patch16_224 b1",
+            "forward deit_small_distilled_patch16_224 b8": "deit_small_distilled_patch16_224 b8",
             "forward convnext_tiny b1": "convnext_tiny b1", "forward convnext_tiny b8": "convnext_tiny b8",
             "forward swin_t b1": "swin_t b1", "forward swin_t b8": "swin_t b8",
             "forward efficientnet_lite0 b1": "efficientnet_lite0 b1", "forward efficientnet_lite0 b8": "efficientnet_lite0 b8",

@@ -22,6 +22,8 @@ struct ModelBench {
       ("vit_small_patch16", { try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source) }, 224),
       // DINOv2 ViT-S/14 at 224: 16x16 patches, positions resampled from 37x37 (issue 18).
       ("vit_small_patch14_dinov2", { try VisionTransformer("vit_small_patch14_dinov2", config: .named("vit_small_patch14_dinov2")!, weights: WeightFormula.source) }, 224),
+      // DeiT-S with its distillation token (two prefix tokens, two heads averaged).
+      ("deit_small_distilled_patch16_224", { try VisionTransformer("deit_small_distilled_patch16_224", config: .named("deit_small_distilled_patch16_224")!, weights: WeightFormula.source) }, 224),
       ("convnext_tiny", { try ConvNeXt("convnext_tiny", layout: .torchvision, weights: WeightFormula.source) }, 224),
       ("swin_t", { try SwinTransformer("swin_t", layout: .torchvision, weights: WeightFormula.source) }, 224),
       ("efficientnet_lite0", { try EfficientNet("tf_efficientnet_lite0", layout: .timm, weights: WeightFormula.source) }, 224),
