@@ -82,7 +82,19 @@ extension Tensor {
                   oy += index[d] * sy[d]
                 }
                 let base = row * inner
-                for j in 0..<inner { o[base + j] = kernel(xp[ox + j * ix], yp[oy + j * iy]) }
+                // Contiguous rows (a bias or a residual over the last dimension) get loops the
+                // compiler vectorises; the strided loop handles the rest. Same arithmetic.
+                if ix == 1 && iy == 1 {
+                  for j in 0..<inner { o[base + j] = kernel(xp[ox + j], yp[oy + j]) }
+                } else if ix == 1 && iy == 0 {
+                  let v = yp[oy]
+                  for j in 0..<inner { o[base + j] = kernel(xp[ox + j], v) }
+                } else if ix == 0 && iy == 1 {
+                  let v = xp[ox]
+                  for j in 0..<inner { o[base + j] = kernel(v, yp[oy + j]) }
+                } else {
+                  for j in 0..<inner { o[base + j] = kernel(xp[ox + j * ix], yp[oy + j * iy]) }
+                }
               }
             }
           }
