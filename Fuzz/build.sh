@@ -6,7 +6,7 @@
 # @testable. Binaries go to Fuzz/.build/bin/<target>.
 #
 #   Fuzz/build.sh png          # one target
-#   Fuzz/build.sh all          # every target
+#   Fuzz/build.sh all          # every target but onnx (Fuzz/build.sh onnx builds it)
 #
 # FUZZ_CHECKPOINTS_SOURCES=DIR fuzzes another copy of Sources/Checkpoints (e.g. a branch
 # exported with `git archive BRANCH Sources/Checkpoints | tar -x -C /tmp/x`).
@@ -24,6 +24,8 @@ CFLAGS=(-fsanitize=fuzzer-no-link,address -O1 -g)
 SUPPORT=(Fuzz/harness/support/*.swift)
 
 TARGETS=(png jpeg unpickler torchzip safetensors npy corruption_list severity_list eval_csv shard cifar_folder results_csv)
+# Built only by name (minutes of build on top of the package's release build; not in `all`, so not in ci.sh).
+BY_NAME=(onnx)
 
 checksums() {
   # CRC-32 (zlib) and SHA-256, used by Checkpoints and Evaluation.
@@ -105,9 +107,23 @@ cimagesupport() {
   fi
 }
 
+onnxdeps() {
+  # The ONNX module's dependencies (Autodiff and its kernels, Networks, SwiftProtobuf, ...) are
+  # linked uninstrumented from the package's release build, which builds them once for the
+  # tests anyway; only Sources/ONNX and the harness are compiled with the sanitizers.
+  swift build -c release --target ONNX 2>&1 | grep -v 'ld.gold: warning' | tail -1 >&2
+  REL=$(swift build -c release --show-bin-path)
+  ONNX_DEPS=()
+  local m
+  for m in Autodiff CKernels NPY RealModule ComplexModule Numerics _NumericsShims Networks Checkpoints Checksums \
+    AtomicFiles Suggestions SwiftProtobuf; do
+    [[ -d $REL/$m.build ]] && ONNX_DEPS+=($(find "$REL/$m.build" -name '*.o' | sort))
+  done
+}
+
 build() {
   local t=$1 bin=$OUT/bin/$1 harness=Fuzz/harness/$1.swift
-  [[ -f $harness ]] || { echo "unknown fuzz target '$t' (known: ${TARGETS[*]})" >&2; exit 64; }
+  [[ -f $harness ]] || { echo "unknown fuzz target '$t' (known: ${TARGETS[*]} ${BY_NAME[*]})" >&2; exit 64; }
   case $t in
     png | jpeg)
       cimagesupport
@@ -152,6 +168,17 @@ build() {
         Sources/Evaluation/Runner/NPYSource.swift Sources/Evaluation/Runner/MappedImages.swift "$harness" "${SUPPORT[@]}" \
         "$OUT/obj/libNPY.a" "$OUT/obj/libImaging.a" "$OUT/obj/libCorruptionsCore.a" "$OUT/obj/libCImageSupport.a" \
         "$OUT/obj/libSuggestions.a" "$OUT/obj/libAtomicFiles.a" -lpng16 -ljpeg -lz -o "$bin" ;;
+    onnx)
+      onnxdeps
+      local numerics=.build/checkouts/swift-numerics/Sources/_NumericsShims/include
+      "$SWIFTC" "${SFLAGS[@]}" -module-name ONNX -I "$REL/Modules" \
+        -Xcc -fmodule-map-file=$numerics/module.modulemap -Xcc -I -Xcc $numerics \
+        -Xcc -fmodule-map-file=Sources/CMalloc/module.modulemap \
+        -Xcc -fmodule-map-file="$REL/CKernels.build/module.modulemap" -Xcc -I -Xcc Sources/CKernels/include \
+        -Xcc -fmodule-map-file=Sources/CBLAS/module.modulemap $(pkg-config --cflags-only-I openblas) \
+        -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
+        $(find Sources/ONNX -name '*.swift' | sort) "$harness" "${ONNX_DEPS[@]}" \
+        $(pkg-config --libs openblas) -lz -o "$bin" ;;
   esac
   echo "built $bin"
 }

@@ -117,7 +117,7 @@ enum ConvolutionOperators {
       throw GraphError("Conv: only 2-D convolutions are supported (input \(x.shape), weight \(w.shape))")
     }
     let groups = call.node.int("group", default: 1)
-    guard groups >= 1, x.shape[1] % groups == 0, w.shape[0] % groups == 0, w.shape[1] * groups == x.shape[1] else {
+    guard groups >= 1, groups <= call.limits.maxDimension, x.shape[1] % groups == 0, w.shape[0] % groups == 0, w.shape[1] * groups == x.shape[1] else {
       throw GraphError("Conv: input \(x.shape) does not match weight \(w.shape) with \(groups) group(s)")
     }
     if let bias, bias.shape != [w.shape[0]] { throw GraphError("Conv: bias \(bias.shape) for \(w.shape[0]) output channels") }
@@ -165,7 +165,7 @@ extension ConvolutionOperators {
     }
     let node = call.node
     let groups = node.int("group", default: 1)
-    guard groups >= 1, x.shape[1] % groups == 0, w.shape[0] == x.shape[1] else {
+    guard groups >= 1, groups <= call.limits.maxDimension, x.shape[1] % groups == 0, w.shape[0] == x.shape[1] else {
       throw GraphError("ConvTranspose: input \(x.shape) does not match weight \(w.shape) with \(groups) group(s)")
     }
     let o = w.shape[1] * groups
@@ -246,8 +246,10 @@ struct Window {
   init(_ node: GraphNode, input: [Int], kernel: (Int, Int)) throws {
     strides = node.ints("strides") ?? [1, 1]
     dilations = node.ints("dilations") ?? [1, 1]
-    guard strides.count == 2, dilations.count == 2, strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }),
-          kernel.0 >= 1, kernel.1 >= 1 else {
+    // Bounded so the window arithmetic below cannot overflow on values from the file.
+    let bounded = { (v: Int) in v >= 1 && v <= 1 << 16 }
+    guard strides.count == 2, dilations.count == 2, strides.allSatisfy(bounded), dilations.allSatisfy(bounded),
+          bounded(kernel.0), bounded(kernel.1) else {
       throw GraphError("\(node.opType): invalid strides \(strides), dilations \(dilations) or kernel \(kernel)")
     }
     let auto = node.string("auto_pad", default: "NOTSET")

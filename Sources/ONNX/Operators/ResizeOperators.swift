@@ -14,7 +14,7 @@ enum ResizeOperators {
         size = (sizes[2], sizes[3])
       } else if let scales = call.optional(2)?.doubles, scales.count == 4 {
         guard scales[0] == 1, scales[1] == 1 else { throw GraphError("Resize: scales \(scales) change N or C") }
-        size = (Int((Double(x.shape[2]) * scales[2]).rounded(.down)), Int((Double(x.shape[3]) * scales[3]).rounded(.down)))
+        size = (Value.integer((Double(x.shape[2]) * scales[2]).rounded(.down)), Value.integer((Double(x.shape[3]) * scales[3]).rounded(.down)))
       } else {
         throw GraphError("Resize: neither scales nor sizes given")
       }

@@ -30,7 +30,9 @@ enum ShapeOperators {
       let limit = limits[0], delta = deltas[0]
       guard delta != 0 else { throw GraphError("Range: delta is 0") }
       let first = start.doubles[0]
-      let count = Swift.max(Int(((limit - first) / delta).rounded(.up)), 0)
+      let steps = ((limit - first) / delta).rounded(.up)
+      guard !steps.isNaN else { throw GraphError("Range: start \(first), limit \(limit), delta \(delta) give no length") }
+      let count = Swift.max(Value.integer(steps), 0)
       try call.limits.check(shape: [count], "Range's output")
       let t = Tensor(shape: [count], doubles: (0..<count).map { first + Double($0) * delta })
       return [start.isInteger ? Value(t, isInteger: true) : Value(t.converted(to: .float32))]
@@ -105,10 +107,13 @@ enum ShapeOperators {
       var sizes = call.integers(attribute: "split", input: 1) ?? []
       if sizes.isEmpty {
         let parts = call.node.int("num_outputs") ?? call.node.outputs.count
+        guard parts >= 1, parts <= call.node.outputs.count else {
+          throw GraphError("Split: num_outputs \(parts) for \(call.node.outputs.count) outputs")
+        }
         let size = (n + parts - 1) / Swift.max(parts, 1)
         sizes = (0..<parts).map { Swift.min(size, Swift.max(n - $0 * size, 0)) }
       }
-      guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == n else {
+      guard sizes.allSatisfy({ $0 >= 0 && $0 <= n }), sizes.reduce(0, +) == n else {
         throw GraphError("Split: sizes \(sizes) do not add up to dimension \(axis) of \(v.shape)")
       }
       var start = 0
@@ -126,8 +131,10 @@ enum ShapeOperators {
         throw GraphError("Slice: starts, ends, axes and steps differ in length")
       }
       for i in starts.indices {
-        let axis = try normalizedAxis(axes[i], rank: v.rank, "Slice"), n = v.shape[axis], step = steps[i]
-        guard step != 0 else { throw GraphError("Slice: step 0") }
+        let axis = try normalizedAxis(axes[i], rank: v.rank, "Slice"), n = v.shape[axis]
+        guard steps[i] != 0 else { throw GraphError("Slice: step 0") }
+        // A step longer than the axis picks one element either way; clamped so no index overflows.
+        let step = Swift.min(Swift.max(steps[i], -(n + 1)), n + 1)
         func clamped(_ x: Int, _ lo: Int, _ hi: Int) -> Int { Swift.min(Swift.max(x < 0 ? x + n : x, lo), hi) }
         if step > 0 {
           let s = clamped(starts[i], 0, n), e = clamped(ends[i], 0, n)
@@ -190,7 +197,10 @@ enum ShapeOperators {
     "Tile": { call in
       let v = try call.input(0)
       let repeats = try call.input(1).integers
-      guard repeats.count == v.rank, repeats.allSatisfy({ $0 >= 1 }) else { throw GraphError("Tile: repeats \(repeats) for shape \(v.shape)") }
+      guard repeats.count == v.rank, repeats.allSatisfy({ $0 >= 1 && $0 <= call.limits.maxDimension }) else {
+        throw GraphError("Tile: repeats \(repeats) for shape \(v.shape)")
+      }
+      try call.limits.check(shape: zip(v.shape, repeats).map { $0 * $1 }, "Tile's output")
       var t = v.tensor
       for (axis, r) in repeats.enumerated() where r > 1 { t = concat(Array(repeating: t, count: r), axis: axis) }
       return [Value(t, isInteger: v.isInteger)]
@@ -204,7 +214,7 @@ enum ShapeOperators {
       let fill = call.optional(2)?.doubles.first ?? call.node.float("value", default: 0)
       var axes = Array(0..<v.rank)
       if let given = call.optional(3)?.integers { axes = try given.map { try normalizedAxis($0, rank: v.rank, "Pad") } }
-      guard pads.count == 2 * axes.count, pads.allSatisfy({ $0 >= 0 }) else {
+      guard pads.count == 2 * axes.count, pads.allSatisfy({ $0 >= 0 && $0 <= call.limits.maxDimension }) else {
         throw GraphError("Pad: pads \(pads) for \(axes.count) axes (negative pads are not supported)")
       }
       var padding = [(before: Int, after: Int)](repeating: (0, 0), count: v.rank)
@@ -235,9 +245,12 @@ enum ShapeOperators {
   static func reshapeTarget(_ shape: [Int], _ target: [Int], allowZero: Bool) throws -> [Int] {
     var out = target.enumerated().map { i, d in d == 0 && !allowZero && i < shape.count ? shape[i] : d }
     let count = Shape.count(shape)
-    let known = out.filter { $0 != -1 }.reduce(1, *)
     let inferred = out.filter { $0 == -1 }.count
     guard out.allSatisfy({ $0 >= -1 }), inferred <= 1 else { throw GraphError("Reshape: invalid target \(target)") }
+    // A product beyond Int (a target from the file) cannot match the input's count.
+    guard let known = ONNXLimits.product(out.filter { $0 != -1 }) else {
+      throw GraphError("Reshape: cannot reshape \(shape) to \(target)")
+    }
     if inferred == 1 {
       guard known > 0, count % known == 0 else { throw GraphError("Reshape: cannot reshape \(shape) to \(target)") }
       out = out.map { $0 == -1 ? count / known : $0 }

@@ -26,15 +26,24 @@ public struct ONNXLimits: Sendable, Equatable {
   /// Checks a shape read from the file or computed by the graph.
   func check(shape: [Int], _ what: @autoclosure () -> String) throws {
     guard shape.count <= maxRank else { throw GraphError("\(what()) has rank \(shape.count) (limit \(maxRank))") }
-    var count = 1
-    for d in shape {
-      guard d >= 0, d <= maxDimension else {
-        throw GraphError("\(what()) has dimension \(d) in shape \(shape) (limit 0...\(maxDimension))")
-      }
-      count = count.multipliedReportingOverflow(by: d).overflow ? Int.max : count * d
+    for d in shape where d < 0 || d > maxDimension {
+      throw GraphError("\(what()) has dimension \(d) in shape \(shape) (limit 0...\(maxDimension))")
     }
+    let count = Self.product(shape) ?? Int.max
     guard count <= maxTensorElements else {
       throw GraphError("\(what()) has \(count) elements in shape \(shape) (limit \(maxTensorElements))")
     }
+  }
+
+  /// The product of `dims` (sizes read from a file), nil when it overflows `Int`.
+  static func product(_ dims: [Int]) -> Int? {
+    if dims.contains(0) { return 0 }
+    var product = 1
+    for d in dims {
+      let (next, overflow) = product.multipliedReportingOverflow(by: d)
+      if overflow { return nil }
+      product = next
+    }
+    return product
   }
 }

@@ -26,10 +26,12 @@ struct Value {
 
   /// The elements as integers (truncated toward zero, clamped to +-2^62 so ONNX's INT64_MAX
   /// "to the end" markers convert).
-  var integers: [Int] {
-    tensor.detached().converted(to: .float64).doubles.map { d in
-      d.isNaN ? 0 : Int(Swift.max(Swift.min(d, 4.6e18), -4.6e18).rounded(.towardZero))
-    }
+  var integers: [Int] { tensor.detached().converted(to: .float64).doubles.map(Value.integer) }
+
+  /// `d` truncated toward zero and clamped to +-2^62 (NaN is 0): a size computed from values of
+  /// the file never traps the conversion.
+  static func integer(_ d: Double) -> Int {
+    d.isNaN ? 0 : Int(Swift.max(Swift.min(d, 4.6e18), -4.6e18).rounded(.towardZero))
   }
 
   /// The elements as doubles.
