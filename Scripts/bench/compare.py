@@ -73,14 +73,14 @@ def peers(repeats, only=None):
                 out[f"conv2d b{batch} {c}x{h}x{h} -> {o} k{k} s{s}"] = t
                 total += t
             out[f"conv2d b{batch} ResNet-50 shapes (total)"] = total
-    for name in ("resnet18", "resnet50", "convnext_tiny", "swin_t"):
+    for name in ("resnet18", "resnet50"):
         model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
         for b in (1, 8):
             x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
             with torch.no_grad():
                 out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
     out.update(vit_peers(repeats))
-    out.update(vit_family_peers(repeats))
+    out.update(family_peers(repeats))
 
     out.update(depthwise_peers(repeats))
 
@@ -166,30 +166,23 @@ def vit_peers(repeats):
     return out
 
 
-def vit_family_peers(repeats, only=None):
-    """timm DINOv2 ViT-S/14 (at 224: timm resamples its 37x37 positions on every call, as gradcam
-    does) and DeiT-S distilled forward at batch 1 and 8."""
+def family_peers(repeats, only=None):
+    """Forward at batch 1 and 8 of the issue-18 families: torchvision ConvNeXt-T and Swin-T, timm
+    DINOv2 ViT-S/14 (at 224: timm resamples its 37x37 positions on every call, as gradcam does)
+    and DeiT-S distilled; with `only`, just the cases whose name contains it."""
     import timm
+    import torchvision
+    builders = {
+        "convnext_tiny": lambda: torchvision.models.convnext_tiny(),
+        "swin_t": lambda: torchvision.models.swin_t(),
+        "vit_small_patch14_dinov2": lambda: timm.create_model("vit_small_patch14_dinov2", pretrained=False, dynamic_img_size=True),
+        "deit_small_distilled_patch16_224": lambda: timm.create_model("deit_small_distilled_patch16_224", pretrained=False),
+    }
     out = {}
-    for name, kw in (("vit_small_patch14_dinov2", {"dynamic_img_size": True}), ("deit_small_distilled_patch16_224", {})):
+    for name, build in builders.items():
         if only is not None and only not in f"forward {name}":
             continue
-        model = weight_formula.fill(timm.create_model(name, pretrained=False, **kw)).eval()
-        for b in (1, 8):
-            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
-            with torch.no_grad():
-                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
-    return out
-
-
-def family_peers(repeats, only):
-    """torchvision ConvNeXt-T / Swin-T and timm DINOv2 / DeiT forward at batch 1 and 8 (the cases of the full run), for `--only`."""
-    import torchvision
-    out = vit_family_peers(repeats, only)
-    for name in ("convnext_tiny", "swin_t"):
-        if only not in f"forward {name}":
-            continue
-        model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
+        model = weight_formula.fill(build()).eval()
         for b in (1, 8):
             x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
             with torch.no_grad():
