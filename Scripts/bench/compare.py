@@ -127,18 +127,23 @@ def vit_peers(repeats):
         blk.attn.attn_drop.register_forward_hook(lambda m, i, o: attentions.append(o.detach()))
     x = torch.from_numpy(weight_formula.value("input", (1, 3, 224, 224)))
 
-    def rollout():
-        attentions.clear()
+    def rolled_out(fused_maps):
+        """vit-explain's rollout of head-fused attention maps: (A + I) / 2, rows normalised,
+        multiplied through the blocks; the class token's row over the 14x14 patches."""
         with torch.no_grad():
-            vit(x)
-            result = torch.eye(attentions[0].size(-1))
-            for a in attentions:
-                fused = a.mean(axis=1)
+            result = torch.eye(fused_maps[0].size(-1))
+            for fused in fused_maps:
                 a_hat = (fused + torch.eye(fused.size(-1))) / 2
                 a_hat = a_hat / a_hat.sum(dim=-1, keepdim=True)
                 result = torch.matmul(a_hat, result)
             mask = result[0, 0, 1:]
             return (mask / mask.max()).reshape(14, 14)
+
+    def rollout():
+        attentions.clear()
+        with torch.no_grad():
+            vit(x)
+            return rolled_out([a.mean(axis=1) for a in attentions])
     out["rollout vit_small_patch16 b1 (forward + rollout)"] = best(rollout, repeats)
 
     # vit-explain's VITAttentionGradRollout: each block's attention and its gradient (backward
@@ -154,14 +159,7 @@ def vit_peers(repeats):
         logits = vit(x)
         logits[0, int(logits[0].argmax())].backward()
         with torch.no_grad():
-            result = torch.eye(attentions[0].size(-1))
-            for a, g in zip(attentions, reversed(gradients)):
-                fused = (a * g).mean(axis=1).clamp(min=0)
-                a_hat = (fused + torch.eye(fused.size(-1))) / 2
-                a_hat = a_hat / a_hat.sum(dim=-1, keepdim=True)
-                result = torch.matmul(a_hat, result)
-            mask = result[0, 0, 1:]
-            return (mask / mask.max()).reshape(14, 14)
+            return rolled_out([(a * g).mean(axis=1).clamp(min=0) for a, g in zip(attentions, reversed(gradients))])
     out["gradrollout vit_small_patch16 b1 (forward + backward + rollout)"] = best(gradient_rollout, repeats)
     return out
 
