@@ -1,4 +1,4 @@
-// The kernels' entry points when the x86-64 AVX-512 kernels are not compiled in (CK_X86_KERNELS is
+// The kernels' entry points when the x86-64 kernels are not compiled in (CK_X86_KERNELS is
 // 0: another architecture, or GRADCAM_NO_X86_KERNELS). ck_sgemm_available() is 0, so callers take
 // the OpenBLAS and Swift paths and never reach the others; reaching one is a programming error and
 // stops the process with its name.
@@ -11,33 +11,37 @@
 
 int ck_sgemm_available(void) { return 0; }
 int ck_avx2_available(void) { return 0; }
+int ck_sgemm_level_available(int level) { return 0; }
 
 static _Noreturn void unavailable(const char *name) {
   fprintf(stderr, "Fatal error: %s called without the x86-64 kernels (ck_sgemm_available() is 0)\n", name);
   abort();
 }
 
-void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+long ck_sgemm_tile_rows(int level) { unavailable("ck_sgemm_tile_rows"); }
+long ck_sgemm_tile_columns(int level) { unavailable("ck_sgemm_tile_columns"); }
+
+void ck_sgemm(int level, int transA, int transB, long m, long n, long k, float alpha, const float *a,
               long lda, const float *b, long ldb, float beta, float *c, long ldc,
               const float *bias, int relu) {
   unavailable("ck_sgemm");
 }
 
-long ck_sgemm_packed_a_size(long m, long k) { unavailable("ck_sgemm_packed_a_size"); }
-long ck_sgemm_packed_b_size(long k, long n) { unavailable("ck_sgemm_packed_b_size"); }
-void ck_sgemm_pack_a(long m, long k, const float *a, long lda, float *dst) { unavailable("ck_sgemm_pack_a"); }
-void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst) {
+long ck_sgemm_packed_a_size(int level, long m, long k) { unavailable("ck_sgemm_packed_a_size"); }
+long ck_sgemm_packed_b_size(int level, long k, long n) { unavailable("ck_sgemm_packed_b_size"); }
+void ck_sgemm_pack_a(int level, long m, long k, const float *a, long lda, float *dst) { unavailable("ck_sgemm_pack_a"); }
+void ck_sgemm_pack_b(int level, int transB, long k, long n, const float *b, long ldb, float *dst) {
   unavailable("ck_sgemm_pack_b");
 }
 
-void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha, const float *a,
+void ck_sgemm_packed(int level, int transA, int transB, long m, long n, long k, float alpha, const float *a,
                      long lda, const ck_packed *packed_a, const float *b, long ldb,
                      const ck_packed *packed_b, float beta, float *c, long ldc,
                      const ck_epilogue *epilogue) {
   unavailable("ck_sgemm_packed");
 }
 
-void ck_sgemm_conv(long m, long n, long k, float alpha, const float *a, long lda,
+void ck_sgemm_conv(int level, long m, long n, long k, float alpha, const float *a, long lda,
                    const ck_packed *packed_a, const ck_im2col *im2col, long column0, float beta,
                    float *c, long ldc, const ck_epilogue *epilogue) {
   unavailable("ck_sgemm_conv");

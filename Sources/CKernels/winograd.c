@@ -2,7 +2,8 @@
 // A^T [(G g G^T) .* (B^T d B)] A for its 4x4 input patch d, so the products become 16 GEMMs of
 // (out x in) . (in x tiles), with 16 multiplications per tile and channel pair instead of 36.
 // The weight transform is done once per layer (ck_winograd_pack); the input and output transforms
-// run per call, the 16 products on the AVX-512 SGEMM kernel with the weights prepacked.
+// run per call, the 16 products on the AVX-512 SGEMM kernel with the weights prepacked. AVX-512 only: on
+// AVX2 processors 3x3 convolutions run as implicit-im2col products instead.
 #include "CKernels.h"
 
 #if CK_X86_KERNELS  // the whole file; portable.c defines its entry points otherwise
@@ -13,10 +14,10 @@
 
 #define XI 16  // 4x4 transformed positions
 
-long ck_winograd_packed_size(long o, long c) { return XI * ck_sgemm_packed_a_size(o, c); }
+long ck_winograd_packed_size(long o, long c) { return XI * ck_sgemm_packed_a_size(CK_SGEMM_AVX512, o, c); }
 
 void ck_winograd_pack(const float *w, long o, long c, float *dst) {
-  long each = ck_sgemm_packed_a_size(o, c);
+  long each = ck_sgemm_packed_a_size(CK_SGEMM_AVX512, o, c);
   float *u = malloc(sizeof(float) * XI * o * c);
   if (!u) abort();
   for (long p = 0; p < o; p++) {
@@ -36,7 +37,7 @@ void ck_winograd_pack(const float *w, long o, long c, float *dst) {
       }
     }
   }
-  for (int xi = 0; xi < XI; xi++) ck_sgemm_pack_a(o, c, u + (long)xi * o * c, c, dst + xi * each);
+  for (int xi = 0; xi < XI; xi++) ck_sgemm_pack_a(CK_SGEMM_AVX512, o, c, u + (long)xi * o * c, c, dst + xi * each);
   free(u);
 }
 
@@ -106,8 +107,8 @@ AVX512 static void input_transform(void *context, long channel) {
 static void products(void *context, long xi) {
   const job *j = context;
   ck_packed u = {j->packed + xi * j->packed_each, j->o, 0};
-  ck_sgemm_packed(0, 0, j->o, j->tiles, j->c, 1.0f, NULL, j->c, &u, j->v + xi * j->c * j->tiles, j->tiles, NULL,
-                  0.0f, j->m + xi * j->o * j->tiles, j->tiles, NULL);
+  ck_sgemm_packed(CK_SGEMM_AVX512, 0, 0, j->o, j->tiles, j->c, 1.0f, NULL, j->c, &u,
+                  j->v + xi * j->c * j->tiles, j->tiles, NULL, 0.0f, j->m + xi * j->o * j->tiles, j->tiles, NULL);
 }
 
 // out = epilogue(A^T M A) per tile; A^T = [1 1 1 0; 0 1 -1 -1].
@@ -151,7 +152,7 @@ int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long
   if (outH <= 0 || outW <= 0 || c <= 0 || o <= 0) return 0;
   job j = {.x = x, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW, .outH = outH, .outW = outW,
            .tilesH = (outH + 1) / 2, .tilesW = (outW + 1) / 2, .o = o, .packed = packed,
-           .packed_each = ck_sgemm_packed_a_size(o, c), .out = out, .e = epilogue};
+           .packed_each = ck_sgemm_packed_a_size(CK_SGEMM_AVX512, o, c), .out = out, .e = epilogue};
   j.tiles = j.tilesH * j.tilesW;
   // Per-thread scratch kept between calls: fresh multi-megabyte buffers would fault in their
   // pages on every call.

@@ -104,7 +104,7 @@ final class Conv2dTests: XCTestCase {
     }
   }
 
-  /// float32 convolutions take the AVX-512 path, which reads the image through an implicit im2col
+  /// float32 convolutions take the package's kernel (AVX-512 or AVX2), which reads the image through an implicit im2col
   /// matrix in the GEMM's packing: every configuration above, plus sizes that cross the kernel's
   /// blocks (32-column strips spanning output rows, two depth blocks, a second 4096-column panel,
   /// stride 2 at the image edges), against the direct float64 convolution.

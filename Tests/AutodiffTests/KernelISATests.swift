@@ -47,7 +47,10 @@ final class KernelISATests: XCTestCase {
     XCTAssertEqual(KernelISA.selected, expected.isa)
     XCTAssertEqual(KernelISA.detected == .avx512, ck_sgemm_available() == 1)
     XCTAssertEqual(GEMMKernel.useAVX512, KernelISA.selected == .avx512 && env["GRADCAM_GEMM"] != "blas")
-    if KernelISA.selected != .avx512 { XCTAssertEqual(GEMMKernel.name, "OpenBLAS sgemm") }
+    let blas = env["GRADCAM_GEMM"] == "blas" || KernelISA.selected == .baseline
+    XCTAssertEqual(GEMMKernel.selected, blas ? .blas : KernelISA.selected == .avx512 ? .avx512 : .avx2)
+    XCTAssertEqual(GEMMKernel.usesPackageKernel, !blas)
+    XCTAssertEqual(GEMMKernel.name, ["avx512": "gradcam AVX-512 sgemm", "avx2": "gradcam AVX2 sgemm", "blas": "OpenBLAS sgemm"][GEMMKernel.selected.rawValue])
     XCTAssertTrue(KernelISA.summary.hasPrefix("kernels: \(KernelISA.selected.rawValue) (processor: \(KernelISA.detected.rawValue)"))
   }
 }

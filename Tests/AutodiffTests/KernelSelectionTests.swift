@@ -3,7 +3,7 @@ import CKernels
 import Foundation
 import XCTest
 
-/// The x86-64 AVX-512 kernels are chosen only when they are compiled in. The portable CI step
+/// The x86-64 kernels (AVX-512, AVX2) are chosen only when they are compiled in. The portable CI step
 /// builds with them compiled out (`-Xcc -DGRADCAM_NO_X86_KERNELS`) and sets
 /// `GRADCAM_EXPECT_NO_X86_KERNELS=1`, so this test proves the flag took effect and that every
 /// product then runs on OpenBLAS; the regular build on x86-64 must have them compiled in.
@@ -18,6 +18,8 @@ final class KernelSelectionTests: XCTestCase {
     if CK_X86_KERNELS == 0 {
       XCTAssertEqual(ck_sgemm_available(), 0)
       XCTAssertFalse(GEMMKernel.useAVX512)
+      XCTAssertFalse(GEMMKernel.usesPackageKernel)
+      XCTAssertEqual(ck_sgemm_level_available(CK_SGEMM_AVX2), 0)
       XCTAssertEqual(GEMMKernel.name, "OpenBLAS sgemm")
       XCTAssertNil(PackedWeights(convolutionWeight: Tensor.uniform([4, 3, 3, 3], low: -1, high: 1, seed: 1)))
     }

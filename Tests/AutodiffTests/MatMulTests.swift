@@ -51,6 +51,20 @@ final class MatMulTests: XCTestCase {
     XCTAssertEqual(linear(uniform([5], 12), weight: w).shape, [4])
   }
 
+  /// float32 linear adds its bias in the GEMM's store (the kernel's column bias, or the epilogue
+  /// after BLAS): against the float64 linear on shapes crossing the kernels' tiles, one split
+  /// across cores.
+  /// Tolerance: 1e-5 absolute + 1e-5 relative (float32 accumulation over at most 384 terms in [-1, 1]).
+  func testFloat32LinearWithBiasAgainstFloat64() {
+    for (i, (rows, inputs, outputs)) in [(37, 70, 45), (1, 384, 17), (197, 150, 140)].enumerated() {
+      let x = uniform([rows, inputs], UInt64(400 + i)), w = uniform([outputs, inputs], UInt64(410 + i))
+      let b = uniform([outputs], UInt64(420 + i))
+      let y32 = linear(x.converted(to: .float32), weight: w.converted(to: .float32), bias: b.converted(to: .float32))
+      XCTAssertEqual(y32.dtype, .float32)
+      assertClose(y32, linear(x, weight: w, bias: b), atol: 1e-5, rtol: 1e-5, "float32 linear [\(rows), \(inputs)] -> \(outputs)")
+    }
+  }
+
   func testFloat32() {
     let a = uniform([2, 3, 4, 5], 13), b = uniform([3, 5, 2], 14)
     let f32 = matmul(a.converted(to: .float32), b.converted(to: .float32))

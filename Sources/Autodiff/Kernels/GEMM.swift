@@ -6,27 +6,30 @@ internal import CKernels
   internal import CMalloc
 #endif
 
-/// What a product does to each output as it is stored: add a per-row bias, add a residual of
-/// C's shape (leading dimension `ldr`), then apply a ReLU. Every part is optional.
+/// What a product does to each output as it is stored: add a per-row bias, a per-column bias (a
+/// linear layer's), a residual of C's shape (leading dimension `ldr`), in that order, then apply a
+/// ReLU. Every part is optional.
 struct GEMMEpilogue<T: TensorScalar> {
   var bias: UnsafePointer<T>? = nil
   var residual: UnsafePointer<T>? = nil
   var ldr = 0
   var relu = false
+  var columnBias: UnsafePointer<T>? = nil
 
-  var isEmpty: Bool { bias == nil && residual == nil && !relu }
+  var isEmpty: Bool { bias == nil && columnBias == nil && residual == nil && !relu }
 
   /// The same epilogue for the block of C starting at (row, column).
   func block(row: Int, column: Int) -> GEMMEpilogue {
-    GEMMEpilogue(bias: bias.map { $0 + row }, residual: residual.map { $0 + row * ldr + column }, ldr: ldr, relu: relu)
+    GEMMEpilogue(bias: bias.map { $0 + row }, residual: residual.map { $0 + row * ldr + column }, ldr: ldr, relu: relu,
+                 columnBias: columnBias.map { $0 + column })
   }
 }
 
 /// Matrix products for every op: row-major `C = epilogue(alpha * op(A) * op(B) + beta * C)`.
 ///
-/// Float products run on the package's AVX-512 kernel when the processor has it (CKernels: the
-/// workplace's OpenBLAS is pinned to AVX2), with the epilogue in the kernel's store and, for a
-/// layer's weights, the operand packed once (`packedA`/`packedB`); everything else runs on BLAS.
+/// Float products run on the package's kernel for the processor's level (``GEMMKernel``: AVX-512
+/// or AVX2 + FMA), with the epilogue in the kernel's store and, for a layer's weights, the operand
+/// packed once (`packedA`/`packedB`); everything else runs on BLAS.
 /// Either way the kernel runs single-threaded and this function splits large products into
 /// column (or row) blocks, one per core, on the library's thread pool.
 func gemm<T: TensorScalar>(
@@ -36,7 +39,7 @@ func gemm<T: TensorScalar>(
   packedA: PackedWeights? = nil, packedB: PackedWeights? = nil, im2col: ImplicitColumns? = nil
 ) {
   BLASThreads.configureOnce
-  precondition(im2col == nil || (T.self == Float.self && GEMMKernel.useAVX512 && !transB), "gemm: implicit im2col needs the float kernel")
+  precondition(im2col == nil || (T.self == Float.self && GEMMKernel.usesPackageKernel && !transB), "gemm: implicit im2col needs the float kernel")
   let work = Double(m) * Double(n) * Double(k)
   let blocks = work < 4e6 ? 1 : coreCount
   if blocks <= 1 || (m < 2 * blocks && n < 2 * blocks) {
@@ -45,7 +48,8 @@ func gemm<T: TensorScalar>(
     return
   }
   if n >= m {
-    // Column blocks of C use column blocks of op(B); block edges on the kernel's 32-column tiles.
+    // Column blocks of C use column blocks of op(B); block edges on 32 columns, a multiple of
+    // every kernel's tile (and of packed B's strips).
     let step = ((n + blocks - 1) / blocks + 31) / 32 * 32
     parallelFor((n + step - 1) / step) { i in
       let j0 = i * step, width = min(step, n - j0)
@@ -55,7 +59,8 @@ func gemm<T: TensorScalar>(
                  columnOffset: j0)
     }
   } else {
-    // Row blocks of C use row blocks of op(A); block edges on the kernel's 12-row tiles.
+    // Row blocks of C use row blocks of op(A); block edges on 12 rows, a multiple of every
+    // kernel's tile (and of packed A's strips).
     let step = ((m + blocks - 1) / blocks + 11) / 12 * 12
     parallelFor((m + step - 1) / step) { i in
       let i0 = i * step, height = min(step, m - i0)
@@ -74,14 +79,15 @@ private func gemmKernel<T: TensorScalar>(
   c: UnsafeMutablePointer<T>, ldc: Int, epilogue e: GEMMEpilogue<T>,
   packedA: PackedWeights?, packedB: PackedWeights?, im2col: ImplicitColumns?, rowOffset: Int = 0, columnOffset: Int = 0
 ) {
-  if T.self == Float.self && GEMMKernel.useAVX512 {
+  if T.self == Float.self, let level = GEMMKernel.level {
     // The epilogue runs in the kernel's store, while the tile is still in registers.
     func cast(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
     var opA = packedA?.operand(offset: rowOffset), opB = packedB?.operand(offset: columnOffset)
-    var epilogue = ck_epilogue(bias: e.bias.map(cast), residual: e.residual.map(cast), ldr: e.ldr, relu: e.relu ? 1 : 0)
+    var epilogue = ck_epilogue(bias: e.bias.map(cast), residual: e.residual.map(cast), ldr: e.ldr, relu: e.relu ? 1 : 0,
+                               column_bias: e.columnBias.map(cast))
     if var source = im2col?.source {
       withOptionalPointer(&opA) { pa in
-        ck_sgemm_conv(m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa, &source, columnOffset,
+        ck_sgemm_conv(level, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa, &source, columnOffset,
                       unsafeBitCast(beta, to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
                       ldc, &epilogue)
       }
@@ -90,7 +96,7 @@ private func gemmKernel<T: TensorScalar>(
     withOptionalPointer(&opA) { pa in
       withOptionalPointer(&opB) { pb in
         ck_sgemm_packed(
-          transA ? 1 : 0, transB ? 1 : 0, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa,
+          level, transA ? 1 : 0, transB ? 1 : 0, m, n, k, unsafeBitCast(alpha, to: Float.self), cast(a), lda, pa,
           cast(b), ldb, pb, unsafeBitCast(beta, to: Float.self),
           UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc, &epilogue)
       }
@@ -104,22 +110,36 @@ private func gemmKernel<T: TensorScalar>(
   // output on this path); the same operations in the same order as the kernel's epilogue.
   for i in 0..<m {
     let row = c + i * ldc, add = e.bias?[i] ?? 0
-    switch (e.residual.map { $0 + i * e.ldr }, e.relu) {
-    case (let residual?, true):
-      for j in 0..<n {
-        let v = row[j] + add + residual[j]
-        row[j] = v < 0 ? 0 : v
-      }
-    case (let residual?, false):
-      for j in 0..<n { row[j] = row[j] + add + residual[j] }
-    case (nil, true):
-      for j in 0..<n {
-        let v = row[j] + add
-        row[j] = v < 0 ? 0 : v
-      }
-    case (nil, false):
-      for j in 0..<n { row[j] = row[j] + add }
+    if let columnBias = e.columnBias {
+      for j in 0..<n { row[j] = row[j] + add + columnBias[j] }
+      applyResidualAndReLU(row, n: n, add: 0, residual: e.residual.map { $0 + i * e.ldr }, relu: e.relu)
+    } else {
+      applyResidualAndReLU(row, n: n, add: add, residual: e.residual.map { $0 + i * e.ldr }, relu: e.relu)
     }
+  }
+}
+
+/// row = act(row + add + residual) for one row of C (the BLAS path's epilogue after the biases).
+/// One branch-free loop per case, so each vectorises.
+@inline(__always)
+private func applyResidualAndReLU<T: TensorScalar>(
+  _ row: UnsafeMutablePointer<T>, n: Int, add: T, residual: UnsafePointer<T>?, relu: Bool
+) {
+  switch (residual, relu) {
+  case (let residual?, true):
+    for j in 0..<n {
+      let v = row[j] + add + residual[j]
+      row[j] = v < 0 ? 0 : v
+    }
+  case (let residual?, false):
+    for j in 0..<n { row[j] = row[j] + add + residual[j] }
+  case (nil, true):
+    for j in 0..<n {
+      let v = row[j] + add
+      row[j] = v < 0 ? 0 : v
+    }
+  case (nil, false):
+    if add != 0 { for j in 0..<n { row[j] = row[j] + add } }
   }
 }
 
@@ -141,17 +161,56 @@ private func withOptionalPointer<V, R>(_ value: inout V?, _ body: (UnsafePointer
   return withUnsafePointer(to: &value!) { body($0) }
 }
 
-/// Which Float GEMM kernel runs.
+/// Calls `body` with the base address of `array`, or nil when there is no array.
+func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
+  guard let array else { return body(nil) }
+  return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// Which Float GEMM kernel runs: the package's kernel at the level ``KernelISA`` selected
+/// (AVX-512 or AVX2 + FMA), or OpenBLAS's `sgemm` at the baseline level or when the environment
+/// variable `GRADCAM_GEMM` is `blas` (at any level).
 public enum GEMMKernel {
-  /// True when Float products use the package's AVX-512 kernel (the processor has AVX-512F,
-  /// `GRADCAM_ISA` does not lower the level (``KernelISA``) and `GRADCAM_GEMM` is not `blas`);
-  /// false when they use OpenBLAS's `sgemm`.
-  public static let useAVX512: Bool = {
-    KernelISA.selected == .avx512 && ProcessInfo.processInfo.environment["GRADCAM_GEMM"] != "blas"
+  /// The Float kernels.
+  public enum Kind: String, Sendable {
+    case avx512, avx2, blas
+  }
+
+  /// The Float kernel of this process.
+  public static let selected: Kind = {
+    guard ProcessInfo.processInfo.environment["GRADCAM_GEMM"] != "blas" else { return .blas }
+    switch KernelISA.selected {
+    case .avx512: return .avx512
+    case .avx2: return .avx2
+    case .baseline: return .blas
+    }
   }()
 
+  /// True when Float products use the package's AVX-512 kernel (and Winograd convolutions, which
+  /// exist only for it, can run).
+  public static var useAVX512: Bool { selected == .avx512 }
+
+  /// True when Float products use one of the package's kernels: prepacked weights
+  /// (``PackedWeights``), implicit im2col and the fused epilogue are available.
+  public static var usesPackageKernel: Bool { selected != .blas }
+
+  /// The CKernels level of the package's kernel in use, nil on OpenBLAS.
+  static var level: Int32? {
+    switch selected {
+    case .avx512: CK_SGEMM_AVX512
+    case .avx2: CK_SGEMM_AVX2
+    case .blas: nil
+    }
+  }
+
   /// A short name of the Float kernel, for benchmark reports.
-  public static var name: String { useAVX512 ? "gradcam AVX-512 sgemm" : "OpenBLAS sgemm" }
+  public static var name: String {
+    switch selected {
+    case .avx512: "gradcam AVX-512 sgemm"
+    case .avx2: "gradcam AVX2 sgemm"
+    case .blas: "OpenBLAS sgemm"
+    }
+  }
 }
 
 /// Puts OpenBLAS in single-threaded mode the first time a product runs, and keeps freed tensor

@@ -3,7 +3,7 @@ import Foundation
 
 /// The instruction-set level the float32 kernels run at, chosen once per process: the best the
 /// processor has, or lower when the environment variable `GRADCAM_ISA` asks for it, so the AVX2
-/// path (OpenBLAS's sgemm, the Swift elementwise kernels, the AVX2 depthwise kernels) can be
+/// path (the AVX2 sgemm kernel, the Swift elementwise kernels, the AVX2 depthwise kernels) can be
 /// measured and tested on an AVX-512 machine too.
 ///
 /// `GRADCAM_ISA`: unset, empty or `auto` (the processor's best), `avx512`, `avx2`. Asking for a
@@ -12,7 +12,8 @@ import Foundation
 public enum KernelISA: String, Sendable, CaseIterable {
   /// The package's AVX-512 kernels (sgemm, implicit im2col, Winograd, GELU, softmax).
   case avx512
-  /// No AVX-512 kernels: OpenBLAS's sgemm and the Swift paths, with the AVX2 depthwise kernels.
+  /// No AVX-512 kernels: the AVX2 + FMA sgemm kernel (implicit im2col, no Winograd), the Swift
+  /// paths and the AVX2 depthwise kernels.
   case avx2
   /// Neither (another architecture, or a build with GRADCAM_NO_X86_KERNELS): OpenBLAS and Swift.
   case baseline

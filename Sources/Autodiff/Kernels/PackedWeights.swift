@@ -1,6 +1,7 @@
 internal import CKernels
 
-/// A layer's weight matrix packed once for the Float GEMM kernel, so that inference passes do not
+/// A layer's weight matrix packed once for the Float GEMM kernel (in the layout of the kernel
+/// ``GEMMKernel`` selected for the process), so that inference passes do not
 /// repack it on every call (packing the weights was a tenth of a ResNet-50 forward pass at batch 1
 /// and was repeated for every image of a batch). Networks keeps one per convolution and linear
 /// layer next to its folded weights.
@@ -24,7 +25,7 @@ public final class PackedWeights: @unchecked Sendable {
   private let storage: UnsafeMutableBufferPointer<Float>
 
   /// Packs a convolution weight `[O, C, kH, kW]` (one group); nil where products do not run on
-  /// the packed kernel (not float32, or no AVX-512).
+  /// the package's kernel (not float32, or OpenBLAS: ``GEMMKernel``).
   public convenience init?(convolutionWeight weight: Tensor) {
     guard weight.rank == 4 else { return nil }
     self.init(weight, role: .left, rows: weight.shape[0], cols: weight.count / max(weight.shape[0], 1))
@@ -34,21 +35,22 @@ public final class PackedWeights: @unchecked Sendable {
   /// stride-1, undilated, ungrouped convolution given it computes its 2x2 output tiles with 16
   /// products of `[O, C] x [C, tiles]` instead of one of `[O, 9C] x [9C, positions]` (2.25 times
   /// fewer multiplications; worth it from about 128 channels and 10x10 outputs). nil where the
-  /// kernel is not in use (not float32, or no AVX-512).
+  /// AVX-512 kernel is not in use (not float32, or another kernel: Winograd is AVX-512 only).
   public convenience init?(winogradWeight weight: Tensor) {
     guard weight.rank == 4, weight.shape[2] == 3, weight.shape[3] == 3 else { return nil }
     self.init(weight, role: .winograd, rows: weight.shape[0], cols: weight.shape[1])
   }
 
-  /// Packs a linear layer's weight `[out, in]`; nil where products do not run on the packed
-  /// kernel (not float32, or no AVX-512).
+  /// Packs a linear layer's weight `[out, in]`; nil where products do not run on the package's
+  /// kernel (not float32, or OpenBLAS).
   public convenience init?(linearWeight weight: Tensor) {
     guard weight.rank == 2 else { return nil }
     self.init(weight, role: .rightTransposed, rows: weight.shape[0], cols: weight.shape[1])
   }
 
   private init?(_ weight: Tensor, role: Role, rows: Int, cols: Int) {
-    guard GEMMKernel.useAVX512, weight.dtype == .float32, rows > 0, cols > 0 else { return nil }
+    guard let level = GEMMKernel.level, weight.dtype == .float32, rows > 0, cols > 0,
+          role != .winograd || GEMMKernel.useAVX512 else { return nil }
     self.role = role
     self.shape = weight.shape
     self.rows = rows
@@ -56,12 +58,12 @@ public final class PackedWeights: @unchecked Sendable {
     let w = weight.array(Float.self)
     switch role {
     case .left:
-      storage = .allocate(capacity: ck_sgemm_packed_a_size(rows, cols))
-      ck_sgemm_pack_a(rows, cols, w, cols, storage.baseAddress!)
+      storage = .allocate(capacity: ck_sgemm_packed_a_size(level, rows, cols))
+      ck_sgemm_pack_a(level, rows, cols, w, cols, storage.baseAddress!)
     case .rightTransposed:
       // op(B) = W^T is [in, out]: depth `cols`, width `rows`.
-      storage = .allocate(capacity: ck_sgemm_packed_b_size(cols, rows))
-      ck_sgemm_pack_b(1, cols, rows, w, cols, storage.baseAddress!)
+      storage = .allocate(capacity: ck_sgemm_packed_b_size(level, cols, rows))
+      ck_sgemm_pack_b(level, 1, cols, rows, w, cols, storage.baseAddress!)
     case .winograd:
       storage = .allocate(capacity: ck_winograd_packed_size(rows, cols))
       ck_winograd_pack(w, rows, cols, storage.baseAddress!)

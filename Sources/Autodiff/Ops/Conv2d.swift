@@ -231,7 +231,7 @@ struct ConvPlan {
     }
     // The float kernel reads the image through its im2col matrix in place, and the weights
     // packed once when the layer gave them so (Winograd weights are of no use to it).
-    let implicit = T.self == Float.self && GEMMKernel.useAVX512 && !isPointwise
+    let implicit = T.self == Float.self && GEMMKernel.usesPackageKernel && !isPointwise
     let packed = packed?.role == .left ? packed : nil
     // Not zero-filled first: the GEMM (beta 0) writes every output.
     return [T](unsafeUninitializedCapacity: total) { ob, count in
@@ -277,7 +277,8 @@ struct ConvPlan {
         withOptionalBuffer(bias) { bb in
           withOptionalBuffer(residual) { rb in
             for img in 0..<n where ok {
-              var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0)
+              var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0,
+                                  column_bias: nil)
               ok = ck_winograd_conv(
                 xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
                 packed.data, o, ob.baseAddress! + img * o * outPlane, &e) != 0
@@ -416,8 +417,3 @@ struct ConvPlan {
   }
 }
 
-/// Calls `body` with the base address of `array`, or nil when there is no array.
-private func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
-  guard let array else { return body(nil) }
-  return array.withUnsafeBufferPointer { body($0.baseAddress) }
-}

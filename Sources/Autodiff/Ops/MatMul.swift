@@ -16,8 +16,11 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 extension Tensor {
   /// `op(a) . op(b)` over broadcast batches, where `op` transposes the last two dimensions.
-  /// `packedB`, when given, is `b` packed for the kernel (a linear layer's weight, `transB`).
-  static func matmulRaw(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool, packedB: PackedWeights? = nil) -> Tensor {
+  /// `packedB`, when given, is `b` packed for the kernel (a linear layer's weight, `transB`);
+  /// `columnBias`, when given (`n` values of the operands' type), is added to every row of every
+  /// product in the GEMM's store.
+  static func matmulRaw(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool, packedB: PackedWeights? = nil,
+                        columnBias: Tensor? = nil) -> Tensor {
     let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
     let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
     let (m, k) = transA ? (ac, ar) : (ar, ac)
@@ -28,15 +31,24 @@ extension Tensor {
     let sa = Shape.broadcastStrides(batchA, to: batch), sb = Shape.broadcastStrides(batchB, to: batch)
     let batches = Shape.count(batch)
     let outShape = batch + [m, n]
+    if let columnBias {
+      precondition(columnBias.count == n && columnBias.dtype == a.dtype,
+                   "matmul: column bias \(columnBias.shape) (\(columnBias.dtype)) does not fit \(n) \(a.dtype) columns")
+    }
     func run<T: TensorScalar>(_: T.Type) -> Tensor {
       let total = batches * m * n
-      // An empty product (k == 0) is zeros; nothing to multiply when the output is empty.
-      guard total > 0 && k > 0 else { return Tensor(shape: outShape, array: [T](repeating: 0, count: total)) }
-      let x = a.array(T.self), y = b.array(T.self)
+      // Nothing to multiply when the output is empty; an empty product (k == 0) is zeros, or
+      // the column bias on every row.
+      guard total > 0 && k > 0 else {
+        let rowValues = columnBias?.array(T.self) ?? [T](repeating: 0, count: n)
+        return Tensor(shape: outShape, array: (0..<(total / Swift.max(n, 1))).flatMap { _ in rowValues })
+      }
+      let x = a.array(T.self), y = b.array(T.self), bias = columnBias?.array(T.self)
       // Not zero-filled first: the GEMM (beta 0) writes every output.
       let out = [T](unsafeUninitializedCapacity: total) { op, count in
         x.withUnsafeBufferPointer { xp in
           y.withUnsafeBufferPointer { yp in
+           withOptionalBuffer(bias) { biasp in
             let (xb, yb, ob) = (xp.baseAddress!, yp.baseAddress!, op.baseAddress!)
             func product(_ i: Int) {
               var rem = i, oa = 0, obb = 0
@@ -49,7 +61,7 @@ extension Tensor {
               gemm(
                 transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
                 a: xb + oa * ar * ac, lda: ac, b: yb + obb * br * bc, ldb: bc, beta: 0,
-                c: ob + i * m * n, ldc: n, packedB: obb == 0 ? packedB : nil)
+                c: ob + i * m * n, ldc: n, epilogue: GEMMEpilogue(columnBias: biasp), packedB: obb == 0 ? packedB : nil)
             }
             // Many small products (attention heads) run side by side on the cores; a large one
             // is split across the cores by gemm itself.
@@ -58,6 +70,7 @@ extension Tensor {
             } else {
               for i in 0..<batches { product(i) }
             }
+           }
           }
         }
         count = total
@@ -71,12 +84,14 @@ extension Tensor {
   }
 }
 
-/// A fully connected layer's computation, `x . W^T + b` (PyTorch `nn.functional.linear`).
+/// A fully connected layer's computation, `x . W^T + b` (PyTorch `nn.functional.linear`), as one
+/// recorded op: the bias is added in the GEMM's store, and its gradient is the output gradient
+/// summed over rows.
 ///
 /// - Parameters:
 ///   - x: `[..., in]`.
 ///   - weight: `[out, in]` (PyTorch layout).
-///   - bias: `[out]` or nil.
+///   - bias: `[out]` (any shape of `out` values, e.g. `[1, out]`) of `x`'s type, or nil.
 ///   - packedWeight: `weight` packed for the GEMM kernel (`PackedWeights(linearWeight:)`), which
 ///     the forward pass then reads instead of packing `weight` again; gradients still use `weight`.
 /// - Returns: `[..., out]`.
@@ -87,12 +102,16 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, packedWeigh
     precondition(packedWeight.role == .rightTransposed && packedWeight.shape == weight.shape,
                  "linear: the packed weight \(packedWeight.shape) is not this layer's weight \(weight.shape)")
   }
+  if let bias {
+    precondition(bias.count == weight.shape[0] && bias.dtype == x.dtype,
+                 "linear: bias \(bias.shape) (\(bias.dtype)) is not \(weight.shape[0]) values of \(x.dtype)")
+  }
   let flat = x.reshaped([-1, weight.shape[1]])
-  let value = Tensor.matmulRaw(flat, weight, transA: false, transB: true, packedB: packedWeight)
-  var y = Tensor.recorded(value, op: "linear", inputs: [flat, weight]) { g, needs in
+  let value = Tensor.matmulRaw(flat, weight, transA: false, transB: true, packedB: packedWeight, columnBias: bias)
+  let y = Tensor.recorded(value, op: "linear", inputs: [flat, weight] + (bias.map { [$0] } ?? [])) { g, needs in
     [needs[0] ? Tensor.matmulRaw(g, weight, transA: false, transB: false) : nil,
      needs[1] ? Tensor.matmulRaw(g, flat, transA: true, transB: false) : nil]
+      + (bias.map { b in [needs[2] ? g.summed(toShape: [b.count]).reshaped(b.shape) : nil] } ?? [])
   }
-  if let bias { y = y + bias }
   return y.reshaped(Array(x.shape.dropLast()) + [weight.shape[0]])
 }

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/// 1 when the x86-64 AVX-512 kernels are compiled in: on x86-64, unless the build defines
+/// 1 when the x86-64 kernels (AVX-512 and AVX2) are compiled in: on x86-64, unless the build defines
 /// GRADCAM_NO_X86_KERNELS (`swift build -Xcc -DGRADCAM_NO_X86_KERNELS`). Elsewhere (aarch64,
 /// Apple Silicon) and with that flag, every product runs on OpenBLAS (or Accelerate's CBLAS) and
 /// the Swift code paths; ck_sgemm_available() then returns 0 and the kernels below are not called.
@@ -22,43 +22,60 @@ int ck_sgemm_available(void);
 /// kernels are not compiled in. Reported by `gradcam bench`; the depthwise kernels check it too.
 int ck_avx2_available(void);
 
+/// The SGEMM kernels' instruction-set levels: every ck_sgemm_* function takes the level whose
+/// kernel runs. Packed operands (ck_sgemm_pack_*) are laid out for one level's register tile
+/// (AVX-512: 12 rows x 32 columns; AVX2 + FMA: 6 x 16) and must be used at that level.
+#define CK_SGEMM_AVX2 1
+#define CK_SGEMM_AVX512 2
+
+/// 1 when this processor can run the SGEMM kernel of `level` (CK_SGEMM_AVX2 needs AVX2 and FMA,
+/// CK_SGEMM_AVX512 AVX-512F); 0 otherwise and when the x86-64 kernels are not compiled in.
+/// Calling a kernel at a level that is not available stops the process with a message.
+int ck_sgemm_level_available(int level);
+
+/// The register tile of a level's kernel: prepacked operands' offsets are multiples of these.
+long ck_sgemm_tile_rows(int level);
+long ck_sgemm_tile_columns(int level);
+
 /// Single-threaded row-major SGEMM with an optional fused epilogue:
 /// C = act(alpha * op(A) * op(B) + beta * C + bias[row]), where op transposes when trans* is
 /// non-zero, `bias` may be NULL (one value per row of C) and act is ReLU when `relu` is non-zero.
-/// When beta is 0, C is not read. Only call when ck_sgemm_available() returns 1.
-void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha,
+/// When beta is 0, C is not read.
+void ck_sgemm(int level, int transA, int transB, long m, long n, long k, float alpha,
               const float *a, long lda, const float *b, long ldb, float beta,
               float *c, long ldc, const float *bias, int relu);
 
 /// An operand packed once with ck_sgemm_pack_a / ck_sgemm_pack_b, for products that reuse it
 /// (a layer's weights): `count` is its number of rows (A) or columns (B) when packed, `offset`
-/// the first row (a multiple of 12) or column (a multiple of 32) a product uses.
+/// the first row or column a product uses (a multiple of the level's tile rows or columns).
 typedef struct {
   const float *data;
   long count;
   long offset;
 } ck_packed;
 
-/// Floats needed to pack an untransposed m x k A, or a k x n op(B).
-long ck_sgemm_packed_a_size(long m, long k);
-long ck_sgemm_packed_b_size(long k, long n);
+/// Floats needed to pack an untransposed m x k A, or a k x n op(B), for `level`'s kernel.
+long ck_sgemm_packed_a_size(int level, long m, long k);
+long ck_sgemm_packed_b_size(int level, long k, long n);
 /// Packs row-major m x k A (leading dimension lda) into dst.
-void ck_sgemm_pack_a(long m, long k, const float *a, long lda, float *dst);
+void ck_sgemm_pack_a(int level, long m, long k, const float *a, long lda, float *dst);
 /// Packs op(B), k x n (B transposed when transB is non-zero), into dst.
-void ck_sgemm_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst);
+void ck_sgemm_pack_b(int level, int transB, long k, long n, const float *b, long ldb, float *dst);
 
-/// What runs on each tile of C as it is stored: C = act(product + bias[row] + residual), each
-/// part optional (NULL / 0). `residual` has C's shape, with leading dimension `ldr`.
+/// What runs on each tile of C as it is stored: C = act(product + bias[row] +
+/// column_bias[column] + residual), each part optional (NULL / 0), added in that order.
+/// `residual` has C's shape, with leading dimension `ldr`. (Winograd ignores column_bias.)
 typedef struct {
   const float *bias;
   const float *residual;
   long ldr;
   int relu;
+  const float *column_bias;
 } ck_epilogue;
 
 /// ck_sgemm where either operand may come prepacked (then a or b is not read; k and the packed
 /// matrix's depth must agree), with an optional epilogue (NULL: none).
-void ck_sgemm_packed(int transA, int transB, long m, long n, long k, float alpha,
+void ck_sgemm_packed(int level, int transA, int transB, long m, long n, long k, float alpha,
                      const float *a, long lda, const ck_packed *packed_a,
                      const float *b, long ldb, const ck_packed *packed_b, float beta,
                      float *c, long ldc, const ck_epilogue *epilogue);
@@ -86,7 +103,7 @@ typedef struct {
 /// A convolution as C = epilogue(alpha * A * B + beta * C) with B the im2col matrix of one image,
 /// read straight from the image (never written out), from column `column0` on: the m x k weights
 /// A (or packed_a), k = channels * kH * kW, n output positions.
-void ck_sgemm_conv(long m, long n, long k, float alpha, const float *a, long lda,
+void ck_sgemm_conv(int level, long m, long n, long k, float alpha, const float *a, long lda,
                    const ck_packed *packed_a, const ck_im2col *im2col, long column0, float beta,
                    float *c, long ldc, const ck_epilogue *epilogue);
 

@@ -1,0 +1,263 @@
+// The packed-panel SGEMM driver (Goto/BLIS form), written once and included by each ISA's kernel
+// file (sgemm_avx512.c, sgemm_avx2.c). B is packed into NR-column strips, A into MR-row strips, and
+// an MR x NR register tile accumulates one strip pair.
+//
+// The including file defines, before including it:
+//   MR, NR, KC, MC, NC, AS   tile rows/columns, depth/row/column blocks, packed A row stride
+//   PREPACKED_A_DEPTH_MAJOR  1: ck_sgemm_pack_a stores A depth-major (p * MR + i), 0: row-major
+//   TARGET                   the target attribute of its functions
+//   NAME(x)                  the ISA's name for driver function x (e.g. avx2_##x)
+//   load_strip_row(dst, src, nr)   dst[0, NR) = src[0, nr) then zeros (nr <= NR)
+//   copy_run(out, line, len)       out[0, len) = line[0, len)
+//   micro_kernel_rows / micro_kernel_depth   one tile (signature of micro_kernel_fn below),
+//                                            A row-major (i * AS + p) or depth-major (p * MR + i)
+// and gets NAME(kernel), the sgemm_kernel (sgemm_kernels.h) that sgemm.c calls from the
+// ck_sgemm_* entry points.
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sgemm_kernels.h"
+
+// One MR x NR tile: C = act(alpha * Ap * Bp + beta * C + bias[row] + column_bias[column] +
+// residual), storing only the top-left mr x nr corner (the padding rows and columns of the packed
+// panels are zeros). Any of bias, column_bias, res may be NULL.
+typedef void (*micro_kernel_fn)(long kc, const float *restrict ap, const float *restrict bp, float *restrict c,
+                                long ldc, long mr, long nr, float alpha, float beta, const float *bias,
+                                const float *column_bias, const float *res, long ldr, int relu);
+
+static long NAME(min_l)(long a, long b) { return a < b ? a : b; }
+
+// Per-thread packing buffers, grown on demand and kept for the thread's lifetime.
+static _Thread_local float *NAME(buffer_a), *NAME(buffer_b);
+static _Thread_local size_t NAME(capacity_a), NAME(capacity_b);
+
+static float *NAME(ensure)(float **buffer, size_t *capacity, size_t count) {
+  if (*capacity < count) {
+    free(*buffer);
+    *buffer = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
+    *capacity = *buffer ? count : 0;
+  }
+  return *buffer;
+}
+
+// Packs op(A)[0..<mc, 0..<kc] (a points at its first element) into MR-row strips of MR * AS
+// floats, the last strip padded with zero rows. Untransposed A packed per call keeps its rows
+// (element (i, p) of a strip at i * AS + p: a plain copy); transposed A, and untransposed A when
+// depth_major is set (prepacked weights, copied once), is stored depth-major (at p * MR + i), so
+// the micro-kernel reads one contiguous stream.
+static void NAME(pack_a_block)(int transA, int depth_major, long mc, long kc, const float *a, long lda, float *dst) {
+  for (long ir = 0; ir < mc; ir += MR) {
+    long mr = NAME(min_l)(MR, mc - ir);
+    if (transA) {
+      for (long p = 0; p < kc; p++) {
+        const float *src = a + p * lda + ir;
+        float *d = dst + p * MR;
+        long i = 0;
+        for (; i < mr; i++) d[i] = src[i];
+        for (; i < MR; i++) d[i] = 0;
+      }
+    } else if (depth_major) {
+      for (long i = 0; i < MR; i++) {
+        const float *src = a + (ir + i) * lda;
+        for (long p = 0; p < kc; p++) dst[p * MR + i] = i < mr ? src[p] : 0;
+      }
+    } else {
+      for (long i = 0; i < mr; i++) memcpy(dst + i * AS, a + (ir + i) * lda, (size_t)kc * sizeof(float));
+      for (long i = mr; i < MR; i++) memset(dst + i * AS, 0, (size_t)kc * sizeof(float));
+    }
+    dst += MR * AS;
+  }
+}
+
+// Packs op(B)[0..<kc, 0..<nc] into NR-column strips, each stored row by row (NR values per step
+// of k), the last strip padded with zeros.
+TARGET static void NAME(pack_b_block)(int transB, long kc, long nc, const float *b, long ldb, float *dst) {
+  for (long jr = 0; jr < nc; jr += NR) {
+    long nr = NAME(min_l)(NR, nc - jr);
+    if (!transB) {
+      for (long p = 0; p < kc; p++) load_strip_row(dst + p * NR, b + p * ldb + jr, nr);
+    } else {
+      for (long j = 0; j < nr; j++) {
+        const float *src = b + (jr + j) * ldb;
+        for (long p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+      }
+      for (long j = nr; j < NR; j++)
+        for (long p = 0; p < kc; p++) dst[p * NR + j] = 0;
+    }
+    dst += NR * kc;
+  }
+}
+
+// Packs columns [column, column + nc) and rows [row, row + kc) of the im2col matrix of one image
+// (rows: channel-major taps (c, i, j); columns: output positions) straight from the image, in
+// pack_b_block's layout, so the convolution never writes its column matrix. Each NR-column strip
+// is cut at output-row boundaries into runs that read one input row each.
+TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, long column, long nc, float *dst) {
+  long taps = g->kH * g->kW, plane = g->inH * g->inW;
+  // The tap (c, i, j) of the block's first row; later rows step through it without dividing.
+  long c0 = row / taps, i0 = (row % taps) / g->kW, j0 = row % g->kW;
+  for (long jr = 0; jr < nc; jr += NR) {
+    long nr = NAME(min_l)(NR, nc - jr);
+    // Runs of the strip: first strip column, length, and the input row/column of tap (0, 0).
+    long run_t[NR], run_len[NR], run_ih[NR], run_iw[NR], runs = 0;
+    for (long t = 0; t < nr;) {
+      long q = column + jr + t, oh = q / g->outW, ow = q % g->outW;
+      long len = NAME(min_l)(nr - t, g->outW - ow);
+      run_t[runs] = t;
+      run_len[runs] = len;
+      run_ih[runs] = oh * g->strideH - g->padH;
+      run_iw[runs] = ow * g->strideW - g->padW;
+      runs++;
+      t += len;
+    }
+    long c = c0, i = i0, j = j0;
+    for (long p = 0; p < kc; p++) {
+      const float *src = g->x + c * plane;
+      float *d = dst + p * NR;
+      long di = i * g->dilationH, dj = j * g->dilationW;
+      for (long u = 0; u < runs; u++) {
+        float *out = d + run_t[u];
+        long len = run_len[u], ih = run_ih[u] + di, iw0 = run_iw[u] + dj;
+        if (ih < 0 || ih >= g->inH) {
+          for (long t = 0; t < len; t++) out[t] = 0;
+        } else if (g->strideW == 1 && iw0 >= 0 && iw0 + len <= g->inW) {
+          copy_run(out, src + ih * g->inW + iw0, len);
+        } else {
+          const float *line = src + ih * g->inW;
+          for (long t = 0; t < len; t++) {
+            long iw = iw0 + t * g->strideW;
+            out[t] = iw >= 0 && iw < g->inW ? line[iw] : 0;
+          }
+        }
+      }
+      for (long t = nr; t < NR; t++) d[t] = 0;
+      if (++j == g->kW) {
+        j = 0;
+        if (++i == g->kH) { i = 0; c++; }
+      }
+    }
+    dst += NR * kc;
+  }
+}
+
+// C = act(beta * C + bias + column bias + residual) for an empty product (k == 0).
+static void NAME(scale_only)(long m, long n, float beta, float *c, long ldc, const ck_epilogue *e) {
+  for (long i = 0; i < m; i++) {
+    float *row = c + i * ldc;
+    for (long j = 0; j < n; j++) {
+      float v = (beta == 0 ? 0 : beta * row[j]) + (e->bias ? e->bias[i] : 0);
+      if (e->column_bias) v += e->column_bias[j];
+      if (e->residual) v += e->residual[i * e->ldr + j];
+      row[j] = e->relu && v < 0 ? 0 : v;
+    }
+  }
+}
+
+// The depth blocking, shared by the driver and the prepacking functions: even blocks of at most
+// KC, so the last one is not a sliver.
+static long NAME(depth_step)(long k) {
+  long kblocks = (k + KC - 1) / KC;
+  return (k + kblocks - 1) / kblocks;
+}
+
+static long NAME(packed_a_size)(long m, long k) {
+  long step = NAME(depth_step)(k), kblocks = (k + step - 1) / step, strips = (m + MR - 1) / MR;
+  return kblocks * strips * MR * AS;
+}
+
+static long NAME(packed_b_size)(long k, long n) {
+  long strips = (n + NR - 1) / NR;
+  return strips * NR * k;
+}
+
+// Prepacked A: for every depth block, all its MR-row strips (MR * AS floats each) in order.
+static const float *NAME(prepacked_a_block)(const ck_packed *packed, long pc, long kc_step, long row) {
+  long strips = (packed->count + MR - 1) / MR;
+  return packed->data + ((pc / kc_step) * strips + (packed->offset + row) / MR) * MR * AS;
+}
+
+// Prepacked B: for every depth block (of depth kc), all its NR-column strips (NR * kc each).
+static const float *NAME(prepacked_b_block)(const ck_packed *packed, long pc, long kc, long column) {
+  long strips = (packed->count + NR - 1) / NR;
+  return packed->data + strips * NR * pc + ((packed->offset + column) / NR) * NR * kc;
+}
+
+static void NAME(pack_a)(long m, long k, const float *a, long lda, float *dst) {
+  long step = NAME(depth_step)(k), strips = (m + MR - 1) / MR;
+  for (long pc = 0; pc < k; pc += step) {
+    long kc = NAME(min_l)(step, k - pc);
+    for (long s = 0; s < strips; s++) {
+      float *strip = dst + ((pc / step) * strips + s) * MR * AS;
+      memset(strip, 0, (size_t)MR * AS * sizeof(float));
+      NAME(pack_a_block)(0, PREPACKED_A_DEPTH_MAJOR, NAME(min_l)(MR, m - s * MR), kc, a + s * MR * lda + pc, lda, strip);
+    }
+  }
+}
+
+static void NAME(pack_b)(int transB, long k, long n, const float *b, long ldb, float *dst) {
+  long step = NAME(depth_step)(k), strips = (n + NR - 1) / NR;
+  for (long pc = 0; pc < k; pc += step) {
+    long kc = NAME(min_l)(step, k - pc);
+    NAME(pack_b_block)(transB, kc, n, transB ? b + pc : b + pc * ldb, ldb, dst + strips * NR * pc);
+  }
+}
+
+// The blocked product behind every entry point. B comes from b, from packed_b, or (im2col set)
+// from an image through its im2col matrix, starting at column column0.
+static void NAME(driver)(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+                         const ck_packed *packed_a, const float *b, long ldb, const ck_packed *packed_b,
+                         const ck_im2col *im2col, long column0, float beta, float *c, long ldc,
+                         const ck_epilogue *epilogue) {
+  if (m <= 0 || n <= 0) return;
+  const ck_epilogue none = {0};
+  const ck_epilogue *e = epilogue ? epilogue : &none;
+  if (k <= 0) {
+    NAME(scale_only)(m, n, beta, c, ldc, e);
+    return;
+  }
+  long kc_step = NAME(depth_step)(k);
+  float *pa = packed_a ? NULL : NAME(ensure)(&NAME(buffer_a), &NAME(capacity_a), (size_t)MC * AS);
+  float *pb = packed_b ? NULL : NAME(ensure)(&NAME(buffer_b), &NAME(capacity_b), (size_t)KC * NC);
+  if ((!packed_a && !pa) || (!packed_b && !pb)) abort();  // out of memory for a few MB
+  // A transposed A is packed depth-major, an untransposed one row-major, a prepacked one as the
+  // ISA chose.
+  micro_kernel_fn kernel = packed_a ? (PREPACKED_A_DEPTH_MAJOR ? micro_kernel_depth : micro_kernel_rows)
+                           : transA ? micro_kernel_depth : micro_kernel_rows;
+  for (long jc = 0; jc < n; jc += NC) {
+    long nc = NAME(min_l)(NC, n - jc);
+    for (long pc = 0; pc < k; pc += kc_step) {
+      long kc = NAME(min_l)(kc_step, k - pc);
+      int last = pc + kc >= k;
+      float be = pc == 0 ? beta : 1.0f;
+      const float *bblock = pb;
+      if (packed_b)
+        bblock = NAME(prepacked_b_block)(packed_b, pc, kc, jc);
+      else if (im2col)
+        NAME(pack_b_im2col)(im2col, pc, kc, column0 + jc, nc, pb);
+      else
+        NAME(pack_b_block)(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
+      for (long ic = 0; ic < m; ic += MC) {
+        long mc = NAME(min_l)(MC, m - ic);
+        const float *ablock = pa;
+        if (packed_a)
+          ablock = NAME(prepacked_a_block)(packed_a, pc, kc_step, ic);
+        else
+          NAME(pack_a_block)(transA, 0, mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+        for (long jr = 0; jr < nc; jr += NR) {
+          for (long ir = 0; ir < mc; ir += MR) {
+            kernel(kc, ablock + ir * AS, bblock + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
+                   NAME(min_l)(MR, mc - ir), NAME(min_l)(NR, nc - jr), alpha, be,
+                   last && e->bias ? e->bias + ic + ir : NULL,
+                   last && e->column_bias ? e->column_bias + jc + jr : NULL,
+                   last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr,
+                   last && e->relu);
+          }
+        }
+      }
+    }
+  }
+}
+
+const sgemm_kernel NAME(kernel) = {MR, NR, NAME(packed_a_size), NAME(packed_b_size), NAME(pack_a), NAME(pack_b),
+                                   NAME(driver)};

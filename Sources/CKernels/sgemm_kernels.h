@@ -1,0 +1,23 @@
+// The SGEMM kernels of each instruction-set level, as sgemm.c dispatches to them (private to
+// CKernels). Each is the driver of sgemm_driver.h instantiated with its level's register tile.
+#ifndef GRADCAM_SGEMM_KERNELS_H
+#define GRADCAM_SGEMM_KERNELS_H
+
+#include "CKernels.h"
+
+typedef struct {
+  long mr, nr;  // the register tile: prepacked offsets are multiples of these
+  long (*packed_a_size)(long m, long k);
+  long (*packed_b_size)(long k, long n);
+  void (*pack_a)(long m, long k, const float *a, long lda, float *dst);
+  void (*pack_b)(int transB, long k, long n, const float *b, long ldb, float *dst);
+  void (*driver)(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+                 const ck_packed *packed_a, const float *b, long ldb, const ck_packed *packed_b,
+                 const ck_im2col *im2col, long column0, float beta, float *c, long ldc,
+                 const ck_epilogue *epilogue);
+} sgemm_kernel;
+
+extern const sgemm_kernel avx512_kernel;  // sgemm_avx512.c: 12x32 tile
+extern const sgemm_kernel avx2_kernel;    // sgemm_avx2.c: 6x16 tile
+
+#endif
