@@ -99,4 +99,26 @@ final class NormalizationTests: XCTestCase {
     let z = layerNorm(x, weight: Tensor(shape: [2], doubles: [2, 3]), bias: Tensor(shape: [2], doubles: [1, 0]), epsilon: 0)
     assertClose(z, Tensor(shape: [2, 2], doubles: [-1, 3, -1, 3]), atol: 1e-15, rtol: 0, "layerNorm affine")
   }
+
+  func testLayerNormMatchesTheComposedFormula() {
+    // The one-pass kernel against the formula composed from elementwise ops (what layerNorm was
+    // before): float64 within 1e-12, float32 within 1e-5 of float64; rows with a large mean
+    // (DINOv2's outlier channels) and an odd width with a tail.
+    func formula(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
+      let centred = x - x.mean(alongAxes: [-1], keepingDimensions: true)
+      let variance = (centred * centred).mean(alongAxes: [-1], keepingDimensions: true)
+      return centred / sqrt(variance + 1e-6) * w + b
+    }
+    for (shape, offset) in [([3, 197, 384], 0.0), ([2, 5, 37], 30.0)] {
+      let x = uniform(shape, 40, low: -3, high: 3) + offset
+      let w = uniform([shape[2]], 41), b = uniform([shape[2]], 42)
+      let expected = formula(x, w, b)
+      assertClose(layerNorm(x, weight: w, bias: b, epsilon: 1e-6), expected, atol: 1e-12, rtol: 0,
+                  "layerNorm float64 \(shape) offset \(offset)")
+      let single = layerNorm(x.converted(to: .float32), weight: w.converted(to: .float32),
+                             bias: b.converted(to: .float32), epsilon: 1e-6)
+      assertClose(single.converted(to: .float64), expected, atol: 1e-5, rtol: 0,
+                  "layerNorm float32 \(shape) offset \(offset)")
+    }
+  }
 }

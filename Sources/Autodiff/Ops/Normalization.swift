@@ -74,17 +74,135 @@ public func batchNormTraining(
 
 /// Layer normalisation over the last `normalizedDimensions` axes (PyTorch `layer_norm`).
 ///
+/// One op: each row's mean and variance (of the centred row, as PyTorch) are computed while the
+/// row is in cache, then it is normalised with the affine map in the same task; rows run in
+/// parallel. The backward pass is the closed form
+/// `dx = (gw - mean(gw) - x^ * mean(gw * x^)) / sigma` with `gw = g * weight`.
+///
 /// - Parameters:
 ///   - weight, bias: of the normalised shape, or nil.
 public func layerNorm(
   _ x: Tensor, normalizedDimensions: Int = 1, weight: Tensor?, bias: Tensor?, epsilon: Double = 1e-5
 ) -> Tensor {
-  let axes = Array((x.rank - normalizedDimensions)..<x.rank)
-  let mean = x.mean(alongAxes: axes, keepingDimensions: true)
-  let centred = x - mean
-  let variance = (centred * centred).mean(alongAxes: axes, keepingDimensions: true)
-  var y = centred / sqrt(variance + epsilon)
-  if let weight { y = y * weight }
-  if let bias { y = y + bias }
-  return y
+  let width = x.shape[(x.rank - normalizedDimensions)...].reduce(1, *)
+  for p in [weight, bias].compactMap({ $0 }) {
+    precondition(p.count == width && p.dtype == x.dtype, "layerNorm: weight and bias must have \(width) elements of \(x.dtype), got \(p.shape)")
+  }
+  let rows = width == 0 ? 0 : x.count / width
+  let records = Tensor.willRecord(x) || weight.map { Tensor.willRecord($0) } ?? false || bias.map { Tensor.willRecord($0) } ?? false
+  func run<T: TensorScalar>(_: T.Type) -> (Tensor, Tensor) {
+    let (y, normalised) = layerNormRows(
+      x.array(T.self), rows: rows, width: width, weight: weight?.array(T.self), bias: bias?.array(T.self),
+      epsilon: T(epsilon), keepsNormalised: records)
+    return (Tensor(shape: x.shape, array: y), Tensor(shape: records ? x.shape : [0], array: normalised))
+  }
+  let (value, normalised) = x.dtype == .float32 ? run(Float.self) : run(Double.self)
+  let inputs = [x] + [weight, bias].compactMap { $0 }
+  let leading = Array(0..<(x.rank - normalizedDimensions))
+  return Tensor.recorded(value, op: "layerNorm", inputs: inputs) { g, needs in
+    func back<T: TensorScalar>(_: T.Type) -> Tensor {
+      Tensor(shape: x.shape, array: layerNormInputGradient(
+        g.array(T.self), normalised: normalised.array(T.self), x: x.array(T.self), rows: rows, width: width,
+        weight: weight?.array(T.self), epsilon: T(epsilon)))
+    }
+    var grads: [Tensor?] = [needs[0] ? (g.dtype == .float32 ? back(Float.self) : back(Double.self)) : nil]
+    if let weight { grads.append(needs[1] ? (g * normalised).sum(alongAxes: leading).reshaped(weight.shape) : nil) }
+    if let bias { grads.append(needs[grads.count] ? g.sum(alongAxes: leading).reshaped(bias.shape) : nil) }
+    return grads
+  }
+}
+
+/// The mean and `1 / sqrt(variance + epsilon)` of one row (the variance of the centred row).
+@inline(__always)
+private func rowStatistics<T: TensorScalar>(_ r: UnsafePointer<T>, width: Int, epsilon: T) -> (mean: T, inverse: T) {
+  var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
+  var j = 0
+  // Four partial sums, so the loop is not one long dependency chain.
+  while j + 4 <= width {
+    s0 += r[j]; s1 += r[j + 1]; s2 += r[j + 2]; s3 += r[j + 3]
+    j += 4
+  }
+  while j < width { s0 += r[j]; j += 1 }
+  let mean = ((s0 + s1) + (s2 + s3)) / T(width)
+  s0 = 0; s1 = 0; s2 = 0; s3 = 0
+  j = 0
+  while j + 4 <= width {
+    let (d0, d1, d2, d3) = (r[j] - mean, r[j + 1] - mean, r[j + 2] - mean, r[j + 3] - mean)
+    s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3
+    j += 4
+  }
+  while j < width {
+    let d = r[j] - mean
+    s0 += d * d
+    j += 1
+  }
+  let variance = ((s0 + s1) + (s2 + s3)) / T(width)
+  return (mean, 1 / (variance + epsilon).squareRoot())
+}
+
+/// Layer norm of `rows` contiguous rows of `width`: the output, and the normalised rows
+/// `(x - mean) / sigma` when kept for the backward pass.
+private func layerNormRows<T: TensorScalar>(
+  _ x: [T], rows: Int, width: Int, weight: [T]?, bias: [T]?, epsilon: T, keepsNormalised: Bool
+) -> (y: [T], normalised: [T]) {
+  var y = [T](repeating: 0, count: x.count)
+  var normalised = [T](repeating: 0, count: keepsNormalised ? x.count : 0)
+  let w = weight ?? [T](repeating: 1, count: width), b = bias ?? [T](repeating: 0, count: width)
+  x.withUnsafeBufferPointer { xb in
+    y.withUnsafeMutableBufferPointer { yb in
+      normalised.withUnsafeMutableBufferPointer { nb in
+        w.withUnsafeBufferPointer { wb in
+          b.withUnsafeBufferPointer { bb in
+            let (xp, yp, np, wp, bp) = (xb.baseAddress!, yb.baseAddress!, nb.baseAddress, wb.baseAddress!, bb.baseAddress!)
+            parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(width, 1))) { range in
+              for row in range {
+                let (r, o) = (xp + row * width, yp + row * width)
+                let (mean, inverse) = rowStatistics(r, width: width, epsilon: epsilon)
+                for j in 0..<width { o[j] = (r[j] - mean) * inverse * wp[j] + bp[j] }
+                if keepsNormalised, let np {
+                  let n = np + row * width
+                  for j in 0..<width { n[j] = (r[j] - mean) * inverse }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return (y, normalised)
+}
+
+/// The gradient of layer norm with respect to its input, row by row.
+private func layerNormInputGradient<T: TensorScalar>(
+  _ g: [T], normalised: [T], x: [T], rows: Int, width: Int, weight: [T]?, epsilon: T
+) -> [T] {
+  var dx = [T](repeating: 0, count: g.count)
+  let w = weight ?? [T](repeating: 1, count: width)
+  g.withUnsafeBufferPointer { gb in
+    normalised.withUnsafeBufferPointer { nb in
+      x.withUnsafeBufferPointer { xb in
+        w.withUnsafeBufferPointer { wb in
+          dx.withUnsafeMutableBufferPointer { db in
+            let (gp, np, xp, wp, dp) = (gb.baseAddress!, nb.baseAddress!, xb.baseAddress!, wb.baseAddress!, db.baseAddress!)
+            parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(width, 1))) { range in
+              for row in range {
+                let (gr, nr, d) = (gp + row * width, np + row * width, dp + row * width)
+                let inverse = rowStatistics(xp + row * width, width: width, epsilon: epsilon).inverse
+                var sum: T = 0, dot: T = 0
+                for j in 0..<width {
+                  let gw = gr[j] * wp[j]
+                  sum += gw
+                  dot += gw * nr[j]
+                }
+                let (meanG, meanGN) = (sum / T(width), dot / T(width))
+                for j in 0..<width { d[j] = (gr[j] * wp[j] - meanG - nr[j] * meanGN) * inverse }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return dx
 }

@@ -8,6 +8,26 @@ extension Tensor {
   }
 }
 
+/// Softmax of one contiguous row of `n` elements into `dst` (which may be `src`): the vector
+/// kernel for float32 when there is one, else (and for NaN or infinite rows) the exact scalar loop.
+func softmaxRow<T: TensorScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, count n: Int) {
+  if T.self == Float.self && VectorMath.enabled,
+     VectorMath.softmaxRow(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                           UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), count: n) {
+    return
+  }
+  var m = -T.infinity
+  for k in 0..<n where src[k] > m || src[k].isNaN { m = src[k] }
+  var total: T = 0
+  for k in 0..<n {
+    let e = T.exp(src[k] - m)
+    dst[k] = e
+    total += e
+  }
+  let scale = 1 / total
+  for k in 0..<n { dst[k] *= scale }
+}
+
 private func softmaxRaw(_ x: Tensor, axis: Int, log: Bool) -> Tensor {
   let (outer, n, inner) = x.slices(along: axis)
   func run<T: TensorScalar>(_: T.Type) -> Tensor {
@@ -21,25 +41,15 @@ private func softmaxRaw(_ x: Tensor, axis: Int, log: Bool) -> Tensor {
           parallelChunks(outer, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { r in
             for q in r {
               let src = s + q * n, dst = o + q * n
-              if T.self == Float.self && !log && VectorMath.enabled,
-                 VectorMath.softmaxRow(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
-                                       UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), count: n) {
-                continue
-              }
-              var m = -T.infinity
-              for k in 0..<n where src[k] > m || src[k].isNaN { m = src[k] }
-              var total: T = 0
-              for k in 0..<n {
-                let e = T.exp(src[k] - m)
-                dst[k] = e
-                total += e
-              }
               if log {
+                var m = -T.infinity
+                for k in 0..<n where src[k] > m || src[k].isNaN { m = src[k] }
+                var total: T = 0
+                for k in 0..<n { total += T.exp(src[k] - m) }
                 let lse = m + T.log(total)
                 for k in 0..<n { dst[k] = src[k] - lse }
               } else {
-                let scale = 1 / total
-                for k in 0..<n { dst[k] *= scale }
+                softmaxRow(src, dst, count: n)
               }
             }
           }

@@ -43,21 +43,14 @@ final class ShiftedWindowAttention: Module {
     let order = shiftedWindowOrder(height: ph, width: pw, window: window, shift: s)
     let n = window * window, bw = b * (ph * pw / n)
     let windows = t.reshaped([b, ph * pw, c]).selecting(indices: order, axis: 1).reshaped([bw, n, c])
-    let hd = c / heads
-    // [bw, n, 3C] -> [3, bw, heads, n, hd]
-    let qkvOut = qkv(windows).reshaped([bw, n, 3, heads, hd]).permuted([2, 0, 3, 1, 4])
-    let (q, k, v) = (qkvOut.first(0), qkvOut.first(1), qkvOut.first(2))
-    var scores = matmul(q * (1 / Double(hd).squareRoot()), k.transposed(-2, -1))
+    // The bias of every head, plus each window's mask when shifted: [1 or nW, heads, n, n].
+    var bias = relativePositionBias()
     if s.0 + s.1 > 0 {
-      // The bias and the mask added to the scores in one pass (their sum is per window, small).
-      let nW = bw / b
       let mask = shiftedWindowMask(height: ph, width: pw, window: window, shift: s).converted(to: x.dtype)
-      let biasAndMask = relativePositionBias().reshaped([1, 1, heads, n, n]) + mask.reshaped([1, nW, 1, n, n])
-      scores = (scores.reshaped([b, nW, heads, n, n]) + biasAndMask).reshaped([bw, heads, n, n])
-    } else {
-      scores = scores + relativePositionBias()
+      bias = bias + mask.reshaped([bw / b, 1, n, n])
     }
-    let mixed = matmul(softmax(scores, axis: -1), v).transposed(1, 2).reshaped([bw, n, c])
+    let mixed = multiHeadAttention(qkv(windows), heads: heads, scale: 1 / Double(c / heads).squareRoot(), bias: bias)
+      .output
     // Merge the windows and roll back: the inverse gather.
     var y = proj(mixed).reshaped([b, ph * pw, c]).selecting(indices: inversePermutation(order), axis: 1)
       .reshaped([b, ph, pw, c])
