@@ -20,7 +20,9 @@ enum GraphFusion {
       let graph = PatternGraph(nodes: nodes, constants: constants, output: output)
       var removed = Set<Int>(), replacements: [Int: GraphNode] = [:]
       for i in nodes.indices where !removed.contains(i) {
-        guard let rewrite = match(graph, i), rewrite.removed.allSatisfy({ !removed.contains($0) }) else { continue }
+        // Every replaced node has exactly its one output (a hand-made file may have others).
+        guard let rewrite = match(graph, i), !rewrite.replacement.outputs[0].isEmpty,
+              rewrite.removed.allSatisfy({ !removed.contains($0) && nodes[$0].outputs.count == 1 }) else { continue }
         // The fused node takes the place of the pattern's last node: its inputs exist by then.
         let last = rewrite.removed.max()!
         removed.formUnion(rewrite.removed)

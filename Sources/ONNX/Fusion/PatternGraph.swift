@@ -68,7 +68,7 @@ struct PatternRewrite {
        attributes: [String: Onnx_AttributeProto] = [:]) {
     self.removed = removed
     let node = graph.nodes[last]
-    replacement = GraphNode(opType: type, domain: domain, name: node.name, inputs: inputs, outputs: [node.outputs[0]],
+    replacement = GraphNode(opType: type, domain: domain, name: node.name, inputs: inputs, outputs: [node.outputs.first ?? ""],
                             attributes: attributes, scope: node.scope)
   }
 
