@@ -35,13 +35,16 @@ public final class ONNXClassifier: TokenLayoutProviding {
   /// - Parameters:
   ///   - profile: the preprocessing profile the model expects (ONNX files do not record it).
   ///   - inputSize: height and width when the file leaves them symbolic (default 224).
+  ///   - fusingPatterns: whether decomposed LayerNorm, exact GELU and `MatMul + Add` linear
+  ///     layers run as the native ops (``fusedPatterns``); false runs every node as the file has it.
   /// - Throws: ``ONNXError`` naming the file and the problem, before any image is read:
   ///   malformed protobuf, opset outside 11-21, every unsupported operator type with its count,
   ///   cycles, missing values, sizes beyond `limits`, external data outside the model's folder,
   ///   shape mismatches (found by planning the graph at the input size).
-  public init(url: URL, limits: ONNXLimits = ONNXLimits(), profile: String = "imagenet", inputSize: (Int, Int) = (224, 224)) throws {
+  public init(url: URL, limits: ONNXLimits = ONNXLimits(), profile: String = "imagenet", inputSize: (Int, Int) = (224, 224),
+              fusingPatterns: Bool = true) throws {
     let reader = try ModelReader(url: url, limits: limits)
-    let program = try GraphProgram(reader: reader, limits: limits)
+    let program = try GraphProgram(reader: reader, limits: limits, fusing: fusingPatterns)
     if let channels = reader.inputDims[1], channels != 3 {
       throw ONNXError(file: url.path, "input '\(reader.inputName)' has \(channels) channels; an image classifier takes 3")
     }
@@ -102,6 +105,10 @@ public final class ONNXClassifier: TokenLayoutProviding {
   /// The most image-dependent values the last forward pass held at once: the graph frees each
   /// value after its last reader, so this stays far below the number of layers.
   public var peakLiveValues: Int { program.lastPeakLiveValues }
+
+  /// How many decomposed patterns run as one native op, by that op (`LayerNormalization`,
+  /// `Linear`, `Gelu`); values inside a fused pattern are not layers.
+  public var fusedPatterns: [String: Int] { program.fusedPatterns }
 
   /// The number of constant weights prepared (packed) for the GEMM kernel at the input sizes run so far.
   public var preparedWeightCount: Int { program.preparedWeightCount }

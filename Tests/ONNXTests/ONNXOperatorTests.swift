@@ -5,7 +5,7 @@ import Networks
 import ONNX
 import XCTest
 
-/// ConvTranspose and Einsum: one-operator graphs against onnxruntime
+/// ConvTranspose, Einsum and Conv with uneven padding: one-operator graphs against onnxruntime
 /// (Scripts/fixtures/make_onnx_fixtures.py `ops`, tolerance 1e-5 of the largest output), the
 /// transposed convolution against a direct float64 scatter loop (1e-12), and both ops' gradients
 /// against central finite differences in float64 (`checkGradients` defaults).
@@ -13,6 +13,7 @@ final class ONNXOperatorTests: XCTestCase {
   static let graphs: [(name: String, input: [Int])] = [
     ("convtranspose_strided", [1, 3, 5, 6]), ("convtranspose_grouped", [1, 3, 5, 4]),
     ("convtranspose_same", [1, 3, 4, 5]), ("convtranspose_output_shape", [1, 3, 4, 5]),
+    ("conv_uneven", [1, 3, 7, 6]), ("conv_uneven_strided", [1, 3, 9, 8]), ("conv_same_upper", [1, 3, 6, 7]),
     ("einsum_qk", [1, 3, 4, 5]), ("einsum_self", [1, 3, 4, 5]), ("einsum_av", [1, 3, 4, 5]),
     ("einsum_bmm", [1, 3, 4, 5]), ("einsum_ellipsis", [1, 3, 4, 5]), ("einsum_implicit", [1, 3, 4, 5]),
   ]
@@ -94,6 +95,23 @@ final class ONNXOperatorTests: XCTestCase {
                         outputPadding: c.outputPadding, dilation: c.dilation, groups: c.groups)
       }
       XCTAssertTrue(report.passed, "case \(i): \(report)")
+    }
+  }
+
+  /// The uneven paddings of the `conv_*` graphs, as the importer runs them (top and left as the
+  /// padding, bottom and right as the end padding, no padded copy).
+  func testUnevenConvPaddingGradientsMatchFiniteDifferences() throws {
+    let cases: [(input: [Int], weight: [Int], options: Conv2dOptions)] = [
+      ([1, 3, 7, 6], [4, 3, 3, 3], Conv2dOptions(stride: (1, 1), padding: (2, 0), endPadding: (1, 2))),
+      ([1, 3, 9, 8], [3, 1, 3, 2], Conv2dOptions(stride: (2, 2), padding: (1, 0), dilation: (2, 1), groups: 3, endPadding: (0, 1))),
+      ([1, 3, 6, 7], [3, 3, 3, 3], Conv2dOptions(stride: (2, 2), padding: (0, 1), endPadding: (1, 1))),
+    ]
+    for (k, c) in cases.enumerated() {
+      let x = Tensor.uniform(c.input, low: -1, high: 1, seed: UInt64(200 + k), dtype: .float64)
+      let w = Tensor.uniform(c.weight, low: -1, high: 1, seed: UInt64(300 + k), dtype: .float64)
+      let b = Tensor.uniform([c.weight[0]], low: -1, high: 1, seed: UInt64(400 + k), dtype: .float64)
+      let report = try checkGradients([x, w, b]) { t in conv2d(t[0], weight: t[1], bias: t[2], options: c.options) }
+      XCTAssertTrue(report.passed, "case \(k): \(report)")
     }
   }
 

@@ -70,7 +70,7 @@ enum ConvolutionOperators {
       if let bias = c { _ = try broadcastShape(bias.shape, [a.shape[0], n], "Gemm") }
       if beta != 1 { c = c.map { $0 * beta } }
       // The layer's weight [out, in], packed once when it is a constant.
-      let prepared = call.prepared(input: 1, "linear") {
+      let prepared = call.prepared(input: 1, transB ? "linear[out,in]" : "linear") {
         let w = transB ? b : b.transposed()
         return (w, PackedWeights(linearWeight: w))
       }
@@ -124,23 +124,20 @@ enum ConvolutionOperators {
     let kernel = (w.shape[2], w.shape[3])
     let g = try Window(call.node, input: x.shape, kernel: kernel)
     try g.checkFits(x.shape, kernel: kernel, "Conv")
-    let padded = try g.explicitlyPadded(x, value: 0)
-    let (ph, pw) = g.symmetric ? (g.pads[0], g.pads[1]) : (0, 0)
-    let effH = (kernel.0 - 1) * g.dilations[0] + 1, effW = (kernel.1 - 1) * g.dilations[1] + 1
-    guard padded.shape[2] + 2 * ph >= effH, padded.shape[3] + 2 * pw >= effW else {
-      throw GraphError("Conv: a \(kernel.0)x\(kernel.1) kernel does not fit input \(x.shape)")
-    }
+    // Uneven padding (top != bottom or left != right) is read in place as the end padding.
     let options = Conv2dOptions(
-      stride: (g.strides[0], g.strides[1]), padding: (ph, pw), dilation: (g.dilations[0], g.dilations[1]), groups: groups)
-    if let residual, residual.shape != [x.shape[0], w.shape[0], (padded.shape[2] + 2 * ph - effH) / g.strides[0] + 1, (padded.shape[3] + 2 * pw - effW) / g.strides[1] + 1] {
-      throw GraphError("Conv: residual \(residual.shape) does not match the output")
-    }
+      stride: (g.strides[0], g.strides[1]), padding: (g.allPads[0], g.allPads[1]), dilation: (g.dilations[0], g.dilations[1]),
+      groups: groups, endPadding: g.symmetric ? nil : (g.allPads[2], g.allPads[3]))
+    let effH = (kernel.0 - 1) * g.dilations[0] + 1, effW = (kernel.1 - 1) * g.dilations[1] + 1
+    let outShape = [x.shape[0], w.shape[0], (x.shape[2] + g.allPads[0] + g.allPads[2] - effH) / g.strides[0] + 1,
+                    (x.shape[3] + g.allPads[1] + g.allPads[3] - effW) / g.strides[1] + 1]
+    if let residual, residual.shape != outShape { throw GraphError("Conv: residual \(residual.shape) does not match the output") }
     // The weight packed once (Winograd-transformed where that pays, as the native layers do).
-    let winograd = winogradPays(w, options, input: padded)
+    let winograd = winogradPays(w, options, input: x)
     let packed = groups == 1 ? call.prepared(input: 1, winograd ? "winograd" : "conv") {
       (w, winograd ? PackedWeights(winogradWeight: w) : PackedWeights(convolutionWeight: w))
     }?.packed : nil
-    return Value(conv2d(padded, weight: w, bias: bias, options: options, residual: residual, activation: activation, packedWeight: packed))
+    return Value(conv2d(x, weight: w, bias: bias, options: options, residual: residual, activation: activation, packedWeight: packed))
   }
 }
 

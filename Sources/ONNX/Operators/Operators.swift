@@ -6,6 +6,11 @@ enum Operators {
     .merging(NormalizationOperators.table) { a, _ in a }
     .merging(ResizeOperators.table) { a, _ in a }
 
+  /// The implementation of `node`: a file's operator, or one load-time fusion wrote.
+  static func implementation(_ node: GraphNode) -> Operator? {
+    table[node.qualifiedType] ?? FusedOperators.table[node.qualifiedType]
+  }
+
   /// The supported operator types, sorted.
   static var supported: [String] { table.keys.sorted() }
 

@@ -25,12 +25,15 @@ struct ModelReader {
     let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
     guard let size = (attributes?[.size] as? NSNumber)?.intValue else { throw fail("no such file") }
     guard size <= limits.maxFileBytes else { throw fail("the file is \(size) bytes (limit \(limits.maxFileBytes))") }
-    guard let data = try? Data(contentsOf: url) else { throw fail("cannot read the file") }
-    let model: Onnx_ModelProto
+    var model: Onnx_ModelProto
     do {
+      // The file's bytes live only while they are parsed.
+      guard let data = try? Data(contentsOf: url) else { throw fail("cannot read the file") }
       var options = BinaryDecodingOptions()
       options.messageDepthLimit = 64
       model = try Onnx_ModelProto(serializedBytes: data, options: options)
+    } catch let error as ONNXError {
+      throw error
     } catch {
       throw fail("not an ONNX model (the protobuf does not decode: \(error))")
     }
@@ -41,6 +44,10 @@ struct ModelReader {
       throw fail("opset \(version) is not supported (this importer reads opsets \(Self.opsets.lowerBound) to \(Self.opsets.upperBound); re-export with opset_version in that range)")
     }
     opset = Int(version)
+    // The initializers leave the parsed model, and each one's bytes are released once decoded,
+    // so the file's weights are not held twice while they are read.
+    var tensors = model.graph.initializer
+    model.graph.initializer = []
     let graph = model.graph
     graphName = graph.name
     guard graph.node.count <= limits.maxNodes else {
@@ -49,7 +56,10 @@ struct ModelReader {
     do {
       let reader = TensorData(folder: url.deletingLastPathComponent(), limits: limits)
       var initializers: [String: Value] = [:]
-      for t in graph.initializer { initializers[t.name] = try reader.value(t) }
+      for i in tensors.indices {
+        initializers[tensors[i].name] = try reader.value(tensors[i])
+        tensors[i] = Onnx_TensorProto()
+      }
       self.initializers = initializers
       let inputs = graph.input.filter { initializers[$0.name] == nil }
       guard inputs.count == 1, let input = inputs.first else {

@@ -36,6 +36,14 @@ struct TensorData {
     try limits.check(shape: shape, name)
     let count = Shape.count(shape)
     let doubles: [Double]
+    if type == .float, t.dataLocation != .external, !t.rawData.isEmpty {
+      // float32 bytes straight into the tensor (the common case: no float64 copy of the weights).
+      guard t.rawData.count == count * 4 else {
+        throw GraphError("\(name) has \(t.rawData.count) bytes of data for shape of \(count) \(type) values (\(count * 4) expected)")
+      }
+      let scalars = t.rawData.withUnsafeBytes { b in (0..<count).map { Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
+      return Value(Tensor(shape: shape, scalars: scalars))
+    }
     if t.dataLocation == .external {
       doubles = try decode(raw: external(t, name: name, bytes: count * type.byteCount), type: type, count: count, name: name)
     } else if !t.rawData.isEmpty {

@@ -17,6 +17,8 @@ final class GraphProgram: @unchecked Sendable {
   let outputName: String
   let opset: Int
   let limits: ONNXLimits
+  /// How many patterns load-time fusion replaced, by the op that runs them (``GraphFusion``).
+  let fusedPatterns: [String: Int]
   /// Module paths by the value that is each module's output (filled once planned).
   private(set) var aliases: [String: [String]] = [:]
 
@@ -55,7 +57,9 @@ final class GraphProgram: @unchecked Sendable {
     let middle: [String]
   }
 
-  init(reader: ModelReader, limits: ONNXLimits) throws {
+  /// - Parameter fusing: whether to fuse the decomposed patterns (``GraphFusion``); false runs
+  ///   every node as the file has it.
+  init(reader: ModelReader, limits: ONNXLimits, fusing: Bool = true) throws {
     file = reader.path
     var nodes = reader.nodes
     var constants = reader.initializers
@@ -64,6 +68,11 @@ final class GraphProgram: @unchecked Sendable {
     } catch let error as GraphError {
       throw ONNXError(file: reader.path, error.message)
     }
+    fusedPatterns = fusing ? GraphFusion.apply(nodes: &nodes, constants: constants, output: reader.outputName) : [:]
+    // Weights the rewrites replaced (a folded convolution's original weight, batch norm
+    // statistics, fused transposes) are read by no node: drop them.
+    let read = Set(nodes.flatMap(\.inputs)).union([reader.outputName])
+    constants = constants.filter { read.contains($0.key) }
     self.nodes = nodes
     initializers = constants
     inputName = reader.inputName
@@ -113,6 +122,10 @@ final class GraphProgram: @unchecked Sendable {
     var isStatic = Set(initializers.keys)
     var steps: [Int] = []
     var layers: [(name: String, shape: [Int])] = []
+    // Image-dependent values are dropped after their last reader here too (only constants are kept).
+    var lastReader: [String: Int] = [:]
+    var kinds: [String: (shape: [Int], isInteger: Bool)] = initializers.mapValues { ($0.shape, $0.isInteger) }
+    for (i, node) in nodes.enumerated() { for name in node.inputs where !name.isEmpty { lastReader[name] = i } }
     try withoutGradients {
       for (i, node) in nodes.enumerated() {
         let outputs = try execute(node, inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })
@@ -120,9 +133,13 @@ final class GraphProgram: @unchecked Sendable {
           || node.inputs.allSatisfy { $0.isEmpty || isStatic.contains($0) }
         for (name, v) in zip(node.outputs, outputs) where !name.isEmpty {
           values[name] = v
+          kinds[name] = (v.shape, v.isInteger)
           if foldable { isStatic.insert(name) } else if !v.isInteger { layers.append((name, v.shape)) }
         }
         if !foldable { steps.append(i) }
+        for name in Set(node.inputs) where !name.isEmpty && lastReader[name] == i && !isStatic.contains(name) && name != outputName {
+          values[name] = nil
+        }
       }
     }
     // Constants the steps read, and each value's last reader.
@@ -137,11 +154,11 @@ final class GraphProgram: @unchecked Sendable {
     var frees = [[String]](repeating: [], count: steps.count)
     for (name, s) in lastUse where name != outputName { frees[s].append(name) }
     var plan = Plan(constants: constants, steps: steps, frees: frees, layers: layers, packs: PackedWeightCache(constants: Set(constants.keys)))
-    plan.fusions = fusions(steps: steps, values: values)
+    plan.fusions = fusions(steps: steps, kinds: kinds)
     return plan
   }
 
-  private func fusions(steps: [Int], values: [String: Value]) -> [Int: Fusion] {
+  private func fusions(steps: [Int], kinds: [String: (shape: [Int], isInteger: Bool)]) -> [Int: Fusion] {
     var readers: [String: [Int]] = [:], producer: [String: Int] = [:]
     for (s, i) in steps.enumerated() { for name in nodes[i].outputs { producer[name] = s } }
     for (s, i) in steps.enumerated() { for name in Set(nodes[i].inputs) where !name.isEmpty { readers[name, default: []].append(s) } }
@@ -160,7 +177,7 @@ final class GraphProgram: @unchecked Sendable {
                 nodes[steps[u]].qualifiedType == "Relu" {
         let other = next.inputs[0] == out ? next.inputs[1] : next.inputs[0]
         // The residual must exist when the convolution runs.
-        guard other != out, let a = values[out], let b = values[other], a.shape == b.shape, !b.isInteger,
+        guard other != out, let a = kinds[out], let b = kinds[other], a.shape == b.shape, !b.isInteger,
               (producer[other].map { $0 < s } ?? true) else { continue }
         fusions[s] = Fusion(skipped: [t, u], residual: other, output: nodes[steps[u]].outputs[0], middle: [out, next.outputs[0]])
       }
@@ -170,7 +187,7 @@ final class GraphProgram: @unchecked Sendable {
 
   /// Runs one node, turning its problems into errors that name it.
   func execute(_ node: GraphNode, inputs: [Value?], packs: PackedWeightCache? = nil) throws -> [Value] {
-    guard let op = Operators.table[node.qualifiedType] else {
+    guard let op = Operators.implementation(node) else {
       throw ONNXError(file: file, "unsupported operators: \(node.qualifiedType) (1)")
     }
     do {

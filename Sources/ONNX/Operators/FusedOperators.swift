@@ -1,0 +1,24 @@
+import Autodiff
+
+/// Operators that only load-time fusion writes (``GraphFusion``), in their own domain: a file
+/// naming them is refused as unsupported.
+enum FusedOperators {
+  static let domain = "gradcam.fused"
+
+  static let table: [String: Operator] = [
+    // A linear layer `x W + b`: W is `[in, out]`, or `[out, in]` (PyTorch's layout) with transB = 1.
+    "\(domain).Linear": { call in
+      let x = try call.float(0), w = try call.float(1), bias = try call.float(2)
+      let transB = call.node.int("transB", default: 0) == 1
+      guard w.rank == 2, let features = x.shape.last, features == (transB ? w.shape[1] : w.shape[0]) else {
+        throw GraphError("MatMul: inner dimensions differ: \(x.shape) x \(transB ? [w.shape.last ?? 0, w.shape.first ?? 0] : w.shape)")
+      }
+      guard bias.shape == [transB ? w.shape[0] : w.shape[1]] else { throw GraphError("Add: bias \(bias.shape) for weight \(w.shape)") }
+      let prepared = call.prepared(input: 1, transB ? "linear[out,in]" : "linear") {
+        let weight = transB ? w : w.transposed()
+        return (weight, PackedWeights(linearWeight: weight))
+      }
+      return [Value(linear(x, weight: prepared?.weight ?? (transB ? w : w.transposed()), bias: bias, packedWeight: prepared?.packed))]
+    },
+  ]
+}
