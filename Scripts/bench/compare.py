@@ -14,7 +14,9 @@ vit-explain computes it (unfused attention so its hooks fire); imagecorruptions 
 forward + backward + gradient rollout as vit-explain's VITAttentionGradRollout computes it; and the main
 job end to end (`gradcam --image photo224.png --severities 1-5 --corruptions all --arch resnet50 --weights
 r50.pth --out g.png` against python_main_job.py: imagecorruptions + pytorch-grad-cam + a matplotlib grid),
-process wall time and peak RSS. `--group vit` or `--group mainjob` runs only those; with --onnx only,
+process wall time and peak RSS; and `gradcam evaluate` as a user runs it against a PyTorch eval loop
+(bench_eval_pytorch.py) on the same pre-corrupted CIFAR-10 images (ratio of times: 0.83 is 1.2x the
+throughput). `--group vit`, `--group mainjob` or `--group eval` runs only those; with --onnx only,
 imported ONNX ResNet-50 and ViT-S/16 (`gradcam bench --onnx`) against onnxruntime (2 threads) and
 pytorch-grad-cam. Prints the CPU model and its AVX2/AVX-512 flags; `GRADCAM_ISA=avx2` measures our AVX2 path.
 """
@@ -230,6 +232,50 @@ def main_job(binary, repeats):
             "main job peak RSS MB (ours / Python stack)": (ours_rss / 2**20, theirs_rss / 2**20)}
 
 
+EVAL_CORRUPTIONS = ["gaussian_noise", "motion_blur", "snow"]
+
+
+def eval_job(binary, repeats, limit=200):
+    """`gradcam evaluate` as a user runs it (a fresh process: start-up, model load, reading and
+    decoding the PNGs, batches, forward, rows and results written) against the PyTorch eval loop
+    of bench_eval_pytorch.py (PIL read, normalise, batches of 64, forward, argmax; timed after
+    imports and model load, all cores) on the same pre-corrupted images: the first `limit`
+    CIFAR-10 test images of Tests/Fixtures under gaussian_noise, motion_blur and snow at severities
+    1-5, written once as PNG by `gradcam corrupt --data`, and the same CIFAR-10 ResNet-56 weights.
+    Both must count the same correct images."""
+    sys.path.insert(0, os.path.join(ROOT, "Scripts"))
+    import bench_eval_pytorch as peer
+
+    work = tempfile.mkdtemp(prefix="gradcam-eval-")
+    tree = os.path.join(work, "tree")
+    subprocess.run([binary, "corrupt", "--data", os.path.join(ROOT, "Tests", "Fixtures", "cifar10-test"),
+                    "--corruption", ",".join(EVAL_CORRUPTIONS), "--severities", "1,2,3,4,5", "--png", "--out", tree,
+                    "--quiet"], check=True)
+    items = peer.tree_items(tree, limit)
+    net = peer.model()
+    torch.set_num_threads(os.cpu_count())
+    ours_best, theirs_best = float("inf"), float("inf")
+    for r in range(max(1, repeats)):
+        out = os.path.join(work, f"run{r}")
+        t = time.perf_counter()
+        subprocess.run([binary, "evaluate", "--corrupted-root", tree, "--corruptions", ",".join(EVAL_CORRUPTIONS),
+                        "--severities", "1-5", "--limit", str(limit), "--batch-size", "64", "--out", out, "--quiet"],
+                       check=True)
+        ours_best = min(ours_best, time.perf_counter() - t)
+        with open(os.path.join(out, "rows.csv")) as f:
+            header = f.readline().strip().split(",")
+            rows = [line.strip().split(",") for line in f if line.strip()]
+        ours_correct = sum(int(row[header.index("correct")]) for row in rows)
+        correct, seconds = peer.eval_loop(net, items)
+        theirs_best = min(theirs_best, seconds)
+        if len(rows) != len(items) or ours_correct != correct:
+            raise RuntimeError(f"evaluate: {ours_correct}/{len(rows)} correct, PyTorch {correct}/{len(items)}")
+    n = len(items)
+    print(f"evaluate: {n} images, {correct} correct in both; {n / ours_best:.1f} images/s (gradcam) vs "
+          f"{n / theirs_best:.1f} (PyTorch): throughput {theirs_best / ours_best:.2f}x", file=sys.stderr)
+    return {f"evaluate cifar10-resnet56 {n} images (process wall)": (ours_best, theirs_best)}
+
+
 def depthwise_peers(repeats):
     import timm
     import torchvision
@@ -333,8 +379,9 @@ def main():
     ap.add_argument("--only", help="run only the EfficientNet/MobileNet/ConvNeXt-T/Swin-T cases whose name contains this text (e.g. efficientnet, convnext)")
     ap.add_argument("--onnx", action="store_true",
                     help="run only the imported-ONNX cases (needs onnx and onnxruntime, e.g. PYTHONPATH=/work/pyenv-onnx-extra)")
-    ap.add_argument("--group", choices=["all", "vit", "mainjob"], default="all",
-                    help="vit: only the ViT-S/16 forward and rollout cases; mainjob: only the main job end to end")
+    ap.add_argument("--group", choices=["all", "vit", "mainjob", "eval"], default="all",
+                    help="vit: only the ViT-S/16 forward and rollout cases; mainjob: only the main job end to end; "
+                         "eval: only `gradcam evaluate` against a PyTorch eval loop")
     args = ap.parse_args()
     print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}")
     if args.onnx:
@@ -343,7 +390,7 @@ def main():
     if args.group == "vit":
         mine = ours(args.gradcam, args.repeats, "vit_small_patch16")
         theirs = vit_peers(args.repeats)
-    elif args.group == "mainjob":
+    elif args.group in ("mainjob", "eval"):
         mine, theirs = {}, {}
     else:
         mine = ours(args.gradcam, args.repeats, args.only)
@@ -352,6 +399,8 @@ def main():
         jobs = main_job(args.gradcam, max(1, args.repeats // 3))
     else:
         jobs = {}
+    if args.group in ("all", "eval") and args.only is None:
+        jobs.update(eval_job(args.gradcam, max(1, args.repeats // 3)))
     print(f"\n{'case':60} {'gradcam':>10} {'peer':>10} {'ratio':>7}")
     keys = {"forward resnet18 b1": "resnet18 b1", "forward resnet18 b8": "resnet18 b8",
             "forward resnet50 b1": "resnet50 b1", "forward resnet50 b8": "resnet50 b8",

@@ -27,7 +27,9 @@ func parallelChunks(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> V
 ///
 /// The pool (CKernels/thread_pool.c) keeps its threads spinning briefly between loops: a forward
 /// pass runs hundreds of short loops, and waking a parked dispatch thread costs 15-20 us each.
-func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+/// Loops started inside `body` run on the calling thread: a caller with many small independent
+/// items (images of a small model) runs them here, one per core, without any inner waiting.
+public func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
   withoutActuallyEscaping(body) { body in
     var task = body
     withUnsafeMutablePointer(to: &task) { pointer in

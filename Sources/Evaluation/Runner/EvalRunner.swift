@@ -92,13 +92,16 @@ public struct EvalRunner {
       var offsets = [0]
       for jobs in group { offsets.append(offsets[offsets.count - 1] + jobs.count) }
       // Images are independent (each in its own fixed batches): small ones (CIFAR, Tiny-ImageNet)
-      // run concurrently, as their layers are too small to spread over cores; large ones one at a
-      // time (their products already use every core, and activations stay within memory).
+      // run side by side on the library's thread pool, one per core, so their layers' own loops
+      // run on their thread (too small to split well); large ones one at a time (their layers use
+      // every core, and activations stay within memory). Dispatch threads are not used for the
+      // small ones: the pool's worker would share a core with them, and every layer's loop would
+      // wait a scheduler time slice for it.
       var results = [Result<[EvalRow], Error>?](repeating: nil, count: group.count)
       let small = images.first.map { $0.width * $0.height <= 96 * 96 } ?? true
       results.withUnsafeMutableBufferPointer { out in
         let one = { (k: Int) in out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) } }
-        if small { DispatchQueue.concurrentPerform(iterations: group.count, execute: one) } else { (0..<group.count).forEach(one) }
+        if small { parallelFor(group.count, one) } else { (0..<group.count).forEach(one) }
       }
       let rows = try results.flatMap { try $0?.get() ?? [] }
       try log.append(rows)
