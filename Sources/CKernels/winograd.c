@@ -103,6 +103,56 @@ AVX512 static void input_transform(void *context, long channel) {
   }
 }
 
+// The same transform on AVX2: eight tiles at a time, the even and odd columns of 16 floats split
+// by an in-lane shuffle and a cross-lane permute.
+#define AVX2 __attribute__((target("avx2,fma")))
+AVX2 static void input_transform_avx2(void *context, long channel) {
+  const job *j = context;
+  const float *plane = j->x + channel * j->inH * j->inW;
+  long width = 2 * j->tilesW + 40;  // every column a tile reads, and a vector load's overrun
+  float rows[4][width];
+  long stride = j->c * j->tiles;
+  for (long ty = 0; ty < j->tilesH; ty++) {
+    for (int r = 0; r < 4; r++) {
+      long h = 2 * ty - j->padH + r;
+      memset(rows[r], 0, sizeof(float) * width);
+      if (h < 0 || h >= j->inH) continue;
+      long first = j->padW, count = j->inW;
+      if (first + count > width) count = width - first;
+      if (count > 0) memcpy(rows[r] + first, plane + h * j->inW, sizeof(float) * count);
+    }
+    for (long tx = 0; tx < j->tilesW; tx += 8) {
+      long nt = j->tilesW - tx < 8 ? j->tilesW - tx : 8;
+      __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nt), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+      __m256 d[4][4];
+      for (int r = 0; r < 4; r++) {
+        const float *p = rows[r] + 2 * tx;
+        __m256 lo = _mm256_loadu_ps(p), hi = _mm256_loadu_ps(p + 8);
+        __m256 lo2 = _mm256_loadu_ps(p + 2), hi2 = _mm256_loadu_ps(p + 10);
+        // shuffle gives [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6]; the permute puts the lanes in order.
+        d[r][0] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0x88)), 0xD8));
+        d[r][1] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0xDD)), 0xD8));
+        d[r][2] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo2, hi2, 0x88)), 0xD8));
+        d[r][3] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo2, hi2, 0xDD)), 0xD8));
+      }
+      __m256 t[4][4];
+      for (int c = 0; c < 4; c++) {
+        t[0][c] = _mm256_sub_ps(d[0][c], d[2][c]);
+        t[1][c] = _mm256_add_ps(d[1][c], d[2][c]);
+        t[2][c] = _mm256_sub_ps(d[2][c], d[1][c]);
+        t[3][c] = _mm256_sub_ps(d[1][c], d[3][c]);
+      }
+      float *dst = j->v + channel * j->tiles + ty * j->tilesW + tx;
+      for (int r = 0; r < 4; r++) {
+        _mm256_maskstore_ps(dst + (r * 4 + 0) * stride, m, _mm256_sub_ps(t[r][0], t[r][2]));
+        _mm256_maskstore_ps(dst + (r * 4 + 1) * stride, m, _mm256_add_ps(t[r][1], t[r][2]));
+        _mm256_maskstore_ps(dst + (r * 4 + 2) * stride, m, _mm256_sub_ps(t[r][2], t[r][1]));
+        _mm256_maskstore_ps(dst + (r * 4 + 3) * stride, m, _mm256_sub_ps(t[r][1], t[r][3]));
+      }
+    }
+  }
+}
+
 // M[xi] = U[xi] . V[xi] for one of the 16 positions.
 static void products(void *context, long xi) {
   const job *j = context;
@@ -167,7 +217,7 @@ int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long
   }
   j.v = scratch;
   j.m = scratch + (size_t)XI * c * j.tiles;
-  ck_parallel_for(c, input_transform, &j);
+  ck_parallel_for(c, ck_sgemm_available() ? input_transform : input_transform_avx2, &j);
   ck_parallel_for(XI, products, &j);
   ck_parallel_for(o, output_transform, &j);
   return 1;
