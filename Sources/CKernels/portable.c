@@ -52,9 +52,9 @@ int ck_softmax_row(const float *x, float *y, long n) { unavailable("ck_softmax_r
 void ck_gelu_avx2(const float *x, float *y, long n) { unavailable("ck_gelu_avx2"); }
 int ck_softmax_row_avx2(const float *x, float *y, long n) { unavailable("ck_softmax_row_avx2"); }
 
-long ck_winograd_packed_size(long o, long c) { unavailable("ck_winograd_packed_size"); }
-void ck_winograd_pack(const float *w, long o, long c, float *dst) { unavailable("ck_winograd_pack"); }
-int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
+long ck_winograd_packed_size(int level, long o, long c) { unavailable("ck_winograd_packed_size"); }
+void ck_winograd_pack(int level, const float *w, long o, long c, float *dst) { unavailable("ck_winograd_pack"); }
+int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue) {
   unavailable("ck_winograd_conv");
 }

@@ -2,8 +2,7 @@
 // A^T [(G g G^T) .* (B^T d B)] A for its 4x4 input patch d, so the products become 16 GEMMs of
 // (out x in) . (in x tiles), with 16 multiplications per tile and channel pair instead of 36.
 // The weight transform is done once per layer (ck_winograd_pack); the input and output transforms
-// run per call, the 16 products on the AVX-512 SGEMM kernel with the weights prepacked. AVX-512 only: on
-// AVX2 processors 3x3 convolutions run as implicit-im2col products instead.
+// run per call, the 16 products on the SGEMM kernel of the caller's level with the weights prepacked.
 #include "CKernels.h"
 
 #if CK_X86_KERNELS  // the whole file; portable.c defines its entry points otherwise
@@ -14,10 +13,10 @@
 
 #define XI 16  // 4x4 transformed positions
 
-long ck_winograd_packed_size(long o, long c) { return XI * ck_sgemm_packed_a_size(CK_SGEMM_AVX512, o, c); }
+long ck_winograd_packed_size(int level, long o, long c) { return XI * ck_sgemm_packed_a_size(level, o, c); }
 
-void ck_winograd_pack(const float *w, long o, long c, float *dst) {
-  long each = ck_sgemm_packed_a_size(CK_SGEMM_AVX512, o, c);
+void ck_winograd_pack(int level, const float *w, long o, long c, float *dst) {
+  long each = ck_sgemm_packed_a_size(level, o, c);
   float *u = malloc(sizeof(float) * XI * o * c);
   if (!u) abort();
   for (long p = 0; p < o; p++) {
@@ -37,11 +36,12 @@ void ck_winograd_pack(const float *w, long o, long c, float *dst) {
       }
     }
   }
-  for (int xi = 0; xi < XI; xi++) ck_sgemm_pack_a(CK_SGEMM_AVX512, o, c, u + (long)xi * o * c, c, dst + xi * each);
+  for (int xi = 0; xi < XI; xi++) ck_sgemm_pack_a(level, o, c, u + (long)xi * o * c, c, dst + xi * each);
   free(u);
 }
 
 typedef struct {
+  int level;
   const float *x;
   long c, inH, inW, padH, padW, outH, outW, tilesH, tilesW, tiles, o;
   const float *packed;
@@ -157,7 +157,7 @@ AVX2 static void input_transform_avx2(void *context, long channel) {
 static void products(void *context, long xi) {
   const job *j = context;
   ck_packed u = {j->packed + xi * j->packed_each, j->o, 0};
-  ck_sgemm_packed(CK_SGEMM_AVX512, 0, 0, j->o, j->tiles, j->c, 1.0f, NULL, j->c, &u,
+  ck_sgemm_packed(j->level, 0, 0, j->o, j->tiles, j->c, 1.0f, NULL, j->c, &u,
                   j->v + xi * j->c * j->tiles, j->tiles, NULL, 0.0f, j->m + xi * j->o * j->tiles, j->tiles, NULL);
 }
 
@@ -196,13 +196,14 @@ static void output_transform(void *context, long channel) {
   }
 }
 
-int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
+int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue) {
   long outH = inH + 2 * padH - 2, outW = inW + 2 * padW - 2;
+  if (!ck_sgemm_level_available(level)) return 0;
   if (outH <= 0 || outW <= 0 || c <= 0 || o <= 0) return 0;
-  job j = {.x = x, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW, .outH = outH, .outW = outW,
+  job j = {.level = level, .x = x, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW, .outH = outH, .outW = outW,
            .tilesH = (outH + 1) / 2, .tilesW = (outW + 1) / 2, .o = o, .packed = packed,
-           .packed_each = ck_sgemm_packed_a_size(CK_SGEMM_AVX512, o, c), .out = out, .e = epilogue};
+           .packed_each = ck_sgemm_packed_a_size(level, o, c), .out = out, .e = epilogue};
   j.tiles = j.tilesH * j.tilesW;
   // Per-thread scratch kept between calls: fresh multi-megabyte buffers would fault in their
   // pages on every call.
@@ -217,7 +218,7 @@ int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long
   }
   j.v = scratch;
   j.m = scratch + (size_t)XI * c * j.tiles;
-  ck_parallel_for(c, ck_sgemm_available() ? input_transform : input_transform_avx2, &j);
+  ck_parallel_for(c, level == CK_SGEMM_AVX512 ? input_transform : input_transform_avx2, &j);
   ck_parallel_for(XI, products, &j);
   ck_parallel_for(o, output_transform, &j);
   return 1;

@@ -163,6 +163,6 @@ final class VectorKernelTests: XCTestCase {
                      "linear \(tokens) tokens")
     }
     XCTAssertNil(PackedWeights(linearWeight: lw.converted(to: .float64)), "float64 weights are not packed")
-    XCTAssertEqual(PackedWeights(winogradWeight: w) != nil, GEMMKernel.useAVX512, "Winograd weights only for AVX-512")
+    XCTAssertEqual(PackedWeights(winogradWeight: w) != nil, GEMMKernel.usesPackageKernel, "Winograd weights for the package kernel only")
   }
 }

@@ -186,8 +186,8 @@ public enum GEMMKernel {
     }
   }()
 
-  /// True when Float products use the package's AVX-512 kernel (and Winograd convolutions, which
-  /// exist only for it, can run).
+  /// True when Float products use the package's AVX-512 kernel (whose GELU and softmax rows are
+  /// the AVX-512 ones too).
   public static var useAVX512: Bool { selected == .avx512 }
 
   /// True when Float products use one of the package's kernels: prepacked weights

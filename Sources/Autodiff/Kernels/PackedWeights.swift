@@ -34,8 +34,8 @@ public final class PackedWeights: @unchecked Sendable {
   /// Transforms a 3x3 convolution weight `[O, C, 3, 3]` for Winograd F(2x2, 3x3) and packs it: a
   /// stride-1, undilated, ungrouped convolution given it computes its 2x2 output tiles with 16
   /// products of `[O, C] x [C, tiles]` instead of one of `[O, 9C] x [9C, positions]` (2.25 times
-  /// fewer multiplications; worth it from about 128 channels and 10x10 outputs). nil where the
-  /// AVX-512 kernel is not in use (not float32, or another kernel: Winograd is AVX-512 only).
+  /// fewer multiplications; worth it from about 128 channels and 10x10 outputs). nil where
+  /// products do not run on the package's kernel (not float32, or OpenBLAS).
   public convenience init?(winogradWeight weight: Tensor) {
     guard weight.rank == 4, weight.shape[2] == 3, weight.shape[3] == 3 else { return nil }
     self.init(weight, role: .winograd, rows: weight.shape[0], cols: weight.shape[1])
@@ -49,8 +49,7 @@ public final class PackedWeights: @unchecked Sendable {
   }
 
   private init?(_ weight: Tensor, role: Role, rows: Int, cols: Int) {
-    guard let level = GEMMKernel.level, weight.dtype == .float32, rows > 0, cols > 0,
-          role != .winograd || GEMMKernel.useAVX512 else { return nil }
+    guard let level = GEMMKernel.level, weight.dtype == .float32, rows > 0, cols > 0 else { return nil }
     self.role = role
     self.shape = weight.shape
     self.rows = rows
@@ -65,8 +64,8 @@ public final class PackedWeights: @unchecked Sendable {
       storage = .allocate(capacity: ck_sgemm_packed_b_size(level, cols, rows))
       ck_sgemm_pack_b(level, 1, cols, rows, w, cols, storage.baseAddress!)
     case .winograd:
-      storage = .allocate(capacity: ck_winograd_packed_size(rows, cols))
-      ck_winograd_pack(w, rows, cols, storage.baseAddress!)
+      storage = .allocate(capacity: ck_winograd_packed_size(level, rows, cols))
+      ck_winograd_pack(level, w, rows, cols, storage.baseAddress!)
     }
   }
 

@@ -270,6 +270,7 @@ struct ConvPlan {
   /// and 16 products run on all cores); nil if its scratch memory cannot be had.
   private func winogradForward(_ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
                                packed: PackedWeights) -> [Float]? {
+    guard let level = GEMMKernel.level else { return nil }
     let total = n * o * outPlane
     var ok = true
     let out = [Float](unsafeUninitializedCapacity: total) { ob, count in
@@ -280,6 +281,7 @@ struct ConvPlan {
               var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0,
                                   column_bias: nil)
               ok = ck_winograd_conv(
+                level,
                 xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
                 packed.data, o, ob.baseAddress! + img * o * outPlane, &e) != 0
             }

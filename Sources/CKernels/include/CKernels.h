@@ -108,14 +108,14 @@ void ck_sgemm_conv(int level, long m, long n, long k, float alpha, const float *
                    float *c, long ldc, const ck_epilogue *epilogue);
 
 /// Floats needed for 3x3 weights [o, c, 3, 3] transformed for Winograd F(2x2, 3x3) and packed.
-long ck_winograd_packed_size(long o, long c);
-/// Transforms and packs 3x3 weights [o, c, 3, 3] (row-major) into dst.
-void ck_winograd_pack(const float *w, long o, long c, float *dst);
+long ck_winograd_packed_size(int level, long o, long c);
+/// Transforms and packs 3x3 weights [o, c, 3, 3] (row-major) into dst for `level`'s kernel.
+void ck_winograd_pack(int level, const float *w, long o, long c, float *dst);
 /// One image's 3x3 convolution, stride 1, dilation 1, by Winograd F(2x2, 3x3):
 /// out [o, outH, outW] = epilogue(conv(x [c, inH, inW], w)) with outH = inH + 2 padH - 2 (and so
 /// for W); `packed` from ck_winograd_pack. Runs on the thread pool. Returns 0 (nothing written)
-/// when a buffer cannot be allocated. Needs AVX-512.
-int ck_winograd_conv(const float *x, long c, long inH, long inW, long padH, long padW,
+/// when a buffer cannot be allocated or `level` is not available; `packed` must be for `level`.
+int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue);
 
 /// The geometry of one depthwise convolution plane (dilation 1): output pixel (oh, ow) reads
