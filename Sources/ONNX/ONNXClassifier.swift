@@ -7,7 +7,10 @@ import Networks
 ///
 /// Every image-dependent value of the graph is a layer, named by its ONNX value name and, where a
 /// torch exporter kept the module scope in node names, by the PyTorch module path (the module's
-/// last output): `layer4`, `layer4.2`, `layer4.2.relu_2`.
+/// last output): `layer4`, `layer4.2`, `layer4.2.relu_2`. The values inside a decomposed
+/// pattern that runs as one native op (``fusedPatterns``: LayerNorm, exact GELU, a linear layer's
+/// `MatMul + Add`) are not computed and so are not layers; the fused value keeps the name of the
+/// pattern's last value.
 public final class ONNXClassifier: TokenLayoutProviding {
   /// `onnx:` and the file name.
   public let architecture: String

@@ -35,6 +35,8 @@ final class ONNXFuzzRegressionTests: XCTestCase {
       "unsupported_ops": "unsupported operators: Loop (1), NonMaxSuppression (1)",
       // Fuzzer finding: a Reshape target whose product overflows Int trapped.
       "finding_reshape_target_overflow": "Reshape: cannot reshape",
+      // Fuzzer finding (from the fusion seeds): Split of a scalar indexed its missing first axis.
+      "finding_split_scalar": "Split: a scalar has no axis to split",
       "reshape_mismatch": "node Reshape -> c (Reshape): Reshape: cannot reshape [1, 3, 8, 8] to [1, 5, -1, 7]",
     ]
     for (name, problem) in expected.sorted(by: { $0.key < $1.key }) {

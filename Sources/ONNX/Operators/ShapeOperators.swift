@@ -102,6 +102,7 @@ enum ShapeOperators {
     },
     "Split": { call in
       let v = try call.input(0)
+      guard v.rank >= 1 else { throw GraphError("Split: a scalar has no axis to split") }
       let axis = try normalizedAxis(call.node.int("axis", default: 0), rank: v.rank, "Split")
       let n = v.shape[axis]
       var sizes = call.integers(attribute: "split", input: 1) ?? []
