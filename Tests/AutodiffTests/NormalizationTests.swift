@@ -89,6 +89,10 @@ final class NormalizationTests: XCTestCase {
     assertGradients("layerNorm no affine, eps 1e-6", [x]) {
       layerNorm($0[0], weight: nil, bias: nil, epsilon: 1e-6)
     }
+    assertGradients("layerNorm last 2 dims, weight and bias broadcast from [5] and [1]",
+                    [x, uniform([5], 28), uniform([1], 29)]) {
+      layerNorm($0[0], normalizedDimensions: 2, weight: $0[1], bias: $0[2])
+    }
     assertGradients("layerNorm all 3 dims", [x]) { layerNorm($0[0], normalizedDimensions: 3, weight: nil, bias: nil) }
   }
 

@@ -84,7 +84,13 @@ public func batchNormTraining(
 public func layerNorm(
   _ x: Tensor, normalizedDimensions: Int = 1, weight: Tensor?, bias: Tensor?, epsilon: Double = 1e-5
 ) -> Tensor {
-  let width = x.shape[(x.rank - normalizedDimensions)...].reduce(1, *)
+  let normalizedShape = Array(x.shape[(x.rank - normalizedDimensions)...])
+  let width = normalizedShape.reduce(1, *)
+  // Parameters that broadcast to the normalised shape (an ONNX graph's) are expanded first.
+  func full(_ p: Tensor?) -> Tensor? {
+    p.map { $0.count == width ? $0 : $0 + Tensor.zeros(normalizedShape, dtype: $0.dtype) }
+  }
+  let (weight, bias) = (full(weight), full(bias))
   for p in [weight, bias].compactMap({ $0 }) {
     precondition(p.count == width && p.dtype == x.dtype, "layerNorm: weight and bias must have \(width) elements of \(x.dtype), got \(p.shape)")
   }
