@@ -57,7 +57,7 @@ def peers(repeats, only=None):
     torch.set_num_threads(os.cpu_count())
     out = {}
     if only is not None:
-        family = family_peers(repeats, only)
+        family = {**resnet_peers(repeats, only), **family_peers(repeats, only)}
         return family if family else {k: v for k, v in depthwise_peers(repeats).items() if only in k}
     # The core kernels: matmul and the ResNet-50 convolution shapes of `gradcam bench --suites core`.
     for size in (512, 1024, 2048):
@@ -75,12 +75,7 @@ def peers(repeats, only=None):
                 out[f"conv2d b{batch} {c}x{h}x{h} -> {o} k{k} s{s}"] = t
                 total += t
             out[f"conv2d b{batch} ResNet-50 shapes (total)"] = total
-    for name in ("resnet18", "resnet50"):
-        model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
-        for b in (1, 8):
-            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
-            with torch.no_grad():
-                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
+    out.update(resnet_peers(repeats))
     out.update(vit_peers(repeats))
     out.update(family_peers(repeats))
 
@@ -163,6 +158,23 @@ def vit_peers(repeats):
         with torch.no_grad():
             return rolled_out([(a * g).mean(axis=1).clamp(min=0) for a, g in zip(attentions, reversed(gradients))])
     out["gradrollout vit_small_patch16 b1 (forward + backward + rollout)"] = best(gradient_rollout, repeats)
+    return out
+
+
+def resnet_peers(repeats, only=None):
+    """torchvision ResNet-18 and ResNet-50 forward at batch 1 and 8; with `only`, just the models
+    whose case name contains it."""
+    import torchvision
+
+    out = {}
+    for name in ("resnet18", "resnet50"):
+        if only is not None and only not in f"forward {name}":
+            continue
+        model = weight_formula.fill(getattr(torchvision.models, name)()).eval()
+        for b in (1, 8):
+            x = torch.from_numpy(weight_formula.value("input", (b, 3, 224, 224)))
+            with torch.no_grad():
+                out[f"forward {name} b{b}"] = best(lambda: model(x), repeats)
     return out
 
 
@@ -376,7 +388,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gradcam", default=os.path.join(ROOT, ".build", "release", "gradcam"))
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--only", help="run only the EfficientNet/MobileNet/ConvNeXt-T/Swin-T cases whose name contains this text (e.g. efficientnet, convnext)")
+    ap.add_argument("--only", help="run only the ResNet/EfficientNet/MobileNet/ConvNeXt-T/Swin-T cases whose name contains this text (e.g. resnet50, efficientnet, convnext)")
     ap.add_argument("--onnx", action="store_true",
                     help="run only the imported-ONNX cases (needs onnx and onnxruntime, e.g. PYTHONPATH=/work/pyenv-onnx-extra)")
     ap.add_argument("--group", choices=["all", "vit", "mainjob", "eval"], default="all",

@@ -123,6 +123,10 @@ TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, lo
           for (long t = 0; t < len; t++) out[t] = 0;
         } else if (g->strideW == 1 && iw0 >= 0 && iw0 + len <= g->inW) {
           copy_run(out, src + ih * g->inW + iw0, len);
+        } else if (iw0 >= 0 && iw0 + (len - 1) * g->strideW < g->inW) {
+          // Strided, inside the row: no bounds checks (a stride-2 stem's interior).
+          const float *line = src + ih * g->inW + iw0;
+          for (long t = 0; t < len; t++) out[t] = line[t * g->strideW];
         } else {
           const float *line = src + ih * g->inW;
           for (long t = 0; t < len; t++) {
