@@ -68,4 +68,37 @@ final class LibrarySweepTests: XCTestCase {
       XCTAssertLessThanOrEqual(cell.top.map { Double($0.probability) }.reduce(0, +), 1 + 1e-5, cell.key)
     }
   }
+
+  /// The sweep explains its cells in batches (16 per forward/backward pass by default, the
+  /// logits of the CAM pass giving each prediction). Reference: the same sweep one cell per pass
+  /// (batch size 1). Maps agree within 1e-5 (absolute; maps are in [0, 1)), raw maps within 1e-5
+  /// of their largest magnitude, confidences within 1e-5; predictions, correctness and top-5
+  /// classes are equal.
+  func testBatchedCellsEqualCellByCell() throws {
+    let dog = Tool.packageRoot.appendingPathComponent("examples/dog.png")
+    let model = try BundledModels.load("cifar10-resnet56")
+    let image = try ImageFile.read(dog)
+    func sweep(batchSize: Int) throws -> SweepResult {
+      try CorruptionSweep(
+        explainer: try CAMExplainer(model: model, method: .gradCAM),
+        preprocessing: try Preprocessing.profile(named: model.input.profile), corruptions: [.glassBlur, .snow, .saturate],
+        severities: Severity.all, batchSize: batchSize
+      ).run(image)
+    }
+    let batched = try sweep(batchSize: 16), single = try sweep(batchSize: 1)
+    XCTAssertEqual(batched.cells.count, 16)
+    XCTAssertEqual(batched.target, single.target)
+    XCTAssertEqual(batched.cells.map(\.key), single.cells.map(\.key))
+    for (b, s) in zip(batched.cells, single.cells) {
+      XCTAssertEqual(b.predicted, s.predicted, b.key)
+      XCTAssertEqual(b.correct, s.correct, b.key)
+      XCTAssertEqual(b.top.map(\.index), s.top.map(\.index), b.key)
+      XCTAssertEqual(b.confidence, s.confidence, accuracy: 1e-5, b.key)
+      XCTAssertEqual(b.map.count, s.map.count, b.key)
+      XCTAssertLessThanOrEqual(zip(b.map, s.map).map { abs($0 - $1) }.max() ?? 1, 1e-5, b.key)
+      let scale = max(s.rawMap.map(abs).max() ?? 0, 1e-12)
+      XCTAssertEqual(b.rawShape, s.rawShape, b.key)
+      XCTAssertLessThanOrEqual((zip(b.rawMap, s.rawMap).map { abs($0 - $1) }.max() ?? 1) / scale, 1e-5, b.key)
+    }
+  }
 }
