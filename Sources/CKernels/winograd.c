@@ -50,6 +50,20 @@ typedef struct {
   const ck_epilogue *e;
 } job;
 
+// The four zero-padded input rows of tile row ty, each `width` floats: column u of a row is input
+// column u - padW.
+static void load_tile_rows(const job *j, const float *plane, long ty, long width, float *rows) {
+  for (int r = 0; r < 4; r++) {
+    float *row = rows + r * width;
+    long h = 2 * ty - j->padH + r;
+    memset(row, 0, sizeof(float) * width);
+    if (h < 0 || h >= j->inH) continue;
+    long first = j->padW, count = j->inW;
+    if (first + count > width) count = width - first;
+    if (count > 0) memcpy(row + first, plane + h * j->inW, sizeof(float) * count);
+  }
+}
+
 // V[xi][channel][tile] = (B^T d B)[xi]; B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
 // Sixteen tiles of a tile row at a time: their 4x4 patches come from four zero-padded input rows,
 // split into even and odd columns with two permutes per row and column pair.
@@ -63,15 +77,7 @@ AVX512 static void input_transform(void *context, long channel) {
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   long stride = j->c * j->tiles;
   for (long ty = 0; ty < j->tilesH; ty++) {
-    for (int r = 0; r < 4; r++) {
-      long h = 2 * ty - j->padH + r;
-      memset(rows[r], 0, sizeof(float) * width);
-      if (h < 0 || h >= j->inH) continue;
-      // Column u of the padded row is input column u - padW.
-      long first = j->padW, count = j->inW;
-      if (first + count > width) count = width - first;
-      if (count > 0) memcpy(rows[r] + first, plane + h * j->inW, sizeof(float) * count);
-    }
+    load_tile_rows(j, plane, ty, width, &rows[0][0]);
     for (long tx = 0; tx < j->tilesW; tx += 16) {
       long nt = j->tilesW - tx < 16 ? j->tilesW - tx : 16;
       __mmask16 m = (__mmask16)((1u << nt) - 1);
@@ -113,14 +119,7 @@ AVX2 static void input_transform_avx2(void *context, long channel) {
   float rows[4][width];
   long stride = j->c * j->tiles;
   for (long ty = 0; ty < j->tilesH; ty++) {
-    for (int r = 0; r < 4; r++) {
-      long h = 2 * ty - j->padH + r;
-      memset(rows[r], 0, sizeof(float) * width);
-      if (h < 0 || h >= j->inH) continue;
-      long first = j->padW, count = j->inW;
-      if (first + count > width) count = width - first;
-      if (count > 0) memcpy(rows[r] + first, plane + h * j->inW, sizeof(float) * count);
-    }
+    load_tile_rows(j, plane, ty, width, &rows[0][0]);
     for (long tx = 0; tx < j->tilesW; tx += 8) {
       long nt = j->tilesW - tx < 8 ? j->tilesW - tx : 8;
       __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nt), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
