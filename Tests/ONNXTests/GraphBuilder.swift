@@ -21,11 +21,19 @@ enum GraphBuilder {
   }
 
   static func floats(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
+    tensor(name, dims, dataType: 1) { $0.floatData = values }
+  }
+
+  static func int64s(_ name: String, _ dims: [Int64], _ values: [Int64]) -> Onnx_TensorProto {
+    tensor(name, dims, dataType: 7) { $0.int64Data = values }
+  }
+
+  private static func tensor(_ name: String, _ dims: [Int64], dataType: Int32, _ fill: (inout Onnx_TensorProto) -> Void) -> Onnx_TensorProto {
     var t = Onnx_TensorProto()
     t.name = name
     t.dims = dims
-    t.dataType = 1
-    t.floatData = values
+    t.dataType = dataType
+    fill(&t)
     return t
   }
 
