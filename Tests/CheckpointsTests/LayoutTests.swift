@@ -60,6 +60,9 @@ final class LayoutTests: XCTestCase {
     XCTAssertEqual(KeyNormalization.standard.normalize(["module.projection_head.0.weight", "module.conv1.weight"]),
                    [nil, "conv1.weight"])
     XCTAssertEqual(KeyNormalization.none.normalize(["module.conv1.weight"]), ["module.conv1.weight"])
+    // Without a container, `head.fc` is the model's own layer (timm ConvNeXt, Swin): kept.
+    XCTAssertEqual(KeyNormalization.standard.normalize(["stem.0.weight", "head.norm.weight", "head.fc.weight"]),
+                   ["stem.0.weight", "head.norm.weight", "head.fc.weight"])
   }
 
   func testCollidingKeysAreRefused() throws {

@@ -120,6 +120,29 @@ final class ConvNeXtSwinStructureTests: XCTestCase {
     XCTAssertTrue(swin.outputsChannelsLast("norm"))
     XCTAssertFalse(swin.outputsChannelsLast("permute"))
   }
+
+  /// timm-layout ConvNeXt-T and Swin-T checkpoint files load by `--arch` name: their `head.fc` is
+  /// the model's own layer, not mmcls's head that the standard key normalisation renames to `fc`.
+  /// Weights are zeros except the head's bias, whose values must land in `head.fc.bias`.
+  func testTimmCheckpointFilesWithHeadFCLoad() throws {
+    let models: [(String, ImageClassifier)] = [
+      ("convnext_tiny", try ConvNeXt("convnext_tiny", layout: .timm, weights: WeightSource(.shapesOnly))),
+      ("swin_t", try SwinTransformer("swin_t", layout: .timm, weights: WeightSource(.shapesOnly))),
+    ]
+    for (name, shapes) in models {
+      let url = FileManager.default.temporaryDirectory.appendingPathComponent("timm-\(name)-\(UUID().uuidString).safetensors")
+      defer { try? FileManager.default.removeItem(at: url) }
+      let bias = (0..<1000).map { Float($0) / 1000 }
+      let tensors = shapes.parameters.names.map { key -> (String, CheckpointTensor) in
+        let shape = shapes.parameters[key].shape
+        return (key, CheckpointTensor(shape: shape, floats: key == "head.fc.bias" ? bias : [Float](repeating: 0, count: shape.reduce(1, *))))
+      }
+      try SafeTensors.write(tensors, to: url)
+      let (model, unused) = try Architectures.load(name, weights: url, strict: true)
+      XCTAssertEqual(unused, [], name)
+      XCTAssertEqual(model.parameters["head.fc.bias"].scalars, bias, name)
+    }
+  }
 }
 
 /// A checkpoint of another ConvNeXt or Swin size or family than asked for: one error naming what

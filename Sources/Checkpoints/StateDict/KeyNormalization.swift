@@ -13,7 +13,10 @@
 ///    (e.g. MoCo `encoder_q.fc.*`, the projection MLP). Keys outside it are dropped (DINO
 ///    `head.*`, MoCo `encoder_k.*`/`queue`, MoCo v3 `momentum_encoder.*`/`predictor.*`)
 ///    unless a rename applies (mmcls `head.fc.*` → `fc.*`).
-/// 5. **Renames**: the first matching ``renames`` prefix is replaced.
+/// 5. **Renames**: the first matching ``renames`` prefix is replaced; a rename marked
+///    `outsideContainerOnly` applies only to keys outside an active container (mmcls's head beside
+///    its `backbone.*`), because elsewhere its prefix is a model's own layer (timm ConvNeXt's and
+///    Swin's `head.fc`).
 ///
 /// Two keys mapping to the same name is an error.
 public struct KeyNormalization: Sendable {
@@ -21,9 +24,12 @@ public struct KeyNormalization: Sendable {
   public struct Rename: Sendable, Equatable {
     public var from: String
     public var to: String
-    public init(_ from: String, _ to: String) {
+    /// Whether it applies only to keys outside an active container.
+    public var outsideContainerOnly: Bool
+    public init(_ from: String, _ to: String, outsideContainerOnly: Bool = false) {
       self.from = from
       self.to = to
+      self.outsideContainerOnly = outsideContainerOnly
     }
   }
 
@@ -69,7 +75,7 @@ public struct KeyNormalization: Sendable {
       Container("base_encoder.", dropInside: ["fc.", "head."]),
       Container("encoder.", dropInside: ["fc.", "head."]),
     ],
-    renames: [Rename("head.fc.", "fc.")])
+    renames: [Rename("head.fc.", "fc.", outsideContainerOnly: true)])
 
   /// Only step 1 (pick the sub-dictionary); keys are kept exactly as stored.
   public static let none = KeyNormalization(subDictionaryKeys: standard.subDictionaryKeys)
@@ -91,11 +97,11 @@ public struct KeyNormalization: Sendable {
         if key.hasPrefix(c.prefix) {
           let rest = String(key.dropFirst(c.prefix.count))
           if c.dropInside.contains(where: { rest.hasPrefix($0) }) { return nil }
-          return rename(rest) ?? rest
+          return rename(rest, outsideContainer: false) ?? rest
         }
-        return rename(key)
+        return rename(key, outsideContainer: true)
       }
-      return rename(key) ?? key
+      return rename(key, outsideContainer: false) ?? key
     }
   }
 
@@ -112,8 +118,8 @@ public struct KeyNormalization: Sendable {
     return String(k)
   }
 
-  private func rename(_ key: String) -> String? {
-    guard let r = renames.first(where: { key.hasPrefix($0.from) }) else { return nil }
+  private func rename(_ key: String, outsideContainer: Bool) -> String? {
+    guard let r = renames.first(where: { key.hasPrefix($0.from) && (outsideContainer || !$0.outsideContainerOnly) }) else { return nil }
     return r.to + key.dropFirst(r.from.count)
   }
 }
