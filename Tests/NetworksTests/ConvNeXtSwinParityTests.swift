@@ -143,6 +143,21 @@ final class ConvNeXtSwinStructureTests: XCTestCase {
       XCTAssertEqual(model.parameters["head.fc.bias"].scalars, bias, name)
     }
   }
+
+  /// A ViT checkpoint given for ConvNeXt-T is named as the ViT it looks like, not only by its
+  /// first differing layer.
+  func testViTCheckpointGivenAsConvNeXtIsNamed() throws {
+    let vit = try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightSource(.shapesOnly))
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("vit-\(UUID().uuidString).safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try SafeTensors.write(vit.parameters.names.map { key in
+      let shape = vit.parameters[key].shape
+      return (key, CheckpointTensor(shape: shape, floats: [Float](repeating: 0, count: shape.reduce(1, *))))
+    }, to: url)
+    XCTAssertThrowsError(try Architectures.load("convnext_tiny", weights: url)) { error in
+      XCTAssertTrue("\(error)".hasPrefix("\(url.lastPathComponent): not a convnext_tiny checkpoint: it looks like vit_small_patch16"), "\(error)")
+    }
+  }
 }
 
 /// A checkpoint of another ConvNeXt or Swin size or family than asked for: one error naming what

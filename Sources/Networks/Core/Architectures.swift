@@ -145,10 +145,8 @@ public enum Architectures {
         throw NetworkError.invalidInput(
           "\(found.file): weight '\(key)' has the wrong dtype \(found.dtype); the architecture needs a floating-point tensor of shape \(shape)")
       }
-      if wholeModel, let why = variantMismatch(name, requested: source.requested, shapes: shapes) {
-        throw NetworkError.invalidInput("\(label): \(why)")
-      }
-      // A ViT-like checkpoint is named by what it looks like (family and size).
+      // A ViT-like checkpoint is named by what it looks like (family and size), also when a
+      // whole-model architecture (ConvNeXt, Swin, EfficientNet) was asked for.
       if let config = VisionTransformer.Config.named(name),
         let why = VisionTransformer.familyMismatch(name, config: config, tensors: tensors)
       {
@@ -156,6 +154,9 @@ public enum Architectures {
       }
       if VisionTransformer.Config.named(name) == nil, let seen = VisionTransformer.lookalike(tensors) {
         throw NetworkError.invalidInput("\(label): not a \(name) checkpoint: it looks like \(seen)")
+      }
+      if wholeModel, let why = variantMismatch(name, requested: source.requested, shapes: shapes) {
+        throw NetworkError.invalidInput("\(label): \(why)")
       }
       throw NetworkError.invalidInput("\(label): \(error.description)\(lookalike(shapes, requested: name))")
     }

@@ -28,14 +28,16 @@ extension VisionTransformer {
   struct CheckpointTraits {
     var patch: Int, dim: Int, depth: Int, registers: Int, distilled: Bool, layerScale: Bool
 
-    /// Nil when the checkpoint has no ViT patch embedding.
+    /// Nil when the checkpoint has no ViT patch embedding or no top-level `blocks.N` (a timm Swin
+    /// has the patch embedding too, with its blocks under `layers.N`).
     init?(_ tensors: [String: Tensor]) {
       guard let proj = tensors["patch_embed.proj.weight"], proj.rank == 4 else { return nil }
-      (dim, patch) = (proj.shape[0], proj.shape[2])
-      depth = Set(tensors.keys.compactMap { key -> Int? in
+      let depth = Set(tensors.keys.compactMap { key -> Int? in
         let parts = key.split(separator: ".")
         return parts.count > 2 && parts[0] == "blocks" ? Int(parts[1]) : nil
       }).count
+      guard depth > 0 else { return nil }
+      (dim, patch, self.depth) = (proj.shape[0], proj.shape[2], depth)
       let registerWeight = tensors["reg_token"] ?? tensors["register_tokens"]
       registers = registerWeight.map { $0.rank == 3 ? $0.shape[1] : 0 } ?? 0
       distilled = tensors["dist_token"] != nil
