@@ -38,10 +38,16 @@ TARGET static inline void load_strip_row(float *dst, const float *src, long nr) 
   }
 }
 
-TARGET static inline void copy_run(float *out, const float *line, long len) {
+// out[t] = line[t] for lo <= t < hi and 0 elsewhere in [0, len): one run of an image row with the
+// padding around it. Lanes outside [lo, hi) are masked, so they are never read.
+TARGET static inline void copy_window(float *out, const float *line, long len, long lo, long hi) {
   long t = 0;
-  for (; t + 8 <= len; t += 8) _mm256_storeu_ps(out + t, _mm256_loadu_ps(line + t));
-  for (; t < len; t++) out[t] = line[t];
+  for (; t + 8 <= len; t += 8) {
+    __m256 v = t >= lo && t + 8 <= hi ? _mm256_loadu_ps(line + t)
+                                      : _mm256_maskload_ps(line + t, _mm256_andnot_si256(mask_of(lo - t), mask_of(hi - t)));
+    _mm256_storeu_ps(out + t, v);
+  }
+  for (; t < len; t++) out[t] = t >= lo && t < hi ? line[t] : 0;
 }
 
 // One 6x16 tile (see micro_kernel_fn in sgemm_driver.h). A_AT(i) is where row i of the current

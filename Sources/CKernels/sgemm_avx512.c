@@ -35,12 +35,12 @@ TARGET static inline void load_strip_row(float *dst, const float *src, long nr) 
   }
 }
 
-TARGET static inline void copy_run(float *out, const float *line, long len) {
-  long t = 0;
-  for (; t + 16 <= len; t += 16) _mm512_storeu_ps(out + t, _mm512_loadu_ps(line + t));
-  if (t < len) {
-    __mmask16 m = mask_of(len - t);
-    _mm512_mask_storeu_ps(out + t, m, _mm512_maskz_loadu_ps(m, line + t));
+// out[t] = line[t] for lo <= t < hi and 0 elsewhere in [0, len): one run of an image row with the
+// padding around it. Lanes outside [lo, hi) are masked, so they are never read.
+TARGET static inline void copy_window(float *out, const float *line, long len, long lo, long hi) {
+  for (long t = 0; t < len; t += 16) {
+    __mmask16 inside = mask_of(hi - t) & (__mmask16)~mask_of(lo - t);
+    _mm512_mask_storeu_ps(out + t, mask_of(len - t), _mm512_maskz_loadu_ps(inside, line + t));
   }
 }
 

@@ -8,7 +8,7 @@
 //   TARGET                   the target attribute of its functions
 //   NAME(x)                  the ISA's name for driver function x (e.g. avx2_##x)
 //   load_strip_row(dst, src, nr)   dst[0, NR) = src[0, nr) then zeros (nr <= NR)
-//   copy_run(out, line, len)       out[0, len) = line[0, len)
+//   copy_window(out, line, len, lo, hi)   out[t] = line[t] for t in [lo, hi), 0 elsewhere in [0, len)
 //   micro_kernel_rows / micro_kernel_depth   one tile (signature of micro_kernel_fn below),
 //                                            A row-major (i * AS + p) or depth-major (p * MR + i)
 // and gets NAME(kernel), the sgemm_kernel (sgemm_kernels.h) that sgemm.c calls from the
@@ -120,9 +120,12 @@ TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, lo
         float *out = d + run_t[u];
         long len = run_len[u], ih = run_ih[u] + di, iw0 = run_iw[u] + dj;
         if (ih < 0 || ih >= g->inH) {
-          for (long t = 0; t < len; t++) out[t] = 0;
-        } else if (g->strideW == 1 && iw0 >= 0 && iw0 + len <= g->inW) {
-          copy_run(out, src + ih * g->inW + iw0, len);
+          copy_window(out, src, len, 0, 0);
+        } else if (g->strideW == 1) {
+          // Zeros where the run leaves the row (the padding), the row's values in between: a
+          // padded convolution's edge taps (two of every three on a 32-wide CIFAR map) too.
+          long lo = NAME(min_l)(len, iw0 < 0 ? -iw0 : 0), hi = NAME(min_l)(len, g->inW - iw0);
+          copy_window(out, src + ih * g->inW + iw0, len, lo, hi < lo ? lo : hi);
         } else if (iw0 >= 0 && iw0 + (len - 1) * g->strideW < g->inW) {
           // Strided, inside the row: no bounds checks (a stride-2 stem's interior).
           const float *line = src + ih * g->inW + iw0;

@@ -218,6 +218,10 @@ final class SGEMMKernelTests: XCTestCase {
       Geometry(c: 4, inH: 12, inW: 12, kH: 3, kW: 3, stride: (1, 1), pad: (2, 2), dilation: (2, 2)),
       Geometry(c: 30, inH: 8, inW: 7, kH: 3, kW: 2, stride: (2, 1), pad: (0, 1), dilation: (1, 2), endPad: (1, 2)),
       Geometry(c: 2, inH: 5, inW: 40, kH: 1, kW: 5, stride: (1, 3), pad: (0, 0), dilation: (1, 1), endPad: (0, 2)),
+      // Padding wider than the row: runs that start left of it and end right of it, or miss it.
+      Geometry(c: 2, inH: 4, inW: 3, kH: 2, kW: 5, stride: (1, 1), pad: (1, 3), dilation: (1, 1)),
+      // A CIFAR-sized row (one 32-column strip per output row) with the usual padding.
+      Geometry(c: 3, inH: 6, inW: 32, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1)),
     ]
     for level in levels {
       var rng = SplitMix64(seed: 77)
