@@ -124,6 +124,10 @@ int main(int argc, char **argv) {
       CONVSHAPE("r50 conv 256x14 -> 256 k3", 256, 14, 256, 3, 1),
       CONVSHAPE("r50 conv 512x7 -> 512 k3 (49x512x4608)", 512, 7, 512, 3, 1),
       CONVSHAPE("r50 stem 3x224 -> 64 k7 s2", 3, 224, 64, 7, 2),
+      // CIFAR-10 ResNet-56's three stages as `evaluate` runs them: one image per core, not split.
+      {"cifar conv 16x32 -> 16 k3 (one image)", 0, 0, 16, 1024, 144, CONV, 16, 32, 3, 1},
+      {"cifar conv 32x16 -> 32 k3 (one image)", 0, 0, 32, 256, 288, CONV, 32, 16, 3, 1},
+      {"cifar conv 64x8 -> 64 k3 (one image)", 0, 0, 64, 64, 576, CONV, 64, 8, 3, 1},
       CONVSHAPE("r50 1x1 64x56 -> 256", 64, 56, 256, 1, 1),
       CONVSHAPE("r50 1x1 256x56 -> 64", 256, 56, 64, 1, 1),
       CONVSHAPE("r50 1x1 512x28 -> 128", 512, 28, 128, 1, 1),

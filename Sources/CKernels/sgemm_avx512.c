@@ -52,13 +52,16 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
                          const float *column_bias, const float *res, long ldr, int relu) {              \
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
-  for (long p = 0; p < kc; p++) {                                                           \
-    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16), a;                        \
-    _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                                 \
-    STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)     \
-    STEP(6, A_AT) STEP(7, A_AT) STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT)   \
-    ap += A_STEP;                                                                           \
-    bp += NR;                                                                               \
+  /* An edge tile of at most 4 or 8 rows (16 channels are 12 + 4) runs only those rows. */    \
+  if (mr > 8) {                                                                             \
+    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)              \
+               STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT)                      \
+               STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT))                   \
+  } else if (mr > 4) {                                                                      \
+    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)              \
+               STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT))                     \
+  } else {                                                                                  \
+    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))             \
   }                                                                                         \
   __mmask16 m0 = mask_of(nr), m1 = mask_of(nr - 16);                                        \
   __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps(); \
@@ -71,6 +74,15 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
   STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)                                   \
 }
 
+// kc depth steps of the tile: two B vectors, then ROWS (one STEP per row of the tile).
+#define DEPTH_LOOP(A_STEP, ROWS)                                                    \
+  for (long p = 0; p < kc; p++) {                                                   \
+    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16), a;                \
+    _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                         \
+    ROWS                                                                            \
+    ap += A_STEP;                                                                   \
+    bp += NR;                                                                       \
+  }
 #define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
 #define STEP(i, A_AT)                             \
   a = _mm512_set1_ps(ap[A_AT(i)]);                \

@@ -95,10 +95,12 @@ final class SGEMMKernelTests: XCTestCase {
     XCTAssertLessThanOrEqual(worst, 1e-5, "level \(level) \(c)")
   }
 
+  /// Row counts on both sides of every tile and edge-tile size (the AVX-512 kernel runs edge
+  /// tiles of at most 4 and 8 rows with fewer accumulators: 16 = 12 + 4, 20 = 12 + 8).
   func testEdgesOfEveryBlock() {
     for level in levels {
       var seed: UInt64 = 1
-      for m in [1, 5, 6, 7, 11, 12, 13, 241] {
+      for m in [1, 4, 5, 6, 7, 8, 9, 11, 12, 13, 16, 20, 241] {
         for n in [1, 15, 16, 17, 31, 32, 33, 65] {
           for k in [1, 7, 256, 300] {
             check(Case(m: m, n: n, k: k), seed: seed, level: level)
