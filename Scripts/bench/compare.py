@@ -18,11 +18,20 @@ process wall time and peak RSS; and `gradcam evaluate` as a user runs it against
 (bench_eval_pytorch.py) on the same pre-corrupted CIFAR-10 images (ratio of times: 0.83 is 1.2x the
 throughput). `--group vit`, `--group mainjob` or `--group eval` runs only those; with --onnx only,
 imported ONNX ResNet-50 and ViT-S/16 (`gradcam bench --onnx`) against onnxruntime (2 threads) and
-pytorch-grad-cam. Prints the CPU model and its AVX2/AVX-512 flags; `GRADCAM_ISA=avx2` measures our AVX2 path.
+pytorch-grad-cam. Prints the CPU model and its AVX2/AVX-512 flags; `GRADCAM_ISA=avx2` measures our AVX2 path
+and, unless PEERS_ISA=native, puts the peers on theirs (ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2,
+MKL_ENABLE_INSTRUCTIONS=AVX2: an AVX2-only machine on both sides; onnxruntime's MLAS has no such switch).
 """
 import argparse
 import json
 import os
+
+if os.environ.get("GRADCAM_ISA", "").lower() == "avx2" and os.environ.get("PEERS_ISA") != "native":
+    # Set before torch is imported (and inherited by the peer subprocesses): torch's kernels,
+    # oneDNN's JIT and MKL read these once.
+    os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX2")
+    os.environ.setdefault("MKL_ENABLE_INSTRUCTIONS", "AVX2")
 import subprocess
 import sys
 import tempfile
@@ -410,6 +419,9 @@ def main():
                          "eval: only `gradcam evaluate` against a PyTorch eval loop")
     args = ap.parse_args()
     print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}")
+    peer_isa = [f"{v}={os.environ[v]}" for v in ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS") if v in os.environ]
+    print(f"peers: torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}"
+          + (f" ({', '.join(peer_isa)})" if peer_isa else ""))
     if args.onnx:
         onnx_cases(args.gradcam, args.repeats)
         return

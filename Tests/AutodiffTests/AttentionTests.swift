@@ -5,7 +5,8 @@ import XCTest
 /// The fused multiHeadAttention against the unfused formula built from reshape, matmul and
 /// softmax (the ops ViT's attention used before, `reference` below): values in float64 within
 /// 1e-12 and float32 within 1e-5 of the float64 reference, with and without a bias (with Swin's
-/// -100 mask entries), odd token counts (49, 197, 257) and 1, 3 or 6 heads; gradients by finite
+/// -100 mask entries), odd token counts (49, 197, 257) and 1, 3 or 6 heads (both ways of splitting
+/// the work: one task per image and head at 2 x 6 and 6 x 3, query blocks at 1 x 3); gradients by finite
 /// differences in float64 (epsilon 1e-6, atol 1e-6, rtol 1e-5) and against the unfused backward.
 final class AttentionTests: XCTestCase {
   /// The unfused formula: `softmax(scale * q k^T + bias) v` per head, and the probabilities.

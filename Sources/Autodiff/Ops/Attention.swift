@@ -68,8 +68,8 @@ private struct AttentionLayout {
   func offset(item: Int, part: Int, head: Int) -> Int { item * tokens * qkvStride + part * dim + head * headDim }
 }
 
-/// Query rows per task: enough for the products to run at speed, few enough that a batch of one
-/// still gives every core several tasks.
+/// Query rows per task when there are too few (image, head) pairs to keep every core busy: enough
+/// for the products to run at speed, few enough that a batch of one gives each core several tasks.
 private let queryBlock = 64
 
 private func attentionForward<T: TensorScalar>(
@@ -78,14 +78,19 @@ private func attentionForward<T: TensorScalar>(
   let (n, nn) = (l.tokens, l.tokens * l.tokens)
   var out = [T](repeating: 0, count: l.batch * n * l.dim)
   var probabilities = keeps ? [T](repeating: 0, count: l.batch * l.heads * nn) : nil
-  let blocks = (n + queryBlock - 1) / queryBlock
+  // One task per (image, head) when there are at least four per core: k and v are then packed
+  // once per head instead of once per block of queries (DINOv2's 257 tokens made five blocks, the
+  // last of one row). Otherwise blocks of about `queryBlock` rows, evenly sized.
+  let blocks = l.batch * l.heads >= 4 * coreCount ? 1 : (n + queryBlock - 1) / queryBlock
+  let blockRows = (n + blocks - 1) / blocks
   qkv.withUnsafeBufferPointer { qkvBuffer in
     out.withUnsafeMutableBufferPointer { outBuffer in
       withOptionalMutableBuffer(&probabilities) { kept in
         let x = qkvBuffer.baseAddress!, o = outBuffer.baseAddress!
         parallelFor(l.batch * l.heads * blocks) { task in
           let (item, head, block) = (task / (l.heads * blocks), task / blocks % l.heads, task % blocks)
-          let r0 = block * queryBlock, rows = min(queryBlock, n - r0)
+          let r0 = block * blockRows, rows = min(blockRows, n - r0)
+          guard rows > 0 else { return }
           func attend(_ s: UnsafeMutablePointer<T>) {
             // s = scale * q k^T (+ bias), then softmax by rows, then the rows times v.
             gemm(transA: false, transB: true, m: rows, n: n, k: l.headDim, alpha: scale,
