@@ -48,8 +48,10 @@ void ck_sgemm_conv(int level, long m, long n, long k, float alpha, const float *
 }
 
 void ck_gelu(const float *x, float *y, long n) { unavailable("ck_gelu"); }
+void ck_gelu_derivative(const float *x, float *y, long n) { unavailable("ck_gelu_derivative"); }
 int ck_softmax_row(const float *x, float *y, long n) { unavailable("ck_softmax_row"); }
 void ck_gelu_avx2(const float *x, float *y, long n) { unavailable("ck_gelu_avx2"); }
+void ck_gelu_derivative_avx2(const float *x, float *y, long n) { unavailable("ck_gelu_derivative_avx2"); }
 int ck_softmax_row_avx2(const float *x, float *y, long n) { unavailable("ck_softmax_row_avx2"); }
 
 long ck_winograd_packed_size(int level, long o, long c) { unavailable("ck_winograd_packed_size"); }

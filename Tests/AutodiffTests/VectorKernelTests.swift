@@ -46,6 +46,43 @@ final class VectorKernelTests: XCTestCase {
     XCTAssertTrue(y[0].isNaN)
   }
 
+  /// Reference: Phi(x) + x phi(x) in float64 (the derivative GELU's backward multiplies by; the
+  /// Swift path's GeluDerivativeKernel). Tolerance: 1e-7 (the erf approximation's 1.5e-7, halved)
+  /// + 2e-6 relative + |x phi(x)| (x^2 2^-23 + 1e-6) (float32 rounding of x^2, which exp turns into
+  /// a relative error of that size, and exp's own). Infinities give NaN, as x * 0 does on the Swift path.
+  func testGELUDerivativeMatchesFloat64Reference() throws {
+    try requireAVX512()
+    checkGELUDerivative(ck_gelu_derivative)
+  }
+
+  /// The AVX2 GELU derivative (vector_math_avx2.c) against the same reference and tolerance.
+  func testAVX2GELUDerivativeMatchesFloat64Reference() throws {
+    try XCTSkipUnless(ck_avx2_available() == 1, "this processor has no AVX2 (or the x86-64 kernels are compiled out)")
+    checkGELUDerivative(ck_gelu_derivative_avx2)
+  }
+
+  private func checkGELUDerivative(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+    var xs: [Float] = stride(from: -12.0, through: 12.0, by: 0.0137).map { Float($0) }
+    xs += [0, -0, 1e-30, -1e-30, 88, -88, 1e6, -1e6]
+    var worst = 0.0
+    for count in [xs.count, 1, 15, 16, 17] {
+      let x = Array(xs.prefix(count))
+      var y = [Float](repeating: .nan, count: count)
+      kernel(x, &y, count)
+      for (a, b) in zip(x, y) {
+        let xd = Double(a), xpdf = xd * exp(-xd * xd / 2) / (2 * Double.pi).squareRoot()
+        let want = (1 + erf(xd / 2.0.squareRoot())) / 2 + xpdf
+        let error = abs(Double(b) - want)
+        worst = max(worst, error)
+        XCTAssertLessThanOrEqual(error, 1e-7 + 2e-6 * abs(want) + abs(xpdf) * (xd * xd * 0x1p-23 + 1e-6), "gelu'(\(a))")
+      }
+    }
+    XCTAssertGreaterThan(worst, 0, "the kernel is an approximation: an exact match means the reference was not computed")
+    var y: [Float] = [0, 0, 0]
+    kernel([.nan, .infinity, -.infinity], &y, 3)
+    XCTAssertTrue(y.allSatisfy(\.isNaN), "NaN and infinities: \(y)")
+  }
+
   /// Reference: exp(x - max) / sum in float64. Tolerance per element, relative: 4e-7 plus the
   /// float32 rounding of the argument x - max (2^-23 |x - max|), which exp turns into a relative
   /// error of that size (as in any float32 softmax, PyTorch's included).

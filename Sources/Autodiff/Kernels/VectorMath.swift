@@ -13,17 +13,21 @@ enum VectorMath {
 
   /// GELU (exact erf form) of every element, split across cores.
   static func gelu(_ a: [Float]) -> [Float] {
-    let wide = useAVX512
-    return [Float](unsafeUninitializedCapacity: a.count) { out, count in
+    elementwise(a, useAVX512 ? ck_gelu : ck_gelu_avx2)
+  }
+
+  /// GELU's derivative, Phi(x) + x phi(x), of every element (GELU's backward), split across cores.
+  static func geluDerivative(_ a: [Float]) -> [Float] {
+    elementwise(a, useAVX512 ? ck_gelu_derivative : ck_gelu_derivative_avx2)
+  }
+
+  private static func elementwise(
+    _ a: [Float], _ kernel: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
+  ) -> [Float] {
+    [Float](unsafeUninitializedCapacity: a.count) { out, count in
       a.withUnsafeBufferPointer { src in
         let s = src.baseAddress, o = out.baseAddress
-        parallelChunks(a.count, grain: 16_384) { r in
-          if wide {
-            ck_gelu(s! + r.lowerBound, o! + r.lowerBound, r.count)
-          } else {
-            ck_gelu_avx2(s! + r.lowerBound, o! + r.lowerBound, r.count)
-          }
-        }
+        parallelChunks(a.count, grain: 16_384) { r in kernel(s! + r.lowerBound, o! + r.lowerBound, r.count) }
       }
       count = a.count
     }

@@ -58,6 +58,8 @@ public func gelu(_ x: Tensor) -> Tensor {
   let y = x.dtype == .float32 && VectorMath.enabled && x.count > 0
     ? Tensor(shape: x.shape, array: VectorMath.gelu(x.array(Float.self))) : x.mapped(GeluKernel())
   return Tensor.recorded(y, op: "gelu", inputs: [x]) { g, _ in
-    [g * x.detached().mapped(GeluDerivativeKernel())]
+    let derivative = x.dtype == .float32 && VectorMath.enabled && x.count > 0
+      ? Tensor(shape: x.shape, array: VectorMath.geluDerivative(x.array(Float.self))) : x.detached().mapped(GeluDerivativeKernel())
+    return [g * derivative]
   }
 }

@@ -83,6 +83,10 @@ void ck_sgemm_packed(int level, int transA, int transB, long m, long n, long k, 
 /// y = GELU(x) (exact erf form) for n floats; x and y may be the same. Needs AVX-512.
 void ck_gelu(const float *x, float *y, long n);
 
+/// y = GELU'(x) = Phi(x) + x phi(x) (the exact form's derivative, as GELU's backward uses it) for
+/// n floats; x and y may be the same. Needs AVX-512.
+void ck_gelu_derivative(const float *x, float *y, long n);
+
 /// y = softmax(x) over one row of n floats. Returns 0, writing nothing useful, when the row holds
 /// a NaN or an infinite maximum (the caller's scalar path handles those). Needs AVX-512.
 int ck_softmax_row(const float *x, float *y, long n);
@@ -90,6 +94,7 @@ int ck_softmax_row(const float *x, float *y, long n);
 /// ck_gelu and ck_softmax_row on AVX2 + FMA (same approximations, 8 floats at a time), for
 /// processors without AVX-512. Only call when ck_avx2_available() returns 1.
 void ck_gelu_avx2(const float *x, float *y, long n);
+void ck_gelu_derivative_avx2(const float *x, float *y, long n);
 int ck_softmax_row_avx2(const float *x, float *y, long n);
 
 /// One image's convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
