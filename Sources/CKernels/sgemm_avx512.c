@@ -21,95 +21,10 @@
 #define PREPACKED_A_DEPTH_MAJOR 0
 #define NAME(x) avx512_##x
 
-static inline __mmask16 mask_of(long count) {
-  return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
-}
+#define TILE_STEPS(kc) (kc)
+#define MADD(c, a, b) _mm512_fmadd_ps(a, b, c)
 
-TARGET static inline void load_strip_row(float *dst, const float *src, long nr) {
-  if (nr == NR) {
-    _mm512_storeu_ps(dst, _mm512_loadu_ps(src));
-    _mm512_storeu_ps(dst + 16, _mm512_loadu_ps(src + 16));
-  } else {
-    _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(mask_of(nr), src));
-    _mm512_storeu_ps(dst + 16, _mm512_maskz_loadu_ps(mask_of(nr - 16), src + 16));
-  }
-}
-
-// out[t] = line[t] for lo <= t < hi and 0 elsewhere in [0, len): one run of an image row with the
-// padding around it. Lanes outside [lo, hi) are masked, so they are never read.
-TARGET static inline void copy_window(float *out, const float *line, long len, long lo, long hi) {
-  for (long t = 0; t < len; t += 16) {
-    __mmask16 inside = mask_of(hi - t) & (__mmask16)~mask_of(lo - t);
-    _mm512_mask_storeu_ps(out + t, mask_of(len - t), _mm512_maskz_loadu_ps(inside, line + t));
-  }
-}
-
-// One 12x32 tile (see micro_kernel_fn in sgemm_driver.h). A_AT(i) is where row i of the current
-// depth step sits in the packed A strip, A_STEP how far one step moves.
-#define DEFINE_MICRO_KERNEL(NAME_, A_AT, A_STEP) \
-TARGET static void NAME_(long kc, const float *restrict ap, const float *restrict bp, float *restrict c, \
-                         long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \
-                         const float *column_bias, const float *res, long ldr, int relu) {              \
-  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
-  ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
-  for (long p = 0; p < kc; p++) {                                                           \
-    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16), a;                        \
-    _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                                 \
-    STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)     \
-    STEP(6, A_AT) STEP(7, A_AT) STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT)   \
-    ap += A_STEP;                                                                           \
-    bp += NR;                                                                               \
-  }                                                                                         \
-  __mmask16 m0 = mask_of(nr), m1 = mask_of(nr - 16);                                        \
-  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps(); \
-  __m512 cb0 = zero, cb1 = zero;                                                            \
-  if (column_bias) {                                                                        \
-    cb0 = _mm512_maskz_loadu_ps(m0, column_bias);                                           \
-    cb1 = _mm512_maskz_loadu_ps(m1, column_bias + 16);                                      \
-  }                                                                                         \
-  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)                                     \
-  STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)                                   \
-}
-
-#define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
-#define STEP(i, A_AT)                             \
-  a = _mm512_set1_ps(ap[A_AT(i)]);                \
-  c##i##a = _mm512_fmadd_ps(a, b0, c##i##a);      \
-  c##i##b = _mm512_fmadd_ps(a, b1, c##i##b);
-#define STORE(i)                                                                  \
-  if (i < mr) {                                                                   \
-    float *row = c + (long)(i) * ldc;                                             \
-    __m512 x0 = _mm512_mul_ps(c##i##a, va), x1 = _mm512_mul_ps(c##i##b, va);      \
-    if (beta != 0) {                                                              \
-      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), x0);              \
-      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), x1);         \
-    }                                                                             \
-    if (bias) {                                                                   \
-      __m512 bb = _mm512_set1_ps(bias[i]);                                        \
-      x0 = _mm512_add_ps(x0, bb);                                                 \
-      x1 = _mm512_add_ps(x1, bb);                                                 \
-    }                                                                             \
-    if (column_bias) {                                                            \
-      x0 = _mm512_add_ps(x0, cb0);                                                \
-      x1 = _mm512_add_ps(x1, cb1);                                                \
-    }                                                                             \
-    if (res) {                                                                    \
-      const float *rrow = res + (long)(i) * ldr;                                  \
-      x0 = _mm512_add_ps(x0, _mm512_maskz_loadu_ps(m0, rrow));                    \
-      x1 = _mm512_add_ps(x1, _mm512_maskz_loadu_ps(m1, rrow + 16));               \
-    }                                                                             \
-    if (relu) {                                                                   \
-      x0 = _mm512_max_ps(x0, zero);                                               \
-      x1 = _mm512_max_ps(x1, zero);                                               \
-    }                                                                             \
-    _mm512_mask_storeu_ps(row, m0, x0);                                           \
-    _mm512_mask_storeu_ps(row + 16, m1, x1);                                      \
-  }
-#define ROW_MAJOR_A(i) ((i) * AS)
-#define DEPTH_MAJOR_A(i) (i)
-DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
-DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
-
+#include "sgemm_avx512_tile.h"
 #include "sgemm_driver.h"
 
 #endif  // CK_X86_KERNELS
