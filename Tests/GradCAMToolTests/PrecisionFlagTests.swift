@@ -73,6 +73,9 @@ final class PrecisionFlagTests: XCTestCase {
     XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
     let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("e/meta.json"))) as! [String: Any]
     XCTAssertEqual(meta["precision"] as? String, "bf16")
+    let resume = try Tool.run(["evaluate", "--data", data, "--limit", "4", "--corruptions", "none", "--out", "e", "--quiet"], in: dir)
+    XCTAssertEqual(resume.status, 1, "a float32 run does not resume a bf16 one: \(resume.stderr)")
+    XCTAssertTrue(resume.stderr.contains("meta.json differs") && resume.stderr.contains("precision"), resume.stderr)
 
     let bench = try Tool.run(["bench", "--suites", "forward", "--filter", "no-such-case", "--precision", "bf16"], in: dir)
     XCTAssertEqual(bench.status, 0, bench.stderr)

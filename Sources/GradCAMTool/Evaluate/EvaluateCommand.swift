@@ -140,7 +140,7 @@ struct EvaluateCommand: ParsableCommand {
     if FileManager.default.fileExists(atPath: outURL.appendingPathComponent("meta.json").path) {
       let old = try RunMeta.read(outURL)
       guard old == meta else {
-        throw CLIError("\(out) holds a different run (meta.json differs: model, data, corruptions, severities, seed, CAM, baseline, batch size or shard); use another --out")
+        throw CLIError("\(out) holds a different run (meta.json differs: model, data, corruptions, severities, seed, CAM, baseline, batch size, shard or precision); use another --out")
       }
     } else {
       try meta.write(to: outURL)
