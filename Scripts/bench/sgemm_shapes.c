@@ -5,8 +5,10 @@
 // machine's other jobs neither count nor hit one kernel more than the other.
 //
 //   clang -O2 -o /tmp/sgemm_shapes Scripts/bench/sgemm_shapes.c Sources/CKernels/sgemm.c \
-//     Sources/CKernels/sgemm_avx2.c Sources/CKernels/sgemm_avx512.c -ISources/CKernels/include \
-//     -I/usr/include/x86_64-linux-gnu -lopenblas && /tmp/sgemm_shapes [cores [name filter]]
+//     Sources/CKernels/sgemm_avx2.c Sources/CKernels/sgemm_avx512.c Sources/CKernels/sgemm_avx512_bf16.c \
+//     -ISources/CKernels/include -I/usr/include/x86_64-linux-gnu -lopenblas && /tmp/sgemm_shapes [cores [name filter]]
+//
+// SGEMM_LEVEL=bf16 in the environment times the bf16 kernel (`--precision bf16`) instead.
 //
 // Forward products use the weights prepacked (PackedWeights), convolutions the implicit im2col;
 // OpenBLAS gets the im2col matrix already written (its copy is not timed, which favours it).
@@ -95,6 +97,13 @@ int main(int argc, char **argv) {
   int rounds = getenv("ROUNDS") ? atoi(getenv("ROUNDS")) : 5;
   openblas_set_num_threads(1);
   int level = ck_sgemm_level_available(CK_SGEMM_AVX512) ? CK_SGEMM_AVX512 : CK_SGEMM_AVX2;
+  if (getenv("SGEMM_LEVEL") && strcmp(getenv("SGEMM_LEVEL"), "bf16") == 0) {
+    if (!ck_sgemm_level_available(CK_SGEMM_AVX512_BF16)) {
+      fprintf(stderr, "SGEMM_LEVEL=bf16: this processor has no AVX512-BF16\n");
+      return 1;
+    }
+    level = CK_SGEMM_AVX512_BF16;
+  }
   // (name, transA, transB, m, n, k, mode, conv...) with m or n already divided by the core split.
 #define H(x) (((x) + cores - 1) / cores)
 #define CONVSHAPE(nm, C, Hh, O, K, S)                                                                          \
@@ -140,7 +149,7 @@ int main(int argc, char **argv) {
       {"r50 bwd 1x1 dX 64x3136x256", 1, 0, 64, H(3136), 256, PLAIN},
       {"square 512^3", 0, 0, 512, H(512), 512, PLAIN},
   };
-  printf("level %s, %ld cores' split; GFLOPS single-threaded, best of %d\n", level == CK_SGEMM_AVX512 ? "avx512" : "avx2",
+  printf("level %s, %ld cores' split; GFLOPS single-threaded, best of %d\n", level == CK_SGEMM_AVX512_BF16 ? "avx512 bf16" : level == CK_SGEMM_AVX512 ? "avx512" : "avx2",
          cores, rounds);
   printf("%-42s %8s %8s %6s\n", "product (m x n x k per core)", "ours", "openblas", "ratio");
   for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {

@@ -27,8 +27,19 @@ int ck_avx2_available(void) {
   return cached;
 }
 
+// AVX512-BF16 (vdpbf16ps, vcvtne2ps2bf16) with AVX512-BW (the word shuffles that pair k).
+static int bf16_available(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = ck_sgemm_available() && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+  }
+  return cached;
+}
+
 int ck_sgemm_level_available(int level) {
   switch (level) {
+  case CK_SGEMM_AVX512_BF16: return bf16_available();
   case CK_SGEMM_AVX512: return ck_sgemm_available();
   case CK_SGEMM_AVX2: return ck_avx2_available();
   default: return 0;
@@ -42,7 +53,11 @@ static const sgemm_kernel *kernel_of(int level) {
     fprintf(stderr, "Fatal error: SGEMM kernel level %d is not available on this processor\n", level);
     abort();
   }
-  return level == CK_SGEMM_AVX512 ? &avx512_kernel : &avx2_kernel;
+  switch (level) {
+  case CK_SGEMM_AVX512_BF16: return &avx512_bf16_kernel;
+  case CK_SGEMM_AVX512: return &avx512_kernel;
+  default: return &avx2_kernel;
+  }
 }
 
 long ck_sgemm_tile_rows(int level) { return kernel_of(level)->mr; }

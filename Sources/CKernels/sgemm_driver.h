@@ -11,6 +11,11 @@
 //   copy_window(out, line, len, lo, hi)   out[t] = line[t] for t in [lo, hi), 0 elsewhere in [0, len)
 //   micro_kernel_rows / micro_kernel_depth   one tile (signature of micro_kernel_fn below),
 //                                            A row-major (i * AS + p) or depth-major (p * MR + i)
+// and optionally, for kernels whose panels are not float32 (bf16):
+//   finish_a_strip(strip, depth_major, kc)   rewrite a packed A strip (laid out as above) in place
+//   finish_b_strip(strip, kc)                rewrite a packed B strip (p * NR + j) in place
+// They run on every strip the driver packs (per call, prepacked and im2col alike) and may use
+// less of it than the float32 layout, whose sizes and offsets the driver keeps.
 // and gets NAME(kernel), the sgemm_kernel (sgemm_kernels.h) that sgemm.c calls from the
 // ck_sgemm_* entry points.
 
@@ -18,6 +23,11 @@
 #include <string.h>
 
 #include "sgemm_kernels.h"
+
+#ifndef finish_a_strip  // float32 panels: the kernel reads what was packed
+#define finish_a_strip(strip, depth_major, kc) ((void)0)
+#define finish_b_strip(strip, kc) ((void)0)
+#endif
 
 // One MR x NR tile: C = act(alpha * Ap * Bp + beta * C + bias[row] + column_bias[column] +
 // residual), storing only the top-left mr x nr corner (the padding rows and columns of the packed
@@ -66,6 +76,7 @@ static void NAME(pack_a_block)(int transA, int depth_major, long mc, long kc, co
       for (long i = 0; i < mr; i++) memcpy(dst + i * AS, a + (ir + i) * lda, (size_t)kc * sizeof(float));
       for (long i = mr; i < MR; i++) memset(dst + i * AS, 0, (size_t)kc * sizeof(float));
     }
+    finish_a_strip(dst, transA || depth_major, kc);
     dst += MR * AS;
   }
 }
@@ -85,6 +96,7 @@ TARGET static void NAME(pack_b_block)(int transB, long kc, long nc, const float 
       for (long j = nr; j < NR; j++)
         for (long p = 0; p < kc; p++) dst[p * NR + j] = 0;
     }
+    finish_b_strip(dst, kc);
     dst += NR * kc;
   }
 }
@@ -144,6 +156,7 @@ TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, lo
         if (++i == g->kH) { i = 0; c++; }
       }
     }
+    finish_b_strip(dst, kc);
     dst += NR * kc;
   }
 }

@@ -19,5 +19,6 @@ typedef struct {
 
 extern const sgemm_kernel avx512_kernel;  // sgemm_avx512.c: 12x32 tile
 extern const sgemm_kernel avx2_kernel;    // sgemm_avx2.c: 6x16 tile
+extern const sgemm_kernel avx512_bf16_kernel;  // sgemm_avx512_bf16.c: 12x32 tile, bf16 panels
 
 #endif

@@ -217,7 +217,7 @@ int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long
   }
   j.v = scratch;
   j.m = scratch + (size_t)XI * c * j.tiles;
-  ck_parallel_for(c, level == CK_SGEMM_AVX512 ? input_transform : input_transform_avx2, &j);
+  ck_parallel_for(c, level == CK_SGEMM_AVX2 ? input_transform_avx2 : input_transform, &j);
   ck_parallel_for(XI, products, &j);
   ck_parallel_for(o, output_transform, &j);
   return 1;

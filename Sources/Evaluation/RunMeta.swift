@@ -27,6 +27,9 @@ public struct RunMeta: Codable, Equatable, Sendable {
   /// True when faithfulness scores are computed with the CAMs (absent otherwise, as in runs
   /// written before it existed).
   public var faithfulness: Bool?
+  /// "bf16" when the products ran at bf16 (`--precision bf16`); absent at float32, the default
+  /// (and in runs written before it existed). A resume must use the same precision.
+  public var precision: String?
   public var baseline: Baseline?
   /// Images per forward pass. Rows are bitwise reproducible for one batch size (BLAS kernels can
   /// depend on the matrix shape), so resumes and shards must use the same one.

@@ -7,13 +7,22 @@ import XCTest
 /// hit every edge of their blocking (both tiles, 256-deep blocks, 240-row and 4096-column panels),
 /// k = 0, all four transpose cases, alpha/beta, leading dimensions wider than the matrix, every
 /// combination of the fused epilogue (row bias, column bias, residual, ReLU), prepacked operands
-/// and the implicit im2col of convolutions.
+/// and the implicit im2col of convolutions. The bf16 level (CK_SGEMM_AVX512_BF16, where the
+/// processor has AVX512-BF16; BF16KernelTests checks it runs here) takes every case too, against
+/// the float64 product of the bf16-rounded operands (`bfloat16Rounded`, TestHelpers): its products
+/// of two 8-bit significands are exact in float32, so only its float32 sums differ, and the
+/// float32 tolerance holds for it.
 /// Tolerance: |c - ref| <= 1e-5 * (1 + sum_p |a_ip b_pj|) (float32 accumulation over k terms).
 final class SGEMMKernelTests: XCTestCase {
   /// The kernels this processor can run (none in the portable build, which KernelSelectionTests
   /// checks; on x86-64 with AVX2 at least the AVX2 kernel).
   private var levels: [Int32] {
-    [CK_SGEMM_AVX2, CK_SGEMM_AVX512].filter { ck_sgemm_level_available($0) == 1 }
+    [CK_SGEMM_AVX2, CK_SGEMM_AVX512, CK_SGEMM_AVX512_BF16].filter { ck_sgemm_level_available($0) == 1 }
+  }
+
+  /// An operand as `level`'s kernel multiplies it: rounded to bf16 at the bf16 level.
+  private func operand(_ x: Float, _ level: Int32) -> Double {
+    Double(level == CK_SGEMM_AVX512_BF16 ? bfloat16Rounded(x) : x)
   }
 
   override func setUpWithError() throws {
@@ -78,8 +87,8 @@ final class SGEMMKernelTests: XCTestCase {
         }
         var sum = 0.0, magnitude = 0.0
         for p in 0..<c.k {
-          let x = Double(c.transA ? a[p * lda + i] : a[i * lda + p])
-          let y = Double(c.transB ? b[j * ldb + p] : b[p * ldb + j])
+          let x = operand(c.transA ? a[p * lda + i] : a[i * lda + p], level)
+          let y = operand(c.transB ? b[j * ldb + p] : b[p * ldb + j], level)
           sum += x * y
           magnitude += abs(x * y)
         }
@@ -195,6 +204,22 @@ final class SGEMMKernelTests: XCTestCase {
     }
   }
 
+  /// Odd depths (the bf16 kernel pads the last k-pair with a zero) with every transpose case,
+  /// one and several depth blocks.
+  func testOddDepthsWithEveryTranspose() {
+    for level in levels {
+      var seed: UInt64 = 500
+      for k in [1, 3, 255, 257, 511] {
+        for transA in [false, true] {
+          for transB in [false, true] {
+            check(Case(m: 14, n: 35, k: k, transA: transA, transB: transB, bias: true), seed: seed, level: level)
+            seed += 1
+          }
+        }
+      }
+    }
+  }
+
   func testWidePanelsAndEmptyDepth() {
     for level in levels {
       check(Case(m: 13, n: 4096 + 40, k: 33), seed: 11, level: level)  // two column panels
@@ -263,7 +288,7 @@ final class SGEMMKernelTests: XCTestCase {
                   for j in 0..<g.kW {
                     let ih = oh * g.stride.0 - g.pad.0 + i * g.dilation.0, iw = ow * g.stride.1 - g.pad.1 + j * g.dilation.1
                     guard ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW else { continue }
-                    let term = Double(w[o * k + (ch * g.kH + i) * g.kW + j]) * Double(x[(ch * g.inH + ih) * g.inW + iw])
+                    let term = operand(w[o * k + (ch * g.kH + i) * g.kW + j], level) * operand(x[(ch * g.inH + ih) * g.inW + iw], level)
                     sum += term
                     magnitude += abs(term)
                   }

@@ -79,3 +79,12 @@ func assertClose(
       + "\(e.isEmpty ? .nan : e[worstIndex]) (atol \(atol), rtol \(rtol))", file: file, line: line)
   return worstRatio
 }
+
+/// `x` rounded to bfloat16 (8 significant bits) to nearest, ties to even, as AVX512-BF16's
+/// vcvtne2ps2bf16 rounds: the float32 bits plus 0x7FFF plus the lowest kept bit, cut to the top
+/// 16 (a carry into the exponent rounds up to the next binade or to infinity). NaN stays NaN.
+func bfloat16Rounded(_ x: Float) -> Float {
+  guard !x.isNaN else { return x }
+  let bits = x.bitPattern
+  return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+}

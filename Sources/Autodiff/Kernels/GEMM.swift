@@ -82,6 +82,8 @@ private func gemmKernel<T: TensorScalar>(
   if T.self == Float.self, let level = GEMMKernel.level {
     // The epilogue runs in the kernel's store, while the tile is still in registers.
     func cast(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+    precondition((packedA?.level ?? level) == level && (packedB?.level ?? level) == level,
+                 "gemm: weights packed at another precision (choose ComputePrecision before loading the model)")
     var opA = packedA?.operand(offset: rowOffset), opB = packedB?.operand(offset: columnOffset)
     var epilogue = ck_epilogue(bias: e.bias.map(cast), residual: e.residual.map(cast), ldr: e.ldr, relu: e.relu ? 1 : 0,
                                column_bias: e.columnBias.map(cast))
@@ -203,10 +205,11 @@ public enum GEMMKernel {
   /// (``PackedWeights``), implicit im2col and the fused epilogue are available.
   public static var usesPackageKernel: Bool { selected != .blas }
 
-  /// The CKernels level of the package's kernel in use, nil on OpenBLAS.
+  /// The CKernels level of the package's kernel in use, nil on OpenBLAS: the bf16 kernel when
+  /// ``ComputePrecision`` is bf16 (which it can only be on AVX-512 with AVX512-BF16).
   static var level: Int32? {
     switch selected {
-    case .avx512: CK_SGEMM_AVX512
+    case .avx512: ComputePrecision.current == .bf16 ? CK_SGEMM_AVX512_BF16 : CK_SGEMM_AVX512
     case .avx2: CK_SGEMM_AVX2
     case .blas: nil
     }
@@ -215,7 +218,7 @@ public enum GEMMKernel {
   /// A short name of the Float kernel, for benchmark reports.
   public static var name: String {
     switch selected {
-    case .avx512: "gradcam AVX-512 sgemm"
+    case .avx512: ComputePrecision.current == .bf16 ? "gradcam AVX-512 BF16 sgemm (bf16 operands, fp32 sums)" : "gradcam AVX-512 sgemm"
     case .avx2: "gradcam AVX2 sgemm"
     case .blas: "OpenBLAS sgemm"
     }

@@ -19,6 +19,8 @@ public final class PackedWeights: @unchecked Sendable {
   }
 
   let role: Role
+  /// The CKernels level (and so precision) the weight is packed for.
+  let level: Int32
   /// The weight's shape, checked against the weight passed with it.
   let shape: [Int]
   let rows: Int, cols: Int
@@ -51,6 +53,7 @@ public final class PackedWeights: @unchecked Sendable {
   private init?(_ weight: Tensor, role: Role, rows: Int, cols: Int) {
     guard let level = GEMMKernel.level, weight.dtype == .float32, rows > 0, cols > 0 else { return nil }
     self.role = role
+    self.level = level
     self.shape = weight.shape
     self.rows = rows
     self.cols = cols

@@ -271,6 +271,7 @@ struct ConvPlan {
   private func winogradForward(_ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
                                packed: PackedWeights) -> [Float]? {
     guard let level = GEMMKernel.level else { return nil }
+    precondition(packed.level == level, "winograd: weights packed at another precision")
     let total = n * o * outPlane
     var ok = true
     let out = [Float](unsafeUninitializedCapacity: total) { ob, count in

@@ -24,12 +24,17 @@ int ck_avx2_available(void);
 
 /// The SGEMM kernels' instruction-set levels: every ck_sgemm_* function takes the level whose
 /// kernel runs. Packed operands (ck_sgemm_pack_*) are laid out for one level's register tile
-/// (AVX-512: 12 rows x 32 columns; AVX2 + FMA: 6 x 16) and must be used at that level.
+/// (AVX-512 and AVX-512 BF16: 12 rows x 32 columns; AVX2 + FMA: 6 x 16) and must be used at that
+/// level. CK_SGEMM_AVX512_BF16 rounds A and B to bf16 (nearest even) as it packs them and
+/// accumulates their products in float32 (vdpbf16ps): an opt-in lower precision, never chosen
+/// by default.
 #define CK_SGEMM_AVX2 1
 #define CK_SGEMM_AVX512 2
+#define CK_SGEMM_AVX512_BF16 3
 
 /// 1 when this processor can run the SGEMM kernel of `level` (CK_SGEMM_AVX2 needs AVX2 and FMA,
-/// CK_SGEMM_AVX512 AVX-512F); 0 otherwise and when the x86-64 kernels are not compiled in.
+/// CK_SGEMM_AVX512 AVX-512F, CK_SGEMM_AVX512_BF16 AVX-512F, BW and BF16); 0 otherwise and when
+/// the x86-64 kernels are not compiled in.
 /// Calling a kernel at a level that is not available stops the process with a message.
 int ck_sgemm_level_available(int level);
 

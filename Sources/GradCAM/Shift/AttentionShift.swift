@@ -162,7 +162,8 @@ public struct AttentionShift: Codable, Equatable, Sendable {
     return r
   }
 
-  static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+  /// The Pearson correlation of `x` and `y` (0 when either is constant).
+  public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
     let n = Double(x.count)
     let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
     var sxy = 0.0, sxx = 0.0, syy = 0.0

@@ -25,6 +25,8 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "An ONNX classifier (*.onnx) to time (forward and Grad-CAM at its default layer, batch 1); repeatable. Runs the onnx suite.")
   var onnx: [String] = []
 
+  @OptionGroup var precisionOption: PrecisionOption
+
   func run() throws {
     let plan = OutputPlan()
     let jsonOutput = try json.map { try plan.file($0, allowStdout: true) }

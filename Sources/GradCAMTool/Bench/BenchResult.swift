@@ -1,3 +1,5 @@
+import Autodiff
+
 /// One measured case.
 struct BenchResult: Codable {
   var suite: String
@@ -7,4 +9,6 @@ struct BenchResult: Codable {
   var ratio: Double?
   var ratioTo: String?
   var peakRSSMB: Double?
+  /// "bf16" when the case ran with `--precision bf16`; absent at float32.
+  var precision: String? = ComputePrecision.current == .bf16 ? "bf16" : nil
 }

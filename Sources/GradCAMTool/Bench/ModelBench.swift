@@ -49,6 +49,18 @@ struct ModelBench {
       let t = bestTime(repeats: repeats) { _ = try! gradcam.explain(batch: x, target: .predicted) }
       out.append(row("cam", "gradcam resnet50 layer4 b\(batch)", t, perImage: batch))
     }
+    // ViT-S/16 at its default layer (the last block's norm1): the forward pass and a backward
+    // pass through the last block.
+    let vitName = { (batch: Int) in "gradcam vit_small_patch16 blocks.-1.norm1 b\(batch)" }
+    if [1, 8].contains(where: { wanted(vitName($0)) }) {
+      let vit = try VisionTransformer("vit_small_patch16", config: .named("vit_small_patch16")!, weights: WeightFormula.source)
+      let explainer = try CAMExplainer(model: vit, method: .gradCAM)
+      for batch in [1, 8] where wanted(vitName(batch)) {
+        let x = WeightFormula.tensor("input", [batch, 3, 224, 224])
+        let t = bestTime(repeats: repeats) { _ = try! explainer.explain(batch: x, target: .predicted) }
+        out.append(row("cam", vitName(batch), t, perImage: batch))
+      }
+    }
     // Depthwise networks: Grad-CAM at the default layer (backward through the head only) and,
     // for EfficientNet-Lite0, at blocks.3 (backward through three stages of depthwise convolutions).
     let depthwise: [(String, () throws -> ImageClassifier, [String])] = [

@@ -22,6 +22,7 @@ struct CAMCommand: ParsableCommand {
       """)
 
   @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var precisionOption: PrecisionOption
 
   @Option(help: ArgumentHelp("Input image (.png, .jpg).", valueName: "file"))
   var image: String

@@ -38,6 +38,7 @@ struct ExplainCommand: ParsableCommand {
       """)
 
   @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var precisionOption: PrecisionOption
 
   @Option(name: .customLong("image"), help: ArgumentHelp("Input image (.png, .jpg); repeat for several (one block each), or a folder (one figure per image).", valueName: "file|dir"))
   var images: [String] = []

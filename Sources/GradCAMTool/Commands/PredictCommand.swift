@@ -14,6 +14,7 @@ struct PredictCommand: ParsableCommand {
     discussion: "Images are read in parallel and classified in batches on all cores.")
 
   @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var precisionOption: PrecisionOption
 
   @Argument(help: "Images (.png, .jpg) or folders of images.")
   var images: [String]

@@ -1,5 +1,6 @@
 import AtomicFiles
 import ArgumentParser
+import Autodiff
 import Corruptions
 import Evaluation
 import Foundation
@@ -35,6 +36,7 @@ struct EvaluateCommand: ParsableCommand {
       """)
 
   @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var precisionOption: PrecisionOption
 
   @Option(help: ArgumentHelp("ImageFolder of clean images (class subfolders).", valueName: "folder"))
   var data: String?
@@ -129,6 +131,7 @@ struct EvaluateCommand: ParsableCommand {
       seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
       baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
     meta.faithfulness = faithfulness ? true : nil
+    meta.precision = ComputePrecision.current == .bf16 ? "bf16" : nil
 
     let outURL = URL(fileURLWithPath: out)
     if !FileManager.default.fileExists(atPath: out), mkdir(out, 0o777) != 0 {
@@ -137,7 +140,7 @@ struct EvaluateCommand: ParsableCommand {
     if FileManager.default.fileExists(atPath: outURL.appendingPathComponent("meta.json").path) {
       let old = try RunMeta.read(outURL)
       guard old == meta else {
-        throw CLIError("\(out) holds a different run (meta.json differs: model, data, corruptions, severities, seed, CAM, baseline, batch size or shard); use another --out")
+        throw CLIError("\(out) holds a different run (meta.json differs: model, data, corruptions, severities, seed, CAM, baseline, batch size, shard or precision); use another --out")
       }
     } else {
       try meta.write(to: outURL)

@@ -1,0 +1,112 @@
+// The AVX-512 register tile (12 x 32) and its helpers, shared by the float32 kernel
+// (sgemm_avx512.c) and the bf16 one (sgemm_avx512_bf16.c); included by each after it defines
+// MR, NR, AS, TARGET and
+//   TILE_STEPS(kc)   the depth steps of a kc-deep panel (kc, or (kc + 1) / 2 k-pairs for bf16)
+//   MADD(c, a, b)    c += a * b for one step (fp32 FMA, or the bf16 pair dot product)
+// Each file gets its own copies (static functions with its own TARGET).
+#ifndef GRADCAM_SGEMM_AVX512_TILE_H
+#define GRADCAM_SGEMM_AVX512_TILE_H
+
+static inline __mmask16 mask_of(long count) {
+  return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
+}
+
+TARGET static inline void load_strip_row(float *dst, const float *src, long nr) {
+  if (nr == NR) {
+    _mm512_storeu_ps(dst, _mm512_loadu_ps(src));
+    _mm512_storeu_ps(dst + 16, _mm512_loadu_ps(src + 16));
+  } else {
+    _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(mask_of(nr), src));
+    _mm512_storeu_ps(dst + 16, _mm512_maskz_loadu_ps(mask_of(nr - 16), src + 16));
+  }
+}
+
+// out[t] = line[t] for lo <= t < hi and 0 elsewhere in [0, len): one run of an image row with the
+// padding around it. Lanes outside [lo, hi) are masked, so they are never read.
+TARGET static inline void copy_window(float *out, const float *line, long len, long lo, long hi) {
+  for (long t = 0; t < len; t += 16) {
+    __mmask16 inside = mask_of(hi - t) & (__mmask16)~mask_of(lo - t);
+    _mm512_mask_storeu_ps(out + t, mask_of(len - t), _mm512_maskz_loadu_ps(inside, line + t));
+  }
+}
+
+// One 12x32 tile (see micro_kernel_fn in sgemm_driver.h). A_AT(i) is where row i of the current
+// depth step sits in the packed A strip, A_STEP how far one step moves. A step is one k (float32)
+// or one k-pair (bf16), each 4 bytes per row and column of the panels.
+#define DEFINE_MICRO_KERNEL(NAME_, A_AT, A_STEP) \
+TARGET static void NAME_(long kc, const float *restrict ap, const float *restrict bp, float *restrict c, \
+                         long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \
+                         const float *column_bias, const float *res, long ldr, int relu) {              \
+  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
+  /* An edge tile of at most 4 or 8 rows (16 channels are 12 + 4) runs only those rows. */    \
+  if (mr > 8) {                                                                             \
+    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)              \
+               STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT)                      \
+               STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT))                   \
+  } else if (mr > 4) {                                                                      \
+    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)              \
+               STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT))                     \
+  } else {                                                                                  \
+    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))             \
+  }                                                                                         \
+  __mmask16 m0 = mask_of(nr), m1 = mask_of(nr - 16);                                        \
+  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps(); \
+  __m512 cb0 = zero, cb1 = zero;                                                            \
+  if (column_bias) {                                                                        \
+    cb0 = _mm512_maskz_loadu_ps(m0, column_bias);                                           \
+    cb1 = _mm512_maskz_loadu_ps(m1, column_bias + 16);                                      \
+  }                                                                                         \
+  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)                                     \
+  STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)                                   \
+}
+
+// The depth steps of the tile: two B vectors, then ROWS (one STEP per row of the tile).
+#define DEPTH_LOOP(A_STEP, ROWS)                                                    \
+  for (long p = 0; p < TILE_STEPS(kc); p++) {                                       \
+    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16), a;                \
+    _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                         \
+    ROWS                                                                            \
+    ap += A_STEP;                                                                   \
+    bp += NR;                                                                       \
+  }
+#define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
+#define STEP(i, A_AT)                             \
+  a = _mm512_set1_ps(ap[A_AT(i)]);                \
+  c##i##a = MADD(c##i##a, a, b0);                 \
+  c##i##b = MADD(c##i##b, a, b1);
+#define STORE(i)                                                                  \
+  if (i < mr) {                                                                   \
+    float *row = c + (long)(i) * ldc;                                             \
+    __m512 x0 = _mm512_mul_ps(c##i##a, va), x1 = _mm512_mul_ps(c##i##b, va);      \
+    if (beta != 0) {                                                              \
+      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), x0);              \
+      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), x1);         \
+    }                                                                             \
+    if (bias) {                                                                   \
+      __m512 bb = _mm512_set1_ps(bias[i]);                                        \
+      x0 = _mm512_add_ps(x0, bb);                                                 \
+      x1 = _mm512_add_ps(x1, bb);                                                 \
+    }                                                                             \
+    if (column_bias) {                                                            \
+      x0 = _mm512_add_ps(x0, cb0);                                                \
+      x1 = _mm512_add_ps(x1, cb1);                                                \
+    }                                                                             \
+    if (res) {                                                                    \
+      const float *rrow = res + (long)(i) * ldr;                                  \
+      x0 = _mm512_add_ps(x0, _mm512_maskz_loadu_ps(m0, rrow));                    \
+      x1 = _mm512_add_ps(x1, _mm512_maskz_loadu_ps(m1, rrow + 16));               \
+    }                                                                             \
+    if (relu) {                                                                   \
+      x0 = _mm512_max_ps(x0, zero);                                               \
+      x1 = _mm512_max_ps(x1, zero);                                               \
+    }                                                                             \
+    _mm512_mask_storeu_ps(row, m0, x0);                                           \
+    _mm512_mask_storeu_ps(row + 16, m1, x1);                                      \
+  }
+#define ROW_MAJOR_A(i) ((i) * AS)
+#define DEPTH_MAJOR_A(i) (i)
+DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
+DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
+
+#endif
