@@ -64,6 +64,15 @@ final class PrecisionFlagTests: XCTestCase {
     let plainReport = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("p.json"))) as! [String: Any]
     XCTAssertNil(plainReport["precision"], "float32, the default, is not stated")
 
+    // The figure says so too (its subtitle, as SVG text); a float32 figure does not.
+    for (name, extra) in [("bf16.svg", ["--precision", "bf16"]), ("fp32.svg", [])] {
+      let figure = try Tool.run(["--image", dog, "--corruptions", "fog", "--severities", "1", "--out", name, "--quiet"] + model + extra,
+                                in: dir)
+      XCTAssertEqual(figure.status, 0, figure.stderr)
+      let svg = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+      XCTAssertEqual(svg.contains("bf16 products"), !extra.isEmpty, "\(name) subtitle")
+    }
+
     let cam = try Tool.run(["cam", "--image", dog, "--out", "m.npy", "--precision", "bf16"] + model, in: dir)
     XCTAssertEqual(cam.status, 0, cam.stderr)
 

@@ -18,6 +18,10 @@ public enum ComputePrecision: String, Sendable, CaseIterable {
   /// The precision products run at in this process.
   public static var current: ComputePrecision { chosen }
 
+  /// What a figure's subtitle adds, so a bf16 figure is never taken for a float32 one: empty
+  /// for fp32 (the default), "; bf16 products" for bf16.
+  public static var figureNote: String { current == .bf16 ? "; bf16 products" : "" }
+
   /// Why `precision` cannot run in this process (one line), or nil.
   public static func problem(for precision: ComputePrecision) -> String? {
     guard precision == .bf16 else { return nil }

@@ -1,3 +1,4 @@
+import Autodiff
 import Corruptions
 import GradCAM
 import Render
@@ -24,7 +25,7 @@ extension HTMLReport {
       }
     }
     self.init(
-      title: title, subtitle: "\(judged); corruption seed \(first.seed)", rowHeaders: corruptions.map(\.label),
+      title: title, subtitle: "\(judged); corruption seed \(first.seed)\(ComputePrecision.figureNote)", rowHeaders: corruptions.map(\.label),
       columnHeaders: severities.map { "severity \($0)" }, panels: panels)
   }
 

@@ -1,3 +1,4 @@
+import Autodiff
 import Corruptions
 import Foundation
 import GradCAM
@@ -58,7 +59,7 @@ struct SweepFigure {
     guard text.showsTitle else { return HeatmapGrid(title: "", subtitle: nil, blocks: blocks) }
     return HeatmapGrid(
       title: text.title ?? "\(methodLabel.isEmpty ? method : methodLabel)\(layer.map { " at \($0)" } ?? "") — \(model)",
-      subtitle: "\(judged); corruption seed \(seed)", blocks: blocks)
+      subtitle: "\(judged); corruption seed \(seed)\(ComputePrecision.figureNote)", blocks: blocks)
   }
 
   private func cell(_ x: SweepCell, showShift: Bool) -> HeatmapGrid.Cell {
