@@ -7,6 +7,8 @@
 #ifndef GRADCAM_SGEMM_AVX512_TILE_H
 #define GRADCAM_SGEMM_AVX512_TILE_H
 
+#include <stdint.h>
+
 static inline __mmask16 mask_of(long count) {
   return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
 }
@@ -24,10 +26,12 @@ TARGET static inline void load_strip_row(float *dst, const float *src, long nr) 
 // out[t] = line[t] for lo <= t < hi and 0 elsewhere in [0, len): one run of an image row with the
 // padding around it. Lanes outside [lo, hi) are masked, so they are never read.
 TARGET static inline void copy_window(float *out, const float *line, long len, long lo, long hi) {
-  for (long t = 0; t < len; t += 16) {
-    __mmask16 inside = mask_of(hi - t) & (__mmask16)~mask_of(lo - t);
-    _mm512_mask_storeu_ps(out + t, mask_of(len - t), _mm512_maskz_loadu_ps(inside, line + t));
-  }
+  // len <= NR = 32: both halves' masks from one 32-bit mask of each bound (0 <= lo <= hi <= len).
+  uint32_t below_hi = hi >= 32 ? 0xFFFFFFFFu : (1u << hi) - 1, below_lo = lo >= 32 ? 0xFFFFFFFFu : (1u << lo) - 1;
+  uint32_t inside = below_hi & ~below_lo, stored = len >= 32 ? 0xFFFFFFFFu : (1u << len) - 1;
+  _mm512_mask_storeu_ps(out, (__mmask16)stored, _mm512_maskz_loadu_ps((__mmask16)inside, line));
+  if (len > 16)
+    _mm512_mask_storeu_ps(out + 16, (__mmask16)(stored >> 16), _mm512_maskz_loadu_ps((__mmask16)(inside >> 16), line + 16));
 }
 
 // One 12x32 tile (see micro_kernel_fn in sgemm_driver.h). A_AT(i) is where row i of the current
