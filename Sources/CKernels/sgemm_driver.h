@@ -9,6 +9,7 @@
 //   NAME(x)                  the ISA's name for driver function x (e.g. avx2_##x)
 //   load_strip_row(dst, src, nr)   dst[0, NR) = src[0, nr) then zeros (nr <= NR)
 //   copy_window(out, line, len, lo, hi)   out[t] = line[t] for t in [lo, hi), 0 elsewhere in [0, len)
+//                                         (len <= NR, 0 <= lo <= hi <= len)
 //   micro_kernel_rows / micro_kernel_depth   one tile (signature of micro_kernel_fn below),
 //                                            A row-major (i * AS + p) or depth-major (p * MR + i)
 // and optionally, for kernels whose panels are not float32 (bf16):

@@ -48,19 +48,19 @@ AVX512 static inline __m512 erf16(__m512 x) {
 }
 
 // x * (1 + erf(x / sqrt 2)) / 2
-AVX512 static inline __m512 gelu16(__m512 x) {
-  __m512 cdf = _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), erf16(_mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f)))),
-                             _mm512_set1_ps(0.5f));
-  return _mm512_mul_ps(x, cdf);
+// Phi(x) = (1 + erf(x / sqrt 2)) / 2, the standard normal CDF (GELU and its derivative).
+AVX512 static inline __m512 cdf16(__m512 x) {
+  return _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), erf16(_mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f)))),
+                       _mm512_set1_ps(0.5f));
 }
+
+AVX512 static inline __m512 gelu16(__m512 x) { return _mm512_mul_ps(x, cdf16(x)); }
 
 // d/dx GELU = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi): what GELU's backward multiplies by.
 AVX512 static inline __m512 gelu_derivative16(__m512 x) {
-  __m512 cdf = _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), erf16(_mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f)))),
-                             _mm512_set1_ps(0.5f));
   __m512 pdf = _mm512_mul_ps(exp16(_mm512_mul_ps(_mm512_mul_ps(x, x), _mm512_set1_ps(-0.5f))),
                              _mm512_set1_ps(0.39894228040143268f));
-  return _mm512_fmadd_ps(x, pdf, cdf);
+  return _mm512_fmadd_ps(x, pdf, cdf16(x));
 }
 
 // y[i] = F(x[i]) for n floats, 16 at a time, the tail through a mask.

@@ -54,19 +54,19 @@ AVX2 static inline __m256 erf8(__m256 x) {
   return _mm256_or_ps(y, sign);
 }
 
-AVX2 static inline __m256 gelu8(__m256 x) {
-  __m256 cdf = _mm256_mul_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), erf8(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))),
-                             _mm256_set1_ps(0.5f));
-  return _mm256_mul_ps(x, cdf);
+// Phi(x) = (1 + erf(x / sqrt 2)) / 2, the standard normal CDF (GELU and its derivative).
+AVX2 static inline __m256 cdf8(__m256 x) {
+  return _mm256_mul_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), erf8(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))),
+                       _mm256_set1_ps(0.5f));
 }
+
+AVX2 static inline __m256 gelu8(__m256 x) { return _mm256_mul_ps(x, cdf8(x)); }
 
 // d/dx GELU = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi): what GELU's backward multiplies by.
 AVX2 static inline __m256 gelu_derivative8(__m256 x) {
-  __m256 cdf = _mm256_mul_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), erf8(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))),
-                             _mm256_set1_ps(0.5f));
   __m256 pdf = _mm256_mul_ps(exp8(_mm256_mul_ps(_mm256_mul_ps(x, x), _mm256_set1_ps(-0.5f))),
                              _mm256_set1_ps(0.39894228040143268f));
-  return _mm256_fmadd_ps(x, pdf, cdf);
+  return _mm256_fmadd_ps(x, pdf, cdf8(x));
 }
 
 // y[i] = F(x[i]) for n floats, 8 at a time, the tail through a zero-padded buffer.

@@ -18,9 +18,12 @@ public enum ComputePrecision: String, Sendable, CaseIterable {
   /// The precision products run at in this process.
   public static var current: ComputePrecision { chosen }
 
+  /// The precision as the JSON outputs state it: "bf16", or nil at fp32 (the default, not stated).
+  public static var stated: String? { current == .bf16 ? "bf16" : nil }
+
   /// What a figure's subtitle adds, so a bf16 figure is never taken for a float32 one: empty
   /// for fp32 (the default), "; bf16 products" for bf16.
-  public static var figureNote: String { current == .bf16 ? "; bf16 products" : "" }
+  public static var figureNote: String { stated.map { "; \($0) products" } ?? "" }
 
   /// Why `precision` cannot run in this process (one line), or nil.
   public static func problem(for precision: ComputePrecision) -> String? {

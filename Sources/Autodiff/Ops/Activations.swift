@@ -55,10 +55,10 @@ public func relu(_ x: Tensor) -> Tensor {
 
 /// Gaussian error linear unit, exact erf form (PyTorch `gelu(approximate='none')`).
 public func gelu(_ x: Tensor) -> Tensor {
-  let y = x.dtype == .float32 && VectorMath.enabled && x.count > 0
-    ? Tensor(shape: x.shape, array: VectorMath.gelu(x.array(Float.self))) : x.mapped(GeluKernel())
+  let vectorised = x.dtype == .float32 && VectorMath.enabled && x.count > 0
+  let y = vectorised ? Tensor(shape: x.shape, array: VectorMath.gelu(x.array(Float.self))) : x.mapped(GeluKernel())
   return Tensor.recorded(y, op: "gelu", inputs: [x]) { g, _ in
-    let derivative = x.dtype == .float32 && VectorMath.enabled && x.count > 0
+    let derivative = vectorised
       ? Tensor(shape: x.shape, array: VectorMath.geluDerivative(x.array(Float.self))) : x.detached().mapped(GeluDerivativeKernel())
     return [g * derivative]
   }

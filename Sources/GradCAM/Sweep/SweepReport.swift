@@ -56,7 +56,7 @@ public struct SweepReport: Encodable {
   var severities: [Int]
   var correctnessReference: String
   /// "bf16" when the model's products ran at bf16 (`--precision bf16`); absent at float32.
-  var precision: String? = ComputePrecision.current == .bf16 ? "bf16" : nil
+  var precision: String? = ComputePrecision.stated
   var attentionShiftDefinitions = [
     "rank_corr": "Spearman rank correlation of the cell's map with the clean map",
     "top_iou": "IoU of the top-20% pixels of the cell's map and of the clean map",

@@ -10,5 +10,5 @@ struct BenchResult: Codable {
   var ratioTo: String?
   var peakRSSMB: Double?
   /// "bf16" when the case ran with `--precision bf16`; absent at float32.
-  var precision: String? = ComputePrecision.current == .bf16 ? "bf16" : nil
+  var precision: String? = ComputePrecision.stated
 }

@@ -131,7 +131,7 @@ struct EvaluateCommand: ParsableCommand {
       seed: seed, profile: chosenProfile?.rawValue, cam: explainer.map { "\($0.method.rawValue)\($0.layer.map { " @ \($0)" } ?? "")" },
       baseline: try resolveBaseline(classes: classes), batchSize: batchSize, shardIndex: shardSpec.index, shardCount: shardSpec.count)
     meta.faithfulness = faithfulness ? true : nil
-    meta.precision = ComputePrecision.current == .bf16 ? "bf16" : nil
+    meta.precision = ComputePrecision.stated
 
     let outURL = URL(fileURLWithPath: out)
     if !FileManager.default.fileExists(atPath: out), mkdir(out, 0o777) != 0 {
