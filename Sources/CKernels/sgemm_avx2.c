@@ -21,6 +21,9 @@
 #define TARGET __attribute__((target("avx2,fma")))
 #define PREPACKED_A_DEPTH_MAJOR 1
 #define NAME(x) avx2_##x
+#define DIRECT_CONV 1  // stride-1 convolutions read the padded image (sgemm_direct_conv.h)
+
+#include "sgemm_kernels.h"
 
 // Lanes [0, count) set, for masked loads and stores of a partial 8-float vector.
 TARGET static inline __m256i mask_of(long count) {
@@ -76,6 +79,44 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
       bp += NR;                                                                             \
     }                                                                                       \
   }                                                                                         \
+  TILE_STORE                                                                                \
+}
+
+// One 6x16 tile of a direct convolution (see direct_kernel_fn in sgemm_direct_conv.h): depth
+// step p reads its two B vectors at offsets[p] from the tile's run starts in the padded image. A
+// tile whose two vectors each lie inside one row of outputs loads them plainly; otherwise each
+// vector is two masked runs (the end of a row, the next row's start).
+#define DEFINE_DIRECT_KERNEL(NAME_, A_AT, A_STEP) \
+TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict offsets,       \
+                         const direct_tile *t, float *restrict c, long ldc, long mr, long nr,    \
+                         float alpha, float beta, const float *bias, const float *column_bias,   \
+                         const float *res, long ldr, int relu) {                                 \
+  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  const float *lo0 = t->start[0], *lo1 = t->start[1], *hi0 = t->next_row[0], *hi1 = t->next_row[1]; \
+  if (t->plain) {                                                                           \
+    for (long p = 0; p < kc; p++) {                                                         \
+      __m256 b0 = _mm256_loadu_ps(lo0 + offsets[p]), b1 = _mm256_loadu_ps(lo1 + offsets[p]), a; \
+      STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)   \
+      ap += A_STEP;                                                                         \
+    }                                                                                       \
+  } else {                                                                                  \
+    __m256i l0 = mask_of(t->split[0]), l1 = mask_of(t->split[1]);                           \
+    __m256i h0 = _mm256_andnot_si256(l0, mask_of(t->lanes[0]));                             \
+    __m256i h1 = _mm256_andnot_si256(l1, mask_of(t->lanes[1]));                             \
+    for (long p = 0; p < kc; p++) {                                                         \
+      long o = offsets[p];                                                                  \
+      __m256 b0 = _mm256_or_ps(_mm256_maskload_ps(lo0 + o, l0), _mm256_maskload_ps(hi0 + o, h0)); \
+      __m256 b1 = _mm256_or_ps(_mm256_maskload_ps(lo1 + o, l1), _mm256_maskload_ps(hi1 + o, h1)), a; \
+      STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)   \
+      ap += A_STEP;                                                                         \
+    }                                                                                       \
+  }                                                                                         \
+  TILE_STORE                                                                                \
+}
+
+// The tile's store: C = act(alpha * tile + beta * C + bias + column bias + residual), the top-left
+// mr x nr corner only.
+#define TILE_STORE                                                                          \
   int full = nr == NR;                                                                      \
   __m256i m0 = mask_of(nr), m1 = mask_of(nr - 8);                                           \
   __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta), zero = _mm256_setzero_ps(); \
@@ -84,8 +125,7 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
     cb0 = full ? _mm256_loadu_ps(column_bias) : _mm256_maskload_ps(column_bias, m0);        \
     cb1 = full ? _mm256_loadu_ps(column_bias + 8) : _mm256_maskload_ps(column_bias + 8, m1); \
   }                                                                                         \
-  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)                                     \
-}
+  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
 
 #define ZERO2(i) __m256 c##i##a = _mm256_setzero_ps(), c##i##b = _mm256_setzero_ps();
 #define STEP(i, A_AT)                             \
@@ -135,6 +175,8 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
 #define DEPTH_MAJOR_A(i) (i)
 DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
 DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
+DEFINE_DIRECT_KERNEL(direct_kernel_rows, ROW_MAJOR_A, 1)
+DEFINE_DIRECT_KERNEL(direct_kernel_depth, DEPTH_MAJOR_A, MR)
 
 #include "sgemm_driver.h"
 

@@ -24,7 +24,12 @@
 #define TILE_STEPS(kc) (kc)
 #define MADD(c, a, b) _mm512_fmadd_ps(a, b, c)
 
+#define DIRECT_CONV 1  // stride-1 convolutions read the padded image (sgemm_direct_conv.h)
+
+#include "sgemm_kernels.h"
 #include "sgemm_avx512_tile.h"
+DEFINE_DIRECT_KERNEL(direct_kernel_rows, ROW_MAJOR_A, 1)
+DEFINE_DIRECT_KERNEL(direct_kernel_depth, DEPTH_MAJOR_A, MR)
 #include "sgemm_driver.h"
 
 #endif  // CK_X86_KERNELS

@@ -43,17 +43,49 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
                          const float *column_bias, const float *res, long ldr, int relu) {              \
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
-  /* An edge tile of at most 4 or 8 rows (16 channels are 12 + 4) runs only those rows. */    \
+  TILE_ROWS(PACKED_B, A_AT, A_STEP)                                                         \
+  TILE_STORE                                                                                \
+}
+
+// One 12x32 tile of a direct convolution (see direct_kernel_fn in sgemm_driver.h): depth step p
+// reads its two B vectors at offsets[p] from the tile's run starts in the padded image (float32
+// only: one step is one k). A tile whose two vectors each lie inside one row of outputs loads
+// them plainly; otherwise each vector is two masked runs (the end of a row, the next row's start).
+#define DEFINE_DIRECT_KERNEL(NAME_, A_AT, A_STEP) \
+TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict offsets,       \
+                         const direct_tile *t, float *restrict c, long ldc, long mr, long nr,    \
+                         float alpha, float beta, const float *bias, const float *column_bias,   \
+                         const float *res, long ldr, int relu) {                                 \
+  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
+  const float *lo0 = t->start[0], *lo1 = t->start[1], *hi0 = t->next_row[0], *hi1 = t->next_row[1]; \
+  if (t->plain) {                                                                           \
+    TILE_ROWS(DIRECT_B, A_AT, A_STEP)                                                       \
+  } else {                                                                                  \
+    __mmask16 l0 = mask_of(t->split[0]), l1 = mask_of(t->split[1]);                        \
+    __mmask16 h0 = mask_of(t->lanes[0]) & ~l0, h1 = mask_of(t->lanes[1]) & ~l1;             \
+    TILE_ROWS(DIRECT_B_RUNS, A_AT, A_STEP)                                                  \
+  }                                                                                         \
+  TILE_STORE                                                                                \
+}
+
+// The depth loop over the tile's rows: an edge tile of at most 4 or 8 rows (16 channels are
+// 12 + 4) runs only those rows.
+#define TILE_ROWS(LOAD_B, A_AT, A_STEP)                                                     \
   if (mr > 8) {                                                                             \
-    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)              \
+    DEPTH_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)      \
                STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT)                      \
                STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT))                   \
   } else if (mr > 4) {                                                                      \
-    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)              \
+    DEPTH_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)      \
                STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT))                     \
   } else {                                                                                  \
-    DEPTH_LOOP(A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))             \
-  }                                                                                         \
+    DEPTH_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))     \
+  }
+
+// The tile's store: C = act(alpha * tile + beta * C + bias + column bias + residual), the top-left
+// mr x nr corner only.
+#define TILE_STORE                                                                          \
   __mmask16 m0 = mask_of(nr), m1 = mask_of(nr - 16);                                        \
   __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps(); \
   __m512 cb0 = zero, cb1 = zero;                                                            \
@@ -62,18 +94,30 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
     cb1 = _mm512_maskz_loadu_ps(m1, column_bias + 16);                                      \
   }                                                                                         \
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)                                     \
-  STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)                                   \
-}
+  STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)
 
-// The depth steps of the tile: two B vectors, then ROWS (one STEP per row of the tile).
-#define DEPTH_LOOP(A_STEP, ROWS)                                                    \
+// The depth steps of the tile: two B vectors (LOAD_B), then ROWS (one STEP per row of the tile).
+#define DEPTH_LOOP(LOAD_B, A_STEP, ROWS)                                            \
   for (long p = 0; p < TILE_STEPS(kc); p++) {                                       \
-    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16), a;                \
-    _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                         \
+    __m512 b0, b1, a;                                                               \
+    LOAD_B                                                                          \
     ROWS                                                                            \
     ap += A_STEP;                                                                   \
-    bp += NR;                                                                       \
   }
+// B from a packed strip (NR values per step).
+#define PACKED_B                                                                    \
+  b0 = _mm512_loadu_ps(bp);                                                         \
+  b1 = _mm512_loadu_ps(bp + 16);                                                    \
+  _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                           \
+  bp += NR;
+// B from the padded image: each vector one run of a row...
+#define DIRECT_B                                                                    \
+  b0 = _mm512_loadu_ps(lo0 + offsets[p]);                                           \
+  b1 = _mm512_loadu_ps(lo1 + offsets[p]);
+// ...or two (lanes [0, split) from this row, [split, lanes) from the next; the rest zero).
+#define DIRECT_B_RUNS                                                               \
+  b0 = _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(l0, lo0 + offsets[p]), h0, hi0 + offsets[p]); \
+  b1 = _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(l1, lo1 + offsets[p]), h1, hi1 + offsets[p]);
 #define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
 #define STEP(i, A_AT)                             \
   a = _mm512_set1_ps(ap[A_AT(i)]);                \

@@ -12,6 +12,8 @@
 //                                         (len <= NR, 0 <= lo <= hi <= len)
 //   micro_kernel_rows / micro_kernel_depth   one tile (signature of micro_kernel_fn below),
 //                                            A row-major (i * AS + p) or depth-major (p * MR + i)
+// and optionally, for float32 kernels that also run direct convolutions (sgemm_direct_conv.h):
+//   DIRECT_CONV 1, direct_kernel_rows / direct_kernel_depth   (signature of direct_kernel_fn there)
 // and optionally, for kernels whose panels are not float32 (bf16):
 //   finish_a_strip(strip, depth_major, kc)   rewrite a packed A strip (laid out as above) in place
 //   finish_b_strip(strip, kc)                rewrite a packed B strip (p * NR + j) in place
@@ -40,14 +42,15 @@ typedef void (*micro_kernel_fn)(long kc, const float *restrict ap, const float *
 static long NAME(min_l)(long a, long b) { return a < b ? a : b; }
 
 // Per-thread packing buffers, grown on demand and kept for the thread's lifetime.
-static _Thread_local float *NAME(buffer_a), *NAME(buffer_b);
+static _Thread_local void *NAME(buffer_a), *NAME(buffer_b);
 static _Thread_local size_t NAME(capacity_a), NAME(capacity_b);
 
-static float *NAME(ensure)(float **buffer, size_t *capacity, size_t count) {
-  if (*capacity < count) {
+// `buffer` with room for at least `bytes` (64-byte aligned), or NULL when that cannot be had.
+static void *NAME(ensure)(void **buffer, size_t *capacity, size_t bytes) {
+  if (*capacity < bytes) {
     free(*buffer);
-    *buffer = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
-    *capacity = *buffer ? count : 0;
+    *buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    *capacity = *buffer ? bytes : 0;
   }
   return *buffer;
 }
@@ -204,6 +207,22 @@ static const float *NAME(prepacked_b_block)(const ck_packed *packed, long pc, lo
   return packed->data + strips * NR * pc + ((packed->offset + column) / NR) * NR * kc;
 }
 
+// Rows [ic, ic + mc) and depths [pc, pc + kc) of op(A) as the micro-kernel reads them: the block
+// of the prepacked operand, or packed into pa now.
+static const float *NAME(a_block)(int transA, const float *a, long lda, const ck_packed *packed_a, float *pa,
+                                  long pc, long kc_step, long kc, long ic, long mc) {
+  if (packed_a) return NAME(prepacked_a_block)(packed_a, pc, kc_step, ic);
+  NAME(pack_a_block)(transA, 0, mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+  return pa;
+}
+
+#ifndef DIRECT_CONV
+#define DIRECT_CONV 0
+#endif
+#if DIRECT_CONV
+#include "sgemm_direct_conv.h"
+#endif
+
 static void NAME(pack_a)(long m, long k, const float *a, long lda, float *dst) {
   long step = NAME(depth_step)(k), strips = (m + MR - 1) / MR;
   for (long pc = 0; pc < k; pc += step) {
@@ -238,9 +257,16 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
     return;
   }
   long kc_step = NAME(depth_step)(k);
-  float *pa = packed_a ? NULL : NAME(ensure)(&NAME(buffer_a), &NAME(capacity_a), (size_t)MC * AS);
-  float *pb = packed_b ? NULL : NAME(ensure)(&NAME(buffer_b), &NAME(capacity_b), (size_t)KC * NC);
-  if ((!packed_a && !pa) || (!packed_b && !pb)) abort();  // out of memory for a few MB
+  float *pa = packed_a ? NULL : NAME(ensure)(&NAME(buffer_a), &NAME(capacity_a), (size_t)MC * AS * sizeof(float));
+  if (!packed_a && !pa) abort();  // out of memory for a few hundred KB
+#if DIRECT_CONV
+  if (im2col && NAME(direct_fits)(im2col, column0, n)) {
+    NAME(direct_conv)(m, n, k, alpha, a, lda, packed_a, pa, im2col, column0, beta, c, ldc, e);
+    return;
+  }
+#endif
+  float *pb = packed_b ? NULL : NAME(ensure)(&NAME(buffer_b), &NAME(capacity_b), (size_t)KC * NC * sizeof(float));
+  if (!packed_b && !pb) abort();  // out of memory for a few MB
   // A transposed A is packed depth-major, an untransposed one row-major, a prepacked one as the
   // ISA chose.
   micro_kernel_fn kernel = packed_a ? (PREPACKED_A_DEPTH_MAJOR ? micro_kernel_depth : micro_kernel_rows)
@@ -260,11 +286,7 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
         NAME(pack_b_block)(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
       for (long ic = 0; ic < m; ic += MC) {
         long mc = NAME(min_l)(MC, m - ic);
-        const float *ablock = pa;
-        if (packed_a)
-          ablock = NAME(prepacked_a_block)(packed_a, pc, kc_step, ic);
-        else
-          NAME(pack_a_block)(transA, 0, mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+        const float *ablock = NAME(a_block)(transA, a, lda, packed_a, pa, pc, kc_step, kc, ic, mc);
         for (long jr = 0; jr < nc; jr += NR) {
           for (long ir = 0; ir < mc; ir += MR) {
             kernel(kc, ablock + ir * AS, bblock + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,

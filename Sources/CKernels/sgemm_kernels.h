@@ -17,6 +17,16 @@ typedef struct {
                  const ck_epilogue *epilogue);
 } sgemm_kernel;
 
+/// Where one register tile of a direct convolution (sgemm_driver.h) reads its two B vectors in the
+/// padded image, at tap (0, 0): the first lanes [0, split) from `start` on (to the end of a row of
+/// outputs, or all of them), lanes [split, lanes) from `next_row` + lane (the next row's start);
+/// lanes past `lanes` are zero. `plain`: both vectors are whole and inside one row.
+typedef struct {
+  const float *start[2], *next_row[2];
+  long split[2], lanes[2];
+  int plain;
+} direct_tile;
+
 extern const sgemm_kernel avx512_kernel;  // sgemm_avx512.c: 12x32 tile
 extern const sgemm_kernel avx2_kernel;    // sgemm_avx2.c: 6x16 tile
 extern const sgemm_kernel avx512_bf16_kernel;  // sgemm_avx512_bf16.c: 12x32 tile, bf16 panels

@@ -228,9 +228,10 @@ final class SGEMMKernelTests: XCTestCase {
     }
   }
 
-  /// ck_sgemm_conv reads B as the im2col matrix of an image in place: against the float64
-  /// convolution sum for paddings, strides, dilations, end padding (an output larger than the
-  /// symmetric padding gives, read as zeros past the image), a first column inside a row of
+  /// ck_sgemm_conv reads B as the im2col matrix of an image in place (packed strip by strip, or at
+  /// stride and dilation 1 straight from a padded copy of the rows: the direct path): against the
+  /// float64 convolution sum for paddings, strides, dilations, end padding (an output larger than
+  /// the symmetric padding gives, read as zeros past the image), a first column inside a row of
   /// outputs (how products are split across cores), prepacked weights and the epilogue.
   func testImplicitIm2colAgainstTheConvolutionSum() {
     struct Geometry {
@@ -249,31 +250,46 @@ final class SGEMMKernelTests: XCTestCase {
       Geometry(c: 2, inH: 4, inW: 3, kH: 2, kW: 5, stride: (1, 1), pad: (1, 3), dilation: (1, 1)),
       // A CIFAR-sized row (one 32-column strip per output row) with the usual padding.
       Geometry(c: 3, inH: 6, inW: 32, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1)),
+      // The direct path (stride 1, dilation 1; sgemm_direct_conv.h) with "same" padding: 32- and
+      // 16-wide rows (whole vectors inside a row), 8-wide rows (an AVX-512 vector spans two rows:
+      // two runs) over two depth blocks (k = 360 > 256), more outputs than one 4096-column block
+      // (padded rows per block), and uneven padding with a 3x4 kernel.
+      Geometry(c: 3, inH: 4, inW: 32, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1), endPad: (1, 1)),
+      Geometry(c: 4, inH: 5, inW: 16, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1), endPad: (1, 1)),
+      Geometry(c: 40, inH: 8, inW: 8, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1), endPad: (1, 1)),
+      Geometry(c: 2, inH: 70, inW: 70, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1), endPad: (1, 1)),
+      Geometry(c: 3, inH: 9, inW: 20, kH: 3, kW: 4, stride: (1, 1), pad: (0, 1), dilation: (1, 1), endPad: (2, 2)),
     ]
     for level in levels {
       var rng = SplitMix64(seed: 77)
       for (index, g) in geometries.enumerated() {
-        let m = 13, k = g.c * g.kH * g.kW, n = g.outH * g.outW
+        // 13 rows (a 12-row tile and a 1-row edge), 16 (12 + 4, CIFAR's first stage).
+        let m = index % 2 == 0 ? 13 : 16, k = g.c * g.kH * g.kW, n = g.outH * g.outW
         let x = (0..<(g.c * g.inH * g.inW)).map { _ in rng.uniform() }
         let w = (0..<(m * k)).map { _ in rng.uniform() }
         let bias = (0..<m).map { _ in rng.uniform() }
+        let residual = (0..<(m * n)).map { _ in rng.uniform() }
         var packed = [Float](repeating: .nan, count: ck_sgemm_packed_a_size(level, m, k))
         ck_sgemm_pack_a(level, m, k, w, k, &packed)
-        for (column0, prepacked) in [(0, false), (min(5, n - 1), false), (0, true)] {
+        // The last case adds a residual and a ReLU to the bias (a residual block's second conv).
+        for (column0, prepacked, fused) in [(0, false, false), (min(5, n - 1), false, false), (0, true, false), (min(32, n - 1), true, true)] {
           let cols = n - column0
           var got = [Float](repeating: .nan, count: m * cols)
           x.withUnsafeBufferPointer { xp in
             bias.withUnsafeBufferPointer { bp in
               packed.withUnsafeBufferPointer { pp in
-                var source = ck_im2col(x: xp.baseAddress, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, strideH: g.stride.0,
-                                       strideW: g.stride.1, padH: g.pad.0, padW: g.pad.1, dilationH: g.dilation.0,
-                                       dilationW: g.dilation.1, outW: g.outW)
-                var epilogue = ck_epilogue(bias: bp.baseAddress, residual: nil, ldr: 0, relu: 0, column_bias: nil)
-                var op = ck_packed(data: pp.baseAddress, count: m, offset: 0)
-                if prepacked {
-                  ck_sgemm_conv(level, m, cols, k, 1, nil, k, &op, &source, column0, 0, &got, cols, &epilogue)
-                } else {
-                  ck_sgemm_conv(level, m, cols, k, 1, w, k, nil, &source, column0, 0, &got, cols, &epilogue)
+                residual.withUnsafeBufferPointer { rp in
+                  var source = ck_im2col(x: xp.baseAddress, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, strideH: g.stride.0,
+                                         strideW: g.stride.1, padH: g.pad.0, padW: g.pad.1, dilationH: g.dilation.0,
+                                         dilationW: g.dilation.1, outW: g.outW)
+                  var epilogue = ck_epilogue(bias: bp.baseAddress, residual: fused ? rp.baseAddress! + column0 : nil, ldr: n,
+                                             relu: fused ? 1 : 0, column_bias: nil)
+                  var op = ck_packed(data: pp.baseAddress, count: m, offset: 0)
+                  if prepacked {
+                    ck_sgemm_conv(level, m, cols, k, 1, nil, k, &op, &source, column0, 0, &got, cols, &epilogue)
+                  } else {
+                    ck_sgemm_conv(level, m, cols, k, 1, w, k, nil, &source, column0, 0, &got, cols, &epilogue)
+                  }
                 }
               }
             }
@@ -294,11 +310,12 @@ final class SGEMMKernelTests: XCTestCase {
                   }
                 }
               }
+              if fused { sum = max(sum + Double(residual[o * n + q]), 0) }
               let error = abs(Double(got[o * cols + q - column0]) - sum) / (1 + magnitude)
               worst = max(worst, error.isNaN ? .infinity : error)
             }
           }
-          XCTAssertLessThanOrEqual(worst, 1e-5, "level \(level) geometry \(index) from column \(column0) packed \(prepacked)")
+          XCTAssertLessThanOrEqual(worst, 1e-5, "level \(level) geometry \(index) from column \(column0) packed \(prepacked) fused \(fused)")
         }
       }
     }

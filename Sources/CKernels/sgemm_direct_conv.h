@@ -1,0 +1,136 @@
+// Direct convolution for the packed-panel driver (sgemm_driver.h includes it when the ISA file
+// sets DIRECT_CONV): a stride-1, dilation-1 convolution multiplies the weights by its im2col
+// matrix without packing that matrix. The input rows a block of outputs reads are copied once
+// into a zero-padded image (padW zeros, the row, zeros: width outW + kW - 1), where row p of the
+// im2col matrix, tap (c, i, j), is the padded image shifted by one offset, offsets[p] =
+// (c * rows + i) * width + j. The micro-kernel then loads its B vectors straight from there.
+//
+// Why: with few output channels (CIFAR ResNets' 16 to 64) each packed B value is used by only
+// that many rows, and packing the im2col matrix cost as much as the product (perf of `evaluate`:
+// 45% of the time in pack_b_im2col). The padded copy is one ninth of that traffic for a 3x3
+// kernel, in plain row copies.
+//
+// Needs from the including file: direct_kernel_rows / direct_kernel_depth, one MR x NR tile
+// (direct_kernel_fn below; A laid out as for micro_kernel_rows / micro_kernel_depth).
+
+// One tile: C = act(alpha * Ap * B + beta * C + ...) as micro_kernel_fn, with B's depth step p read
+// at offsets[p] from the runs of `t` (direct_tile, sgemm_kernels.h).
+typedef void (*direct_kernel_fn)(long kc, const float *restrict ap, const long *restrict offsets,
+                                 const direct_tile *t, float *restrict c, long ldc, long mr, long nr,
+                                 float alpha, float beta, const float *bias, const float *column_bias,
+                                 const float *res, long ldr, int relu);
+
+#define VEC (NR / 2)  // lanes of one B vector
+
+// Per-thread buffers: the padded image rows of a block, and the offsets of its taps.
+static _Thread_local void *NAME(buffer_x), *NAME(buffer_offsets);
+static _Thread_local size_t NAME(capacity_x), NAME(capacity_offsets);
+
+// Whether the direct path runs columns [column, column + n) of this im2col matrix: stride and
+// dilation 1 (so every tap is a shifted copy of the padded image), and each VEC-lane vector of
+// every tile (starting at column + a multiple of VEC) inside at most two rows of outputs.
+static int NAME(direct_fits)(const ck_im2col *g, long column, long n) {
+  if (g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
+  if (g->outW >= VEC - 1) return 1;  // the lanes past a row's end (< VEC - 1) fit in the next row
+  for (long v = column; v < column + n; v += VEC) {
+    long lanes = NAME(min_l)(VEC, column + n - v), first = g->outW - v % g->outW;
+    if (lanes - first > g->outW) return 0;
+  }
+  return 1;
+}
+
+// Rows [row0, row0 + rows) of every channel's padded image, channel after channel: padded row r
+// is input row row0 + r - padH (zeros outside the image), column x input column x - padW. The
+// image's part of a row is copied NR floats at a time by load_strip_row, whose zero tail may run
+// past the row into the next one (written after it) and, for the last row, into the buffer's NR
+// floats of slack: per-row memcpy and memset cost more than the copy itself on CIFAR's 34-float rows.
+TARGET static void NAME(pad_rows)(const ck_im2col *g, long channels, long row0, long rows, long width, float *dst) {
+  long lo = NAME(min_l)(width, g->padW < 0 ? 0 : g->padW), hi = NAME(min_l)(width, g->padW + g->inW);
+  if (hi < lo) hi = lo;
+  for (long c = 0; c < channels; c++) {
+    const float *plane = g->x + c * g->inH * g->inW;
+    for (long r = 0; r < rows; r++) {
+      float *d = dst + (c * rows + r) * width;
+      long ih = row0 + r - g->padH;
+      if (ih < 0 || ih >= g->inH) {
+        for (long x = 0; x < width; x++) d[x] = 0;
+        continue;
+      }
+      const float *line = plane + ih * g->inW + (lo - g->padW);
+      for (long x = 0; x < lo; x++) d[x] = 0;
+      for (long x = lo; x < hi; x += NR) load_strip_row(d + x, line + (x - lo), NAME(min_l)(NR, hi - x));
+      for (long x = hi; x < width; x++) d[x] = 0;
+    }
+  }
+}
+
+// The runs of the tile whose first output is column q (nr columns), in a block whose padded rows
+// start at output row row0.
+static void NAME(direct_tile_at)(const ck_im2col *g, long q, long nr, long row0, long width, const float *xp,
+                                 direct_tile *t) {
+  t->plain = 1;
+  for (int v = 0; v < 2; v++) {
+    long first = q + v * VEC, lanes = NAME(min_l)(VEC, nr - v * VEC);
+    if (lanes <= 0) {
+      t->start[v] = t->next_row[v] = xp;
+      t->split[v] = t->lanes[v] = 0;
+      t->plain = 0;
+      continue;
+    }
+    long oh = first / g->outW, ow = first % g->outW, split = NAME(min_l)(lanes, g->outW - ow);
+    t->start[v] = xp + (oh - row0) * width + ow;
+    // Lane l >= split reads column l - split of the next row.
+    t->next_row[v] = split < lanes ? xp + (oh + 1 - row0) * width - split : t->start[v];
+    t->split[v] = split;
+    t->lanes[v] = lanes;
+    if (lanes < VEC || split < lanes) t->plain = 0;
+  }
+}
+
+// The driver's product (same arguments) for an im2col matrix direct_fits takes; pa is the A
+// packing buffer when A is not prepacked.
+static void NAME(direct_conv)(long m, long n, long k, float alpha, const float *a, long lda,
+                              const ck_packed *packed_a, float *pa, const ck_im2col *g, long column0,
+                              float beta, float *c, long ldc, const ck_epilogue *e) {
+  long taps = g->kH * g->kW, channels = k / taps, width = g->outW + g->kW - 1, kc_step = NAME(depth_step)(k);
+  long *offsets = NAME(ensure)(&NAME(buffer_offsets), &NAME(capacity_offsets), (size_t)k * sizeof(long));
+  if (!offsets) abort();  // out of memory for a few KB
+  direct_kernel_fn kernel = packed_a && PREPACKED_A_DEPTH_MAJOR ? direct_kernel_depth : direct_kernel_rows;
+  for (long jc = 0; jc < n; jc += NC) {
+    long nc = NAME(min_l)(NC, n - jc), first = column0 + jc;
+    long row0 = first / g->outW, rows = (first + nc - 1) / g->outW - row0 + g->kH;
+    float *xp = NAME(ensure)(&NAME(buffer_x), &NAME(capacity_x), (size_t)(channels * rows * width + NR) * sizeof(float));
+    if (!xp) abort();  // out of memory for a block's rows (NC outputs' worth)
+    NAME(pad_rows)(g, channels, row0, rows, width, xp);
+    for (long p = 0, ch = 0, i = 0, j = 0; p < k; p++) {
+      offsets[p] = (ch * rows + i) * width + j;
+      if (++j == g->kW) {
+        j = 0;
+        if (++i == g->kH) { i = 0; ch++; }
+      }
+    }
+    for (long pc = 0; pc < k; pc += kc_step) {
+      long kc = NAME(min_l)(kc_step, k - pc);
+      int last = pc + kc >= k;
+      float be = pc == 0 ? beta : 1.0f;
+      for (long ic = 0; ic < m; ic += MC) {
+        long mc = NAME(min_l)(MC, m - ic);
+        const float *ablock = NAME(a_block)(0, a, lda, packed_a, pa, pc, kc_step, kc, ic, mc);
+        for (long jr = 0; jr < nc; jr += NR) {
+          long nr = NAME(min_l)(NR, nc - jr);
+          direct_tile t;
+          NAME(direct_tile_at)(g, first + jr, nr, row0, width, xp, &t);
+          for (long ir = 0; ir < mc; ir += MR) {
+            kernel(kc, ablock + ir * AS, offsets + pc, &t, c + (ic + ir) * ldc + jc + jr, ldc,
+                   NAME(min_l)(MR, mc - ir), nr, alpha, be, last && e->bias ? e->bias + ic + ir : NULL,
+                   last && e->column_bias ? e->column_bias + jc + jr : NULL,
+                   last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr,
+                   last && e->relu);
+          }
+        }
+      }
+    }
+  }
+}
+
+#undef VEC
