@@ -8,7 +8,8 @@
 //     Sources/CKernels/sgemm_avx2.c Sources/CKernels/sgemm_avx512.c Sources/CKernels/sgemm_avx512_bf16.c \
 //     -ISources/CKernels/include -I/usr/include/x86_64-linux-gnu -lopenblas && /tmp/sgemm_shapes [cores [name filter]]
 //
-// SGEMM_LEVEL=bf16 in the environment times the bf16 kernel (`--precision bf16`) instead.
+// SGEMM_LEVEL=bf16 in the environment times the bf16 kernel (`--precision bf16`) instead, and
+// SGEMM_LEVEL=avx2 the AVX2 kernel (GRADCAM_ISA=avx2).
 //
 // Forward products use the weights prepacked (PackedWeights), convolutions the implicit im2col;
 // OpenBLAS gets the im2col matrix already written (its copy is not timed, which favours it).
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
     }
     level = CK_SGEMM_AVX512_BF16;
   }
+  if (getenv("SGEMM_LEVEL") && strcmp(getenv("SGEMM_LEVEL"), "avx2") == 0) level = CK_SGEMM_AVX2;
   // (name, transA, transB, m, n, k, mode, conv...) with m or n already divided by the core split.
 #define H(x) (((x) + cores - 1) / cores)
 #define CONVSHAPE(nm, C, Hh, O, K, S)                                                                          \

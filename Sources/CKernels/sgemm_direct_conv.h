@@ -8,7 +8,8 @@
 // Why: with few output channels (CIFAR ResNets' 16 to 64) each packed B value is used by only
 // that many rows, and packing the im2col matrix cost as much as the product (perf of `evaluate`:
 // 45% of the time in pack_b_im2col). The padded copy is one ninth of that traffic for a 3x3
-// kernel, in plain row copies.
+// kernel, in plain row copies. (Tried instead: reading the unpadded image through a lane mask per
+// tap, which needs no copy: 7-11% slower on 32- and 16-wide maps, for the mask loads each step.)
 //
 // Needs from the including file: direct_kernel_rows / direct_kernel_depth, one MR x NR tile
 // (direct_kernel_fn below; A laid out as for micro_kernel_rows / micro_kernel_depth).
@@ -26,11 +27,14 @@ typedef void (*direct_kernel_fn)(long kc, const float *restrict ap, const long *
 static _Thread_local void *NAME(buffer_x), *NAME(buffer_offsets);
 static _Thread_local size_t NAME(capacity_x), NAME(capacity_offsets);
 
-// Whether the direct path runs columns [column, column + n) of this im2col matrix: stride and
-// dilation 1 (so every tap is a shifted copy of the padded image), and each VEC-lane vector of
-// every tile (starting at column + a multiple of VEC) inside at most two rows of outputs.
-static int NAME(direct_fits)(const ck_im2col *g, long column, long n) {
-  if (g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
+// Whether the direct path runs columns [column, column + n) of this im2col matrix for m rows:
+// stride and dilation 1 (so every tap is a shifted copy of the padded image), each VEC-lane
+// vector of every tile (starting at column + a multiple of VEC) inside at most two rows of
+// outputs, and at most 128 rows: over more, packing is shared by enough rows to cost less than
+// the direct loads (sgemm_shapes, one core: AVX2 on ResNet-50's 7x7 layer is 10% slower direct at
+// 256 rows; at 14x14 even; at 28x28 and 56x56, 128 and 64 rows, 10% and 40% faster).
+static int NAME(direct_fits)(const ck_im2col *g, long m, long column, long n) {
+  if (m > 128 || g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
   if (g->outW >= VEC - 1) return 1;  // the lanes past a row's end (< VEC - 1) fit in the next row
   for (long v = column; v < column + n; v += VEC) {
     long lanes = NAME(min_l)(VEC, column + n - v), first = g->outW - v % g->outW;
