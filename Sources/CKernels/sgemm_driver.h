@@ -260,7 +260,7 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
   float *pa = packed_a ? NULL : NAME(ensure)(&NAME(buffer_a), &NAME(capacity_a), (size_t)MC * AS * sizeof(float));
   if (!packed_a && !pa) abort();  // out of memory for a few hundred KB
 #if DIRECT_CONV
-  if (im2col && NAME(direct_fits)(im2col, m, column0, n)) {
+  if (im2col && NAME(direct_fits)(im2col, m, k, column0, n)) {
     NAME(direct_conv)(m, n, k, alpha, a, lda, packed_a, pa, im2col, column0, beta, c, ldc, e);
     return;
   }
