@@ -55,7 +55,7 @@ let package = Package(
     .target(
       name: "Autodiff",
       dependencies: ["CBLAS", "CKernels", "CMalloc", "NPY", .product(name: "Numerics", package: "swift-numerics")]),
-    .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG"]),
+    .target(name: "CImageSupport", dependencies: ["CPNG", "CJPEG", "CZlib"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "CImageSupport", "Suggestions", "AtomicFiles"]),
     .target(name: "Checkpoints", dependencies: ["AtomicFiles", "Checksums", "CZlib"]),
     .target(
@@ -99,7 +99,7 @@ let package = Package(
     .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"]),
     .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles"]),
     .testTarget(
-      name: "ImagingTests", dependencies: ["Imaging", "NPY", "Checksums", "TestFixtures"], resources: [.copy("Fixtures")]),
+      name: "ImagingTests", dependencies: ["Imaging", "NPY", "Checksums", "CZlib", "TestFixtures"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "CheckpointsTests", dependencies: ["Checkpoints", "NPY", "TestFixtures"], resources: [.copy("Fixtures")]),
     .testTarget(

@@ -1,4 +1,5 @@
-// libpng wrappers: every libpng call runs under setjmp, errors become return codes.
+// libpng decoding: every libpng call runs under setjmp, errors become return codes. Encoding is
+// png_encode.c.
 #include "CImageSupport.h"
 
 #include <png.h>
@@ -16,9 +17,6 @@ typedef struct {
   unsigned char *rows;   // decode: the libpng-format pixels
   unsigned char *rgb;    // decode: the result
   png_bytep *rowPointers;
-  unsigned char *encoded;  // encode: growing output
-  size_t encodedCount;
-  size_t encodedCapacity;
 } png_state;
 
 static void set_message(char *message, const char *text) {
@@ -141,81 +139,6 @@ int cis_png_decode(const unsigned char *data, size_t size, uint64_t maxPixels, c
   png_destroy_read_struct(&png, &info, NULL);
   free(state->rows);
   free(state->rowPointers);
-  free(state);
-  return CIS_OK;
-}
-
-static void write_bytes(png_structp png, png_bytep bytes, size_t count) {
-  png_state *state = (png_state *)png_get_io_ptr(png);
-  if (count > state->encodedCapacity - state->encodedCount) {
-    size_t capacity = state->encodedCapacity ? state->encodedCapacity : 4096;
-    while (count > capacity - state->encodedCount) capacity *= 2;
-    unsigned char *grown = realloc(state->encoded, capacity);
-    if (!grown) {
-      state->code = CIS_NO_MEMORY;
-      set_message(state->message, "out of memory");
-      png_longjmp(png, 1);
-    }
-    state->encoded = grown;
-    state->encodedCapacity = capacity;
-  }
-  memcpy(state->encoded + state->encodedCount, bytes, count);
-  state->encodedCount += count;
-}
-
-static void flush_bytes(png_structp png) { (void)png; }
-
-static int encode_png(const unsigned char *samples, int width, int height, int channels, int level, cis_buffer *out);
-
-int cis_png_encode(const unsigned char *rgb, int width, int height, cis_buffer *out) {
-  return cis_png_encode_level(rgb, width, height, -1, out);
-}
-
-int cis_png_encode_level(const unsigned char *rgb, int width, int height, int level, cis_buffer *out) {
-  return encode_png(rgb, width, height, 3, level, out);
-}
-
-int cis_png_encode_grey(const unsigned char *grey, int width, int height, int level, cis_buffer *out) {
-  return encode_png(grey, width, height, 1, level, out);
-}
-
-// Encodes 8-bit samples with `channels` 1 (grey) or 3 (RGB) per pixel.
-static int encode_png(const unsigned char *samples, int width, int height, int channels, int level, cis_buffer *out) {
-  memset(out, 0, sizeof *out);
-  if (width <= 0 || height <= 0) {
-    snprintf(out->message, CIS_MESSAGE_CAPACITY, "cannot write a %dx%d PNG", width, height);
-    return CIS_ERROR;
-  }
-  png_state *state = calloc(1, sizeof *state);
-  if (!state) return CIS_NO_MEMORY;
-  state->message = out->message;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, state, on_error, on_warning);
-  png_infop info = png ? png_create_info_struct(png) : NULL;
-  if (!png || !info) {
-    png_destroy_write_struct(&png, NULL);
-    free(state);
-    set_message(out->message, "out of memory");
-    return CIS_NO_MEMORY;
-  }
-  if (setjmp(png_jmpbuf(png))) {
-    int code = state->code == CIS_OK ? CIS_ERROR : state->code;
-    png_destroy_write_struct(&png, &info);
-    free(state->encoded);
-    free(state);
-    return code;
-  }
-  png_set_write_fn(png, state, write_bytes, flush_bytes);
-  if (level >= 0 && level <= 9) png_set_compression_level(png, level);
-  png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
-               channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  for (int y = 0; y < height; y++) {
-    png_write_row(png, (png_const_bytep)(samples + (size_t)y * width * channels));
-  }
-  png_write_end(png, NULL);
-  png_destroy_write_struct(&png, &info);
-  out->bytes = state->encoded;
-  out->count = state->encodedCount;
   free(state);
   return CIS_OK;
 }

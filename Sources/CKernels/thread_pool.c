@@ -28,7 +28,10 @@ static struct {
   pthread_mutex_t lock;
   pthread_cond_t wake;
   long sleepers;                // guarded by lock
-} pool = {.busy = ATOMIC_FLAG_INIT, .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+  atomic_int caller_sleeping;   // the caller waits on `done` for the last worker
+  pthread_cond_t done;
+} pool = {.busy = ATOMIC_FLAG_INIT, .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
@@ -77,7 +80,13 @@ static void *worker_main(void *unused) {
     }
     seen = gen;
     run_items(pool.task, pool.context, pool.count);
-    atomic_fetch_add_explicit(&pool.finished_workers, 1, memory_order_acq_rel);
+    // Sequentially consistent with the caller's store of caller_sleeping and load of
+    // finished_workers, so one of the two sees the other (no lost wake-up).
+    if (atomic_fetch_add(&pool.finished_workers, 1) + 1 == pool.workers && atomic_load(&pool.caller_sleeping)) {
+      pthread_mutex_lock(&pool.lock);
+      pthread_cond_signal(&pool.done);
+      pthread_mutex_unlock(&pool.lock);
+    }
   }
   return NULL;
 }
@@ -131,6 +140,20 @@ void ck_parallel_for(long count, ck_task task, void *context) {
   pthread_mutex_unlock(&pool.lock);
   run_items(task, context, count);
   // Every worker must be done with this loop before its fields can be reused by the next one.
-  while (atomic_load_explicit(&pool.finished_workers, memory_order_acquire) < pool.workers) cpu_relax();
+  // Spin briefly (the usual wait is a worker finishing its last item), then sleep: a worker that
+  // lost its core to another process can take the caller's core instead of watching it spin.
+  long deadline = 0;
+  for (int spins = 0; atomic_load_explicit(&pool.finished_workers, memory_order_acquire) < pool.workers; spins++) {
+    cpu_relax();
+    if ((spins & 255) != 255) continue;
+    if (deadline == 0) deadline = now_ns() + SPIN_NANOSECONDS;
+    else if (now_ns() > deadline) {
+      pthread_mutex_lock(&pool.lock);
+      atomic_store(&pool.caller_sleeping, 1);
+      while (atomic_load(&pool.finished_workers) < pool.workers) pthread_cond_wait(&pool.done, &pool.lock);
+      atomic_store(&pool.caller_sleeping, 0);
+      pthread_mutex_unlock(&pool.lock);
+    }
+  }
   atomic_flag_clear_explicit(&pool.busy, memory_order_release);
 }

@@ -22,15 +22,19 @@ public enum PNGCodec {
   }
 
   /// Encodes an image as a non-interlaced 8-bit RGB PNG.
-  /// - Parameter compression: zlib level 0-9, or nil for libpng's default (6). Level 3 writes
-  ///   about 15% more bytes than 6 in a third of the time (a large figure grid: 0.36 s vs 0.96 s).
+  ///
+  /// Rows are filtered as libpng's adaptive filtering picks and deflated in bands of about
+  /// 1 MiB on all cores (one zlib stream; the bytes do not depend on the number of cores).
+  /// - Parameters:
+  ///   - compression: zlib level 0-9, or nil for libpng's default (6). Level 3 writes about 15%
+  ///     more bytes than 6 in a third of the time (a large figure grid: 0.36 s vs 0.96 s).
+  ///   - runLength: zlib's run-length strategy (Z_RLE) instead of its default; the level then
+  ///     hardly matters. On a heatmap figure it is both faster and smaller than level 3 (the main
+  ///     job's 1596 x 5202 figure: 8.08 MB against 8.39 MB, in two thirds of the time).
   /// - Throws: `ImageError` for an empty image.
-  public static func encode(_ image: RGBImage, compression: Int? = nil) throws -> Data {
-    let level = Int32(compression.map { min(max($0, 0), 9) } ?? -1)
-    return try image.pixels.withUnsafeBufferPointer { pixels in
-      try CodecBridge.encode(format: "PNG") {
-        cis_png_encode_level(pixels.baseAddress, Int32(clamping: image.width), Int32(clamping: image.height), level, $0)
-      }
+  public static func encode(_ image: RGBImage, compression: Int? = nil, runLength: Bool = false) throws -> Data {
+    try image.pixels.withUnsafeBufferPointer { pixels in
+      try encode(pixels, width: image.width, height: image.height, channels: 3, compression: compression, runLength: runLength)
     }
   }
 
@@ -41,11 +45,44 @@ public enum PNGCodec {
     guard width > 0, height > 0, samples.count == width * height else {
       throw ImageError.invalid("PNG: \(samples.count) grey samples do not make a \(width)x\(height) image")
     }
-    let level = Int32(compression.map { min(max($0, 0), 9) } ?? -1)
     return try samples.withUnsafeBufferPointer { pixels in
-      try CodecBridge.encode(format: "PNG") {
-        cis_png_encode_grey(pixels.baseAddress, Int32(clamping: width), Int32(clamping: height), level, $0)
+      try encode(pixels, width: width, height: height, channels: 1, compression: compression, runLength: false)
+    }
+  }
+
+  /// Filtered bytes per band: large enough that restarting the deflate window costs nothing
+  /// measurable, small enough that a figure makes a band or more per core.
+  public static let bandBytes = 1 << 20
+
+  private static func encode(
+    _ samples: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int, compression: Int?, runLength: Bool
+  ) throws -> Data {
+    guard width > 0, height > 0 else { throw ImageError.invalid("PNG: cannot write a \(width)x\(height) PNG") }
+    guard width * channels < Int(Int32.max), height <= Int(Int32.max) else {
+      throw ImageError.invalid("PNG: \(width)x\(height) is too large to write")
+    }
+    let level = Int32(compression.map { min(max($0, 0), 9) } ?? 6)
+    let rle: Int32 = runLength ? 1 : 0
+    let rowsPerBand = max(1, bandBytes / (width * channels + 1))
+    let count = (height + rowsPerBand - 1) / rowsPerBand
+    var bands = [cis_png_band](repeating: cis_png_band(), count: count)
+    var codes = [Int32](repeating: Int32(CIS_OK), count: count)
+    defer { for band in bands { cis_free(band.bytes) } }
+    bands.withUnsafeMutableBufferPointer { bands in
+      codes.withUnsafeMutableBufferPointer { codes in
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+          let y0 = i * rowsPerBand, y1 = min(height, y0 + rowsPerBand)
+          codes[i] = cis_png_deflate_band(
+            samples.baseAddress, Int32(width), Int32(channels), Int32(y0), Int32(y1), i == count - 1 ? 1 : 0, level, rle,
+            bands.baseAddress! + i)
+        }
       }
+    }
+    if let failed = codes.first(where: { $0 != Int32(CIS_OK) }) {
+      throw ImageError.invalid(failed == Int32(CIS_NO_MEMORY) ? "PNG: out of memory" : "PNG: deflate failed")
+    }
+    return try CodecBridge.encode(format: "PNG") {
+      cis_png_assemble(Int32(width), Int32(height), Int32(channels), level, rle, bands, Int32(count), $0)
     }
   }
 }

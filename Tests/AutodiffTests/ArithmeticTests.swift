@@ -75,6 +75,41 @@ final class ArithmeticTests: XCTestCase {
     }
   }
 
+  /// Broadcasting whose dimensions the kernel merges (size-1 dimensions dropped, neighbours
+  /// contiguous or broadcast in both operands joined), against index arithmetic; exact.
+  func testBroadcastWithMergedDimensionsMatchesIndexArithmetic() {
+    let pairs: [([Int], [Int])] = [
+      ([5, 4, 3, 3], [5, 1, 1, 1]),  // batch norm folded into a 3x3 weight
+      ([6, 4, 1, 1], [6, 1, 1, 1]),  // ... into a 1x1 weight
+      ([2, 3, 4, 5], [3, 1, 1]),  // a bias over NCHW
+      ([2, 3, 4, 5], [1, 3, 4, 1]),
+      ([2, 1, 4, 1], [2, 3, 1, 5]),
+      ([6, 1, 1], [1, 1, 7]),
+      ([3, 1, 4], [1, 2, 1]),
+      ([1, 1], [1, 1]),
+    ]
+    for (sa, sb) in pairs {
+      for (x, y) in [(uniform(sa, 90), uniform(sb, 91)), (uniform(sb, 92), uniform(sa, 93))] {
+        let z = x * y
+        let shape = z.shape
+        XCTAssertEqual(shape, try Shape.broadcast(x.shape, y.shape))
+        let xs = x.doubles, ys = y.doubles, zs = z.doubles
+        func offset(_ index: [Int], in operand: [Int]) -> Int {
+          let skip = index.count - operand.count
+          return operand.indices.reduce(0) { $0 * operand[$1] + (operand[$1] == 1 ? 0 : index[skip + $1]) }
+        }
+        for flat in 0..<zs.count {
+          var index = [Int](repeating: 0, count: shape.count), rest = flat
+          for d in shape.indices.reversed() {
+            index[d] = rest % shape[d]
+            rest /= shape[d]
+          }
+          XCTAssertEqual(zs[flat], xs[offset(index, in: x.shape)] * ys[offset(index, in: y.shape)], "\(x.shape) * \(y.shape) at \(index)")
+        }
+      }
+    }
+  }
+
   func testBroadcastGradientValues() throws {
     // d/d b of sum(a + b) for b broadcast over a [2, 3] is the count of its copies.
     let a = uniform([2, 3], 80).tracked(), b = uniform([3], 81).tracked(), c = uniform([2, 1], 82).tracked()

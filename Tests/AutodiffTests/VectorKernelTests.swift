@@ -177,6 +177,37 @@ final class VectorKernelTests: XCTestCase {
     XCTAssertEqual(concurrent.values, [Int32](repeating: 200, count: 256))
   }
 
+  /// A caller done with its items while a worker is still busy past the pool's spin time (200 us)
+  /// goes to sleep and is woken by the last worker: 100 loops whose items take 1 ms on a worker
+  /// thread and no time on the caller's all finish (a lost wake-up would hang here).
+  func testThreadPoolCallerSleepsUntilTheLastWorkerFinishes() throws {
+    try XCTSkipIf(ck_parallel_width() < 2, "one core: no workers")
+    final class Runs: @unchecked Sendable {
+      let caller = pthread_self()
+      var count: Int32 = 0
+      var onWorkers: Int32 = 0
+      let lock = NSLock()
+    }
+    let runs = Runs()
+    let box = Unmanaged.passRetained(runs)
+    let start = Date()
+    for _ in 0..<100 {
+      ck_parallel_for(2, { context, _ in
+        let runs = Unmanaged<Runs>.fromOpaque(context!).takeUnretainedValue()
+        let onWorker = pthread_equal(pthread_self(), runs.caller) == 0
+        if onWorker { usleep(1000) }
+        runs.lock.lock()
+        runs.count += 1
+        if onWorker { runs.onWorkers += 1 }
+        runs.lock.unlock()
+      }, box.toOpaque())
+    }
+    box.release()
+    XCTAssertEqual(runs.count, 200)
+    XCTAssertGreaterThan(runs.onWorkers, 0, "some items ran on the worker")
+    XCTAssertLessThan(Date().timeIntervalSince(start), 10, "woken when the worker finished, not much later")
+  }
+
   /// A convolution and a linear layer given their weights packed once give bit-for-bit what they
   /// give packing on every call (same kernel, same blocking), at batch 1 and 3.
   func testPackedWeightsGiveTheSameOutputs() throws {

@@ -62,10 +62,10 @@ extension Tensor {
             let v = xp[0]
             parallelChunks(n) { r in for i in r { o[i] = kernel(v, yp[i]) } }
           } else {
-            // General case: walk the output row by row; the last dimension is the inner loop.
+            // General case: walk the output row by row; the last dimension is the inner loop,
+            // made as long as the operands allow by merging dimensions.
+            let (shape, sx, sy) = Shape.coalesced(shape, Shape.broadcastStrides(xs, to: shape), Shape.broadcastStrides(ys, to: shape))
             let rank = shape.count
-            let sx = Shape.broadcastStrides(xs, to: shape)
-            let sy = Shape.broadcastStrides(ys, to: shape)
             let inner = shape[rank - 1]
             let ix = sx[rank - 1], iy = sy[rank - 1]
             let rows = n / Swift.max(inner, 1)

@@ -116,19 +116,30 @@ public func maxPool2d(
 
 /// Max pooling's values alone (no argmax, for passes that are not recorded), as two separable
 /// passes: the maximum down each window's rows for every column (contiguous, so it vectorises),
-/// then across each window's columns. NaN wins, as in the recorded path.
+/// then across each window's columns, one kernel column at a time over the whole output row, on
+/// column maxima padded with -infinity so every window reads in bounds (no clipping per window).
+/// Each output still takes its window's values in scan order; NaN wins, as in the recorded path.
 private func maxPoolValues<T: TensorScalar>(
   _ src: [T], planes: Int, _ g: ConvGeometry, outH: Int, outW: Int, shape: [Int]
 ) -> Tensor {
   @inline(__always) func larger(_ a: T, _ b: T) -> T { b > a || b.isNaN ? b : a }
   let inPlane = g.inH * g.inW, outPlane = outH * outW
+  // Columns of padding to the left and (for the last windows, with ceil mode) to the right.
+  let left = g.padW
+  let right = Swift.max(0, (outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1 - left - g.inW)
   var out = [T](repeating: 0, count: planes * outPlane)
   src.withUnsafeBufferPointer { sb in
     out.withUnsafeMutableBufferPointer { ob in
       let sp = sb.baseAddress!, op = ob.baseAddress!
       parallelChunks(planes, grain: Swift.max(1, 16_384 / Swift.max(inPlane, 1))) { r in
-        let column = UnsafeMutablePointer<T>.allocate(capacity: g.inW)
-        defer { column.deallocate() }
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: left + g.inW + right)
+        let strided = UnsafeMutablePointer<T>.allocate(capacity: outW)
+        defer {
+          padded.deallocate()
+          strided.deallocate()
+        }
+        padded.initialize(repeating: -T.infinity, count: left + g.inW + right)
+        let column = padded + left
         for p in r {
           let plane = sp + p * inPlane
           for oh in 0..<outH {
@@ -141,17 +152,14 @@ private func maxPoolValues<T: TensorScalar>(
               for w in 0..<g.inW { column[w] = larger(column[w], row[w]) }
               h += g.dilationH
             }
+            // Output ow's window starts at padded[ow * strideW]. The strided reads are copied out
+            // first, so the comparisons run on contiguous values (vectorised, no branches).
             let o = op + p * outPlane + oh * outW
-            for ow in 0..<outW {
-              var w = ow * g.strideW - g.padW
-              let w1 = Swift.min(w + (g.kW - 1) * g.dilationW + 1, g.inW)
-              while w < 0 { w += g.dilationW }
-              var best = -T.infinity
-              while w < w1 {
-                best = larger(best, column[w])
-                w += g.dilationW
-              }
-              o[ow] = best
+            o.update(repeating: -T.infinity, count: outW)
+            for k in 0..<g.kW {
+              let start = padded + k * g.dilationW
+              for ow in 0..<outW { strided[ow] = start[ow &* g.strideW] }
+              for ow in 0..<outW { o[ow] = larger(o[ow], strided[ow]) }
             }
           }
         }

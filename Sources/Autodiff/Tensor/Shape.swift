@@ -48,6 +48,27 @@ public enum Shape {
       i < offset || shape[i - offset] == 1 ? 0 : s[i - offset]
     }
   }
+
+  /// `shape` walked with strides `sx` and `sy` (of two operands), with dimensions of size 1
+  /// dropped and neighbours merged where both operands step through them as through one (each
+  /// contiguous across them, or broadcast over both): the same elements in the same order, with
+  /// a longer inner dimension. Folding batch norm into a weight, `[64, 256, 1, 1] * [64, 1, 1, 1]`
+  /// becomes `[64, 256]` with strides `[256, 1]` and `[1, 0]`.
+  static func coalesced(_ shape: [Int], _ sx: [Int], _ sy: [Int]) -> (shape: [Int], sx: [Int], sy: [Int]) {
+    var outShape: [Int] = [], outX: [Int] = [], outY: [Int] = []
+    for d in shape.indices where shape[d] != 1 {
+      if let last = outShape.indices.last, outX[last] == sx[d] * shape[d], outY[last] == sy[d] * shape[d] {
+        outShape[last] *= shape[d]
+        outX[last] = sx[d]
+        outY[last] = sy[d]
+      } else {
+        outShape.append(shape[d])
+        outX.append(sx[d])
+        outY.append(sy[d])
+      }
+    }
+    return outShape.isEmpty ? ([1], [0], [0]) : (outShape, outX, outY)
+  }
 }
 
 /// A shape mismatch, described in one line that names the shapes involved.

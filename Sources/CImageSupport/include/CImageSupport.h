@@ -44,12 +44,27 @@ typedef struct {
 /// CIS_TOO_LARGE when width * height > maxPixels.
 int cis_png_decode(const unsigned char *data, size_t size, uint64_t maxPixels, cis_image *out);
 
-/// Encodes interleaved 8-bit RGB as a non-interlaced 8-bit RGB PNG.
-int cis_png_encode(const unsigned char *rgb, int width, int height, cis_buffer *out);
-/// cis_png_encode with a zlib compression level (0-9; -1 for libpng's default).
-int cis_png_encode_level(const unsigned char *rgb, int width, int height, int level, cis_buffer *out);
-/// Encodes 8-bit grey samples (`width * height` bytes) as a non-interlaced 8-bit greyscale PNG.
-int cis_png_encode_grey(const unsigned char *grey, int width, int height, int level, cis_buffer *out);
+/// A band of rows of a PNG's image data, filtered and deflated (see cis_png_deflate_band).
+typedef struct {
+  unsigned char *bytes;  ///< raw deflate data, allocated with malloc (release with `cis_free`)
+  size_t count;
+  unsigned long adler;   ///< Adler-32 of the filtered rows
+  size_t filteredCount;  ///< bytes of filtered rows (filter byte + row, per row)
+} cis_png_band;
+
+/// Filters rows y0..<y1 of 8-bit `samples` (`channels` 1 or 3 per pixel, `width * channels`
+/// bytes per row) as libpng's adaptive filtering does (per row, the first of None, Sub, Up,
+/// Average, Paeth whose bytes, read as signed, have the smallest sum of absolute values) and
+/// deflates them (raw, 32 KB window) at zlib `level` (0-9), with zlib's run-length strategy
+/// (Z_RLE) when `runLength`, else its default one. Unless `last`, the data ends in a sync flush,
+/// so consecutive bands concatenate into one deflate stream.
+int cis_png_deflate_band(const unsigned char *samples, int width, int channels, int y0, int y1, int last,
+                         int level, int runLength, cis_png_band *band);
+/// A non-interlaced 8-bit grey (`channels` 1) or RGB (3) PNG from the deflated bands of all its
+/// rows, in order: signature, IHDR, IDAT chunks (one zlib stream), IEND. `level` and `runLength`
+/// are the bands' (they set the zlib header's FLEVEL field).
+int cis_png_assemble(int width, int height, int channels, int level, int runLength, const cis_png_band *bands,
+                     int count, cis_buffer *out);
 
 /// Decodes JPEG bytes to 8-bit RGB with libjpeg's ISLOW IDCT and fancy upsampling (as Pillow).
 /// Grey is replicated; CMYK/YCCK is converted the way Pillow's convert("RGB") does (Adobe

@@ -47,9 +47,17 @@ public struct CheckpointTensor: Sendable, Equatable {
   /// The elements converted to Float (integers and bools convert by value; int64/float64 may round).
   public func floats() -> [Float] {
     if dtype == .float32 {
+      #if _endian(little)
+      // The stored bytes are the Floats: one copy (a model's weights are ~100 MB).
+      return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+        data.withUnsafeBytes { raw in UnsafeMutableRawBufferPointer(out).copyMemory(from: raw) }
+        initialized = count
+      }
+      #else
       return data.withUnsafeBytes { raw in
         (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
       }
+      #endif
     }
     return map { Float($0) }
   }

@@ -114,13 +114,17 @@ public enum Architectures {
       for entry in stateDict.entries where !entry.tensor.dtype.isFloatingPoint {
         nonFloat[entry.key] = (url.lastPathComponent, "\(entry.tensor.dtype)")
       }
-      for entry in stateDict.entries where entry.tensor.dtype.isFloatingPoint {
+      let floating = stateDict.entries.filter { $0.tensor.dtype.isFloatingPoint }
+      for entry in floating {
         if let first = origin[entry.key] {
           throw NetworkError.invalidInput("\(label): key '\(entry.key)' is in both \(first) and \(url.lastPathComponent)")
         }
         origin[entry.key] = url.lastPathComponent
-        tensors[entry.key] = Tensor(shape: entry.tensor.shape, scalars: entry.tensor.floats())
       }
+      // Converted on every core: a model's weights are ~100 MB of fresh memory to fill.
+      var values = [[Float]](repeating: [], count: floating.count)
+      values.withUnsafeMutableBufferPointer { values in parallelFor(floating.count) { values[$0] = floating[$0].tensor.floats() } }
+      for (entry, scalars) in zip(floating, values) { tensors[entry.key] = Tensor(shape: entry.tensor.shape, scalars: scalars) }
     }
     let source = WeightSource(.stateDict(tensors))
     // EfficientNet and MobileNet checkpoints hold whole models: any difference, also an extra

@@ -48,9 +48,18 @@ extension HeatmapGrid {
     _ canvas: FigureCanvas
   ) throws {
     let cr = canvas.cr
-    for box in layout.cells {
+    // The overlays are computed on every core first (a 19 x 6 grid blends 96 images); Cairo draws
+    // them one by one.
+    var overlays = [Result<RGBImage, Error>?](repeating: nil, count: layout.cells.count)
+    overlays.withUnsafeMutableBufferPointer { overlays in
+      DispatchQueue.concurrentPerform(iterations: layout.cells.count) { i in
+        let box = layout.cells[i]
+        overlays[i] = Result { try ranges.cellImage(row: blocks[box.block].rows[box.row], column: box.column, options: options) }
+      }
+    }
+    for (box, overlay) in zip(layout.cells, overlays) {
       let row = blocks[box.block].rows[box.row]
-      let image = try ranges.cellImage(row: row, column: box.column, options: options)
+      let image = try overlay!.get()
       try cr.drawImage(image, in: box.imageRect)
       cr.setColor(RGBColor(hex: 0xBBBBBB))
       cr.setLineWidth(0.4)
