@@ -51,6 +51,16 @@ struct PatternGraph {
     return inputs[0] == name ? inputs[1] : inputs[1] == name ? inputs[0] : nil
   }
 
+  /// Whether the values the nodes `pattern` produce, other than `kept`, are read only by those
+  /// nodes and none is the graph output: the pattern can go without leaving a reader behind.
+  func isClosed(_ pattern: Set<Int>, keeping kept: Set<String>) -> Bool {
+    pattern.allSatisfy { i in
+      nodes[i].outputs.allSatisfy { o in
+        o.isEmpty || kept.contains(o) || (o != output && (readers[o] ?? []).allSatisfy(pattern.contains))
+      }
+    }
+  }
+
   /// Whether `a` and `b` are within `tolerance` (float32 constants of the file against exact values).
   static func close(_ a: Double?, _ b: Double, _ tolerance: Double = 1e-6) -> Bool {
     a.map { Swift.abs($0 - b) <= tolerance } ?? false
@@ -64,12 +74,13 @@ struct PatternRewrite {
   let replacement: GraphNode
 
   /// `replacement` of op `type` built from the pattern's last node `last` of `graph`.
+  /// `extraOutputs` follow the last node's value (values of the pattern the fused op also gives).
   init(_ graph: PatternGraph, removed: [Int], last: Int, type: String, domain: String = "", inputs: [String],
-       attributes: [String: Onnx_AttributeProto] = [:]) {
+       extraOutputs: [String] = [], attributes: [String: Onnx_AttributeProto] = [:]) {
     self.removed = removed
     let node = graph.nodes[last]
-    replacement = GraphNode(opType: type, domain: domain, name: node.name, inputs: inputs, outputs: [node.outputs.first ?? ""],
-                            attributes: attributes, scope: node.scope)
+    replacement = GraphNode(opType: type, domain: domain, name: node.name, inputs: inputs,
+                            outputs: [node.outputs.first ?? ""] + extraOutputs, attributes: attributes, scope: node.scope)
   }
 
   /// An integer attribute.
