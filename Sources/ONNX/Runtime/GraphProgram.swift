@@ -208,8 +208,8 @@ final class GraphProgram: @unchecked Sendable {
   }
 
   /// Runs the graph on `x`, tapping the values `context` asks for by value name or module path
-  /// and keeping attention probabilities (softmax outputs `[N, heads, T, T]`) when it captures
-  /// attention.
+  /// and keeping attention probabilities (softmax outputs `[N, heads, T, T]`, and fused
+  /// attention's) when it captures attention.
   func run(_ x: Tensor, context: ForwardContext) throws -> Tensor {
     let plan = try plan(for: x.shape)
     var values = plan.constants
