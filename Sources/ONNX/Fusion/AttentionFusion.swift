@@ -80,29 +80,25 @@ enum AttentionFusion {
   private static func part(_ g: PatternGraph, _ name: String) -> (source: String, index: Int, nodes: [Int], exact: Bool)? {
     guard let n = g.producer(name) else { return nil }
     let node = g.nodes[n]
-    let integers = { (k: Int) in k < node.inputs.count ? g.constants[node.inputs[k]].flatMap { $0.isInteger ? $0 : nil } : nil }
     if node.qualifiedType == "Gather" {
-      guard node.inputs.count == 2, node.int("axis", default: 0) == 0, let index = integers(1), index.rank == 0,
+      guard node.inputs.count == 2, node.int("axis", default: 0) == 0, let index = g.integerInput(node, 1), index.rank == 0,
             let k = index.integers.first, (0...2).contains(k) else { return nil }
       return (node.inputs[0], k, [n], false)
     }
-    let axes = node.inputs.count > 1 ? integers(1)?.integers : node.ints("axes")
+    let axes = node.inputs.count > 1 ? g.integerInput(node, 1)?.integers : node.ints("axes")
     guard node.qualifiedType == "Squeeze", axes == [0], let x = node.inputs.first, let m = g.producer(x),
           let source = g.nodes[m].inputs.first else { return nil }
     let sliced = g.nodes[m]
-    let sliceIntegers = { (k: Int) in k < sliced.inputs.count ? g.constants[sliced.inputs[k]].flatMap { $0.isInteger ? $0.integers : nil } : nil }
     switch sliced.qualifiedType {
     case "Split":
-      let sizes = sliced.inputs.count > 1 && !sliced.inputs[1].isEmpty ? sliceIntegers(1) : sliced.ints("split")
+      let sizes = sliced.inputs.count > 1 && !sliced.inputs[1].isEmpty ? g.integerInput(sliced, 1)?.integers : sliced.ints("split")
       guard sliced.outputs.count == 3, sliced.int("axis", default: 0) == 0, let index = sliced.outputs.firstIndex(of: x),
             sizes == [1, 1, 1] || (sizes == nil && sliced.inputs.count < 2 && [nil, 3].contains(sliced.int("num_outputs")))
       else { return nil }
       return (source, index, [n, m], true)
     case "Slice":
-      guard let start = sliceIntegers(1), start.count == 1, (0...2).contains(start[0]), sliceIntegers(2) == [start[0] + 1],
-            sliced.inputs.count <= 3 || sliceIntegers(3) == [0], sliced.inputs.count <= 4 || sliceIntegers(4) == [1]
-      else { return nil }
-      return (source, start[0], [n, m], false)
+      guard let range = g.sliceOfFirstAxis(sliced), (0...2).contains(range.start), range.end == range.start + 1 else { return nil }
+      return (source, range.start, [n, m], false)
     default:
       return nil
     }
@@ -169,7 +165,6 @@ enum AttentionFusion {
     }
     guard depth > 0, let n = g.producer(name) else { return nil }
     let node = g.nodes[n]
-    let integers = { (i: Int) in i < node.inputs.count ? g.constants[node.inputs[i]].flatMap { $0.isInteger ? $0.integers : nil } : nil }
     switch node.qualifiedType {
     case "Concat":
       guard node.int("axis", default: 0) == 0 else { return nil }
@@ -182,13 +177,10 @@ enum AttentionFusion {
       return (entries, nodes)
     case "Slice":
       // Entries [start, end) of the rank-4 shape, clamped as Slice clamps them.
-      guard let shape = node.inputs.first, let s = g.producer(shape), g.nodes[s].qualifiedType == "Shape", g.nodes[s].inputs == [k],
-            g.nodes[s].int("start", default: 0) == 0, g.nodes[s].int("end") == nil,
-            let start = integers(1), let end = integers(2), start.count == 1, end.count == 1,
-            node.inputs.count <= 3 || integers(3) == [0], node.inputs.count <= 4 || integers(4) == [1] else { return nil }
+      guard let range = g.sliceOfFirstAxis(node), let shape = node.inputs.first.flatMap(g.shape), shape.of == k else { return nil }
       let clamp = { (x: Int) in Swift.min(Swift.max(x < 0 ? x + 4 : x, 0), 4) }
-      let (lo, hi) = (clamp(start[0]), clamp(end[0]))
-      return ((lo..<Swift.max(lo, hi)).map { .dim($0) }, [n, s])
+      let (lo, hi) = (clamp(range.start), clamp(range.end))
+      return ((lo..<Swift.max(lo, hi)).map { .dim($0) }, [n, shape.node])
     default:
       return nil
     }

@@ -111,26 +111,18 @@ struct AttentionScaleReader {
   /// `d` from `Slice(Shape(x), [-1], [end])` (end past the last entry; no other axes or steps)
   /// or `Gather(Shape(x), -1)` on axis 0, for a head-sized `x`.
   private func headSize(_ node: GraphNode, _ walk: inout Walk) -> Term? {
-    guard let shapeName = node.inputs.first, let s = graph.producer(shapeName) else { return nil }
-    let shape = graph.nodes[s]
-    // The whole shape (Shape's optional start and end attributes left at their defaults).
-    guard shape.qualifiedType == "Shape", let x = shape.inputs.first, headSized.contains(x),
-          shape.int("start", default: 0) == 0, shape.int("end") == nil else { return nil }
-    let integers = { (k: Int) in k < node.inputs.count ? graph.constants[node.inputs[k]].flatMap { $0.isInteger ? $0.integers : nil } : nil }
+    guard let shape = node.inputs.first.flatMap(graph.shape), headSized.contains(shape.of) else { return nil }
     var rank: Int
     if node.qualifiedType == "Slice" {
       // Entries of a rank-4 value's shape: -1 up to any end past the last entry is the last one.
-      guard integers(1) == [-1], let end = integers(2), end.count == 1, end[0] >= 4,
-            node.inputs.count <= 3 || [[0], [-1]].contains(integers(3) ?? []),
-            node.inputs.count <= 4 || integers(4) == [1] else { return nil }
+      guard let range = graph.sliceOfFirstAxis(node), range.start == -1, range.end >= 4 else { return nil }
       rank = 1
     } else {
-      guard node.inputs.count == 2, [0, -1].contains(node.int("axis", default: 0)),
-            let index = graph.constants[node.inputs[1]], index.isInteger, index.integers == [-1] || index.integers == [3],
-            index.rank <= 1 else { return nil }
+      guard node.inputs.count == 2, [0, -1].contains(node.int("axis", default: 0)), let index = graph.integerInput(node, 1),
+            index.integers == [-1] || index.integers == [3], index.rank <= 1 else { return nil }
       rank = index.rank
     }
-    walk.dependent.insert(s)
+    walk.dependent.insert(shape.node)
     return Term(scale: AttentionScale(coefficient: 1, power: 1), isInteger: true, rank: rank, dependent: true)
   }
 }

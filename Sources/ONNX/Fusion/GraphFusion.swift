@@ -1,7 +1,8 @@
 /// Load-time pattern fusion: the decomposed forms exporters write for a PyTorch layer run as
-/// the native op (LayerNorm, exact GELU, a linear layer with its bias, multi-head attention), matched exactly and
-/// otherwise left node by node. Values inside a fused pattern are no longer computed, so they
-/// are no longer layers; the fused value keeps the name of the pattern's last value.
+/// the native op (LayerNorm, exact GELU, a linear layer with its bias, multi-head attention),
+/// matched exactly and otherwise left node by node. Values inside a fused pattern are no longer
+/// computed, so they are no longer layers; the fused value keeps the name of the pattern's last
+/// value.
 enum GraphFusion {
   /// A rewrite's matcher: the pattern starting at node `i`, if it matches there.
   typealias Matcher = (PatternGraph, Int) -> PatternRewrite?

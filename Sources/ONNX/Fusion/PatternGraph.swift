@@ -44,6 +44,31 @@ struct PatternGraph {
     return v
   }
 
+  /// Input `k` of `node` when it is an integer constant.
+  func integerInput(_ node: GraphNode, _ k: Int) -> Value? {
+    guard k < node.inputs.count, let v = constants[node.inputs[k]], v.isInteger else { return nil }
+    return v
+  }
+
+  /// The node producing `name` as `Shape(x)` of a whole value `x` (start and end attributes at
+  /// their defaults), with `x`.
+  func shape(_ name: String) -> (node: Int, of: String)? {
+    guard let s = producer(name), nodes[s].qualifiedType == "Shape", nodes[s].inputs.count == 1,
+          nodes[s].int("start", default: 0) == 0, nodes[s].int("end") == nil else { return nil }
+    return (s, nodes[s].inputs[0])
+  }
+
+  /// Start and end of `node` when it is a `Slice` of one range on axis 0 with step 1 (constant
+  /// starts and ends; axes and steps omitted or so).
+  func sliceOfFirstAxis(_ node: GraphNode) -> (start: Int, end: Int)? {
+    let omittedOr = { (k: Int, value: [Int]) in
+      k >= node.inputs.count || node.inputs[k].isEmpty || self.integerInput(node, k)?.integers == value
+    }
+    guard node.qualifiedType == "Slice", let start = integerInput(node, 1)?.integers, let end = integerInput(node, 2)?.integers,
+          start.count == 1, end.count == 1, omittedOr(3, [0]), omittedOr(4, [1]) else { return nil }
+    return (start[0], end[0])
+  }
+
   /// The operand of binary node `i` that is not `name`, when exactly one operand is `name`.
   func other(_ i: Int, than name: String) -> String? {
     let inputs = nodes[i].inputs
