@@ -32,7 +32,8 @@ final class ONNXAttentionFusionTests: XCTestCase {
   }
 
   /// The fused graph against the same file run node by node (`fusingPatterns: false`): the fused
-  /// kernel without probabilities (logits, Grad-CAM through its backward pass), with them
+  /// kernel without probabilities (logits of one image and of two, Grad-CAM through its backward
+  /// pass), with them
   /// (rollout), and the unfused ops with the probabilities in the autodiff graph (gradient rollout).
   func testFusedViTEqualsNodeByNode() throws {
     for name in ["vit_small_patch16_224", "vit_small_patch16_224_dynamo"] {
@@ -45,6 +46,9 @@ final class ONNXAttentionFusionTests: XCTestCase {
       let a = try fused.checkedForward(x), b = try plain.checkedForward(x)
       let scale = b.scalars.map { abs(Double($0)) }.max() ?? 1
       XCTAssertLessThanOrEqual(maxAbsDifference(a, b) / scale, 1e-5, name)
+      // A batch of two (the heads of each image attend within it).
+      let pair = concat([x, x * 0.5], axis: 0)
+      XCTAssertLessThanOrEqual(maxAbsDifference(try fused.checkedForward(pair), try plain.checkedForward(pair)) / scale, 1e-5, name)
       for method in [CAMMethod.gradCAM, .rollout, .gradRollout] {
         let mapA = try CAMExplainer(model: fused, method: method).explain(batch: x, target: .predicted)
         let mapB = try CAMExplainer(model: plain, method: method).explain(batch: x, target: .predicted)
