@@ -9,8 +9,9 @@ import Networks
 /// torch exporter kept the module scope in node names, by the PyTorch module path (the module's
 /// last output): `layer4`, `layer4.2`, `layer4.2.relu_2`. The values inside a decomposed
 /// pattern that runs as one native op (``fusedPatterns``: LayerNorm, exact GELU, a linear layer's
-/// `MatMul + Add`) are not computed and so are not layers; the fused value keeps the name of the
-/// pattern's last value.
+/// `MatMul + Add`, multi-head attention) are not computed and so are not layers; the fused value
+/// keeps the name of the pattern's last value (and fused attention's probabilities the name of
+/// the Softmax output).
 public final class ONNXClassifier: TokenLayoutProviding {
   /// `onnx:` and the file name.
   public let architecture: String
@@ -38,8 +39,9 @@ public final class ONNXClassifier: TokenLayoutProviding {
   /// - Parameters:
   ///   - profile: the preprocessing profile the model expects (ONNX files do not record it).
   ///   - inputSize: height and width when the file leaves them symbolic (default 224).
-  ///   - fusingPatterns: whether decomposed LayerNorm, exact GELU and `MatMul + Add` linear
-  ///     layers run as the native ops (``fusedPatterns``); false runs every node as the file has it.
+  ///   - fusingPatterns: whether decomposed LayerNorm, exact GELU, `MatMul + Add` linear layers
+  ///     and multi-head attention run as the native ops (``fusedPatterns``); false runs every node
+  ///     as the file has it.
   /// - Throws: ``ONNXError`` naming the file and the problem, before any image is read:
   ///   malformed protobuf, opset outside 11-21, every unsupported operator type with its count,
   ///   cycles, missing values, sizes beyond `limits`, external data outside the model's folder,
@@ -65,8 +67,8 @@ public final class ONNXClassifier: TokenLayoutProviding {
     // A module path names the module's last output: keep only its last occurrence.
     var seen = Set<String>()
     let layers = Array(all.reversed().filter { seen.insert($0.name).inserted }.reversed())
-    let softmaxOutputs = Set(plan.steps.filter { program.nodes[$0].qualifiedType == "Softmax" }.map { program.nodes[$0].outputs[0] })
-    let attention = plan.layers.first { softmaxOutputs.contains($0.name) && $0.shape.count == 4 && $0.shape[2] == $0.shape[3] }
+    let probabilities = Set(plan.steps.compactMap { program.nodes[$0].attentionProbabilities })
+    let attention = plan.layers.first { probabilities.contains($0.name) && $0.shape.count == 4 && $0.shape[2] == $0.shape[3] }
 
     self.url = url
     self.program = program
@@ -110,7 +112,7 @@ public final class ONNXClassifier: TokenLayoutProviding {
   public var peakLiveValues: Int { program.lastPeakLiveValues }
 
   /// How many decomposed patterns run as one native op, by that op (`LayerNormalization`,
-  /// `Linear`, `Gelu`); values inside a fused pattern are not layers.
+  /// `Linear`, `Gelu`, `Attention`); values inside a fused pattern are not layers.
   public var fusedPatterns: [String: Int] { program.fusedPatterns }
 
   /// The number of constant weights prepared (packed) for the GEMM kernel at the input sizes run so far.

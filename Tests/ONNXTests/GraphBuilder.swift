@@ -20,6 +20,15 @@ enum GraphBuilder {
     return n
   }
 
+  /// An integer attribute.
+  static func int(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+    var a = Onnx_AttributeProto()
+    a.name = name
+    a.type = .int
+    a.i = value
+    return a
+  }
+
   static func floats(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
     tensor(name, dims, dataType: 1) { $0.floatData = values }
   }

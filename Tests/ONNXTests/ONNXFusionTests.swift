@@ -6,7 +6,8 @@ import Networks
 import ONNX
 import XCTest
 
-/// Load-time pattern fusion (decomposed LayerNorm, `MatMul + Add` linear layers, exact GELU) on
+/// Load-time pattern fusion (decomposed LayerNorm, `MatMul + Add` linear layers, exact GELU,
+/// multi-head attention) on
 /// a tiny ViT (`make_onnx_fixtures.py fusion`, formula weights kept, formula input
 /// [1, 3, 32, 32]) from three exports: the fused graph against the same graph run node by node
 /// (logits and Grad-CAM maps, 1e-5) and against onnxruntime (1e-4 relative), and near-miss
@@ -21,9 +22,11 @@ final class ONNXFusionTests: XCTestCase {
   func testFusedGraphEqualsNodeByNode() throws {
     let expected: [String: [String: Int]] = [
       // TorchScript below opset 17 writes LayerNorm out; opset 17 and dynamo write LayerNormalization.
-      "fusion_block_opset14": ["LayerNormalization": 3, "Linear": 4, "Gelu": 1],
-      "fusion_block": ["Linear": 4, "Gelu": 1],
-      "fusion_block_dynamo": ["Linear": 4, "Gelu": 1],
+      // The block's attention scales the scores after the product (by `Pow(8, -0.5)` at opset 14
+      // and 17, by a constant with dynamo); dynamo takes q, k, v with Slice + Squeeze.
+      "fusion_block_opset14": ["LayerNormalization": 3, "Linear": 4, "Gelu": 1, "Attention": 1],
+      "fusion_block": ["Linear": 4, "Gelu": 1, "Attention": 1],
+      "fusion_block_dynamo": ["Linear": 4, "Gelu": 1, "Attention": 1],
     ]
     for (name, counts) in expected.sorted(by: { $0.key < $1.key }) {
       let fused = try load(name, fusing: true), plain = try load(name, fusing: false)
@@ -55,7 +58,9 @@ final class ONNXFusionTests: XCTestCase {
       XCTAssertEqual(fusedShapes[name], plainShapes[name], name)
     }
     XCTAssertEqual(fusedShapes["norm1"], [1, 17, 16])
-    for inner in ["/norm1/Sub_output_0", "/norm1/Div_output_0", "/fc1/MatMul_output_0", "/Erf_output_0"] {
+    // Fused attention keeps its probabilities as a layer under the Softmax's name.
+    XCTAssertEqual(fusedShapes["/Softmax_output_0"], [1, 2, 17, 17])
+    for inner in ["/norm1/Sub_output_0", "/norm1/Div_output_0", "/fc1/MatMul_output_0", "/Erf_output_0", "/MatMul_output_0", "/Squeeze_output_0"] {
       XCTAssertNotNil(plainShapes[inner], inner)
       XCTAssertNil(fusedShapes[inner], inner)
     }

@@ -44,11 +44,46 @@ struct PatternGraph {
     return v
   }
 
+  /// Input `k` of `node` when it is an integer constant.
+  func integerInput(_ node: GraphNode, _ k: Int) -> Value? {
+    guard k < node.inputs.count, let v = constants[node.inputs[k]], v.isInteger else { return nil }
+    return v
+  }
+
+  /// The node producing `name` as `Shape(x)` of a whole value `x` (start and end attributes at
+  /// their defaults), with `x`.
+  func shape(_ name: String) -> (node: Int, of: String)? {
+    guard let s = producer(name), nodes[s].qualifiedType == "Shape", nodes[s].inputs.count == 1,
+          nodes[s].int("start", default: 0) == 0, nodes[s].int("end") == nil else { return nil }
+    return (s, nodes[s].inputs[0])
+  }
+
+  /// Start and end of `node` when it is a `Slice` of one range on axis 0 with step 1 (constant
+  /// starts and ends; axes and steps omitted or so).
+  func sliceOfFirstAxis(_ node: GraphNode) -> (start: Int, end: Int)? {
+    let omittedOr = { (k: Int, value: [Int]) in
+      k >= node.inputs.count || node.inputs[k].isEmpty || self.integerInput(node, k)?.integers == value
+    }
+    guard node.qualifiedType == "Slice", let start = integerInput(node, 1)?.integers, let end = integerInput(node, 2)?.integers,
+          start.count == 1, end.count == 1, omittedOr(3, [0]), omittedOr(4, [1]) else { return nil }
+    return (start[0], end[0])
+  }
+
   /// The operand of binary node `i` that is not `name`, when exactly one operand is `name`.
   func other(_ i: Int, than name: String) -> String? {
     let inputs = nodes[i].inputs
     guard inputs.count == 2, inputs[0] != inputs[1] else { return nil }
     return inputs[0] == name ? inputs[1] : inputs[1] == name ? inputs[0] : nil
+  }
+
+  /// Whether the values the nodes `pattern` produce, other than `kept`, are read only by those
+  /// nodes and none is the graph output: the pattern can go without leaving a reader behind.
+  func isClosed(_ pattern: Set<Int>, keeping kept: Set<String>) -> Bool {
+    pattern.allSatisfy { i in
+      nodes[i].outputs.allSatisfy { o in
+        o.isEmpty || kept.contains(o) || (o != output && (readers[o] ?? []).allSatisfy(pattern.contains))
+      }
+    }
   }
 
   /// Whether `a` and `b` are within `tolerance` (float32 constants of the file against exact values).
@@ -64,12 +99,13 @@ struct PatternRewrite {
   let replacement: GraphNode
 
   /// `replacement` of op `type` built from the pattern's last node `last` of `graph`.
+  /// `extraOutputs` follow the last node's value (values of the pattern the fused op also gives).
   init(_ graph: PatternGraph, removed: [Int], last: Int, type: String, domain: String = "", inputs: [String],
-       attributes: [String: Onnx_AttributeProto] = [:]) {
+       extraOutputs: [String] = [], attributes: [String: Onnx_AttributeProto] = [:]) {
     self.removed = removed
     let node = graph.nodes[last]
-    replacement = GraphNode(opType: type, domain: domain, name: node.name, inputs: inputs, outputs: [node.outputs.first ?? ""],
-                            attributes: attributes, scope: node.scope)
+    replacement = GraphNode(opType: type, domain: domain, name: node.name, inputs: inputs,
+                            outputs: [node.outputs.first ?? ""] + extraOutputs, attributes: attributes, scope: node.scope)
   }
 
   /// An integer attribute.

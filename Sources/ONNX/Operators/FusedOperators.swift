@@ -20,5 +20,11 @@ enum FusedOperators {
       }
       return [Value(linear(x, weight: prepared?.weight ?? (transB ? w : w.transposed()), bias: bias, packedWeight: prepared?.packed))]
     },
+    // Multi-head attention from the split qkv projection (``AttentionFusion``): the heads' outputs
+    // and the probabilities (a pass that needs neither runs it through ``GraphProgram`` instead).
+    "\(domain).\(AttentionFusion.type)": { call in
+      let (y, p) = try FusedAttention.run(call, .values)
+      return [Value(y)] + (p.map { [Value($0)] } ?? [])
+    },
   ]
 }

@@ -20,6 +20,16 @@ struct GraphNode {
   /// The operator type as the support table spells it (`Conv`, or `com.microsoft.Gelu`).
   var qualifiedType: String { domain.isEmpty || domain == "ai.onnx" ? opType : "\(domain).\(opType)" }
 
+  /// The value that may hold attention probabilities `[N, heads, T, T]`: a Softmax's output, or
+  /// a fused attention's second output (``FusedAttention``).
+  var attentionProbabilities: String? {
+    switch qualifiedType {
+    case "Softmax": return outputs.first
+    case FusedAttention.qualifiedType: return outputs.count > 1 ? outputs[1] : nil
+    default: return nil
+    }
+  }
+
   func int(_ key: String) -> Int? { attributes[key].map { Int(clamping: $0.i) } }
   func int(_ key: String, default value: Int) -> Int { int(key) ?? value }
   func ints(_ key: String) -> [Int]? { attributes[key].map { $0.ints.map { Int(clamping: $0) } } }

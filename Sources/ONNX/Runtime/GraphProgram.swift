@@ -132,9 +132,10 @@ final class GraphProgram: @unchecked Sendable {
         let foldable = node.qualifiedType == "Shape" || node.qualifiedType == "Size"
           || node.inputs.allSatisfy { $0.isEmpty || isStatic.contains($0) }
         for (name, v) in zip(node.outputs, outputs) where !name.isEmpty {
-          values[name] = v
           kinds[name] = (v.shape, v.isInteger)
           if foldable { isStatic.insert(name) } else if !v.isInteger { layers.append((name, v.shape)) }
+          // An image-dependent value no node reads (a fused attention's probabilities) is not kept.
+          if foldable || lastReader[name] != nil || name == outputName { values[name] = v }
         }
         if !foldable { steps.append(i) }
         for name in Set(node.inputs) where !name.isEmpty && lastReader[name] == i && !isStatic.contains(name) && name != outputName {
@@ -153,6 +154,10 @@ final class GraphProgram: @unchecked Sendable {
     if isStatic.contains(outputName) { constants[outputName] = values[outputName] }
     var frees = [[String]](repeating: [], count: steps.count)
     for (name, s) in lastUse where name != outputName { frees[s].append(name) }
+    // Values no step reads are freed after the step that makes them.
+    for (s, i) in steps.enumerated() {
+      frees[s] += nodes[i].outputs.filter { !$0.isEmpty && lastUse[$0] == nil && $0 != outputName }
+    }
     var plan = Plan(constants: constants, steps: steps, frees: frees, layers: layers, packs: PackedWeightCache(constants: Set(constants.keys)))
     plan.fusions = fusions(steps: steps, kinds: kinds)
     return plan
@@ -203,8 +208,8 @@ final class GraphProgram: @unchecked Sendable {
   }
 
   /// Runs the graph on `x`, tapping the values `context` asks for by value name or module path
-  /// and keeping attention probabilities (softmax outputs `[N, heads, T, T]`) when it captures
-  /// attention.
+  /// and keeping attention probabilities (softmax outputs `[N, heads, T, T]`, and fused
+  /// attention's) when it captures attention.
   func run(_ x: Tensor, context: ForwardContext) throws -> Tensor {
     let plan = try plan(for: x.shape)
     var values = plan.constants
@@ -237,6 +242,10 @@ final class GraphProgram: @unchecked Sendable {
         skipped.formUnion(fusion.skipped)
         continue
       }
+      if node.qualifiedType == FusedAttention.qualifiedType {
+        try runAttention(node, inputs: inputs, packs: plan.packs, context: context, values: &values)
+        continue
+      }
       let outputs = try execute(node, inputs: inputs, packs: plan.packs)
       for (name, var v) in zip(node.outputs, outputs) where !name.isEmpty {
         if !v.isInteger {
@@ -251,6 +260,40 @@ final class GraphProgram: @unchecked Sendable {
     }
     guard let out = values[outputName] ?? plan.constants[outputName] else { throw ONNXError(file: file, "the graph output '\(outputName)' was not computed") }
     return out.float
+  }
+
+  /// Runs a fused attention node (``FusedAttention``). Its probabilities are materialised only
+  /// when the pass captures attention, and are a node of the autodiff graph (the unfused ops)
+  /// when the pass may differentiate with respect to them (capturing with gradients on: gradient
+  /// rollout) or taps them. No later step reads them.
+  private func runAttention(
+    _ node: GraphNode, inputs: [Value?], packs: PackedWeightCache, context: ForwardContext, values: inout [String: Value]
+  ) throws {
+    let name = node.outputs[0], probabilities = node.outputs.count > 1 ? node.outputs[1] : ""
+    let captures = context.capturesAttention
+    let need: FusedAttention.Probabilities
+    if (!probabilities.isEmpty && isTapped(probabilities, context)) || (captures && GradientMode.isEnabled) {
+      need = .node { p in
+        var t = self.tapped(probabilities, p, context)
+        if captures {
+          if !t.isTracked { t = t.tracked() }
+          context.recordAttention(t)
+        }
+        return t
+      }
+    } else {
+      need = captures ? .values : .none
+    }
+    let output: Tensor
+    do {
+      let result = try FusedAttention.run(OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: packs), need)
+      try limits.check(shape: result.output.shape, "its output")
+      if need.isValues, let p = result.probabilities { context.recordAttention(p) }
+      output = result.output
+    } catch let error as GraphError {
+      throw ONNXError(file: file, "node \(node.label) (\(node.opType)): \(error.message)")
+    }
+    values[name] = Value(tapped(name, output, context))
   }
 
   /// Whether `context` taps value `name` or a module path that names it.
