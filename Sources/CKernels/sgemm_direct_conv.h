@@ -50,7 +50,8 @@ static int NAME(direct_fits)(const ck_im2col *g, long m, long k, long column, lo
 // is input row row0 + r - padH (zeros outside the image), column x input column x - padW. The
 // image's part of a row is copied NR floats at a time by load_strip_row, whose zero tail may run
 // past the row into the next one (written after it) and, for the last row, into the buffer's NR
-// floats of slack: per-row memcpy and memset cost more than the copy itself on CIFAR's 34-float rows.
+// floats of slack. (Its cost on CIFAR is reading the batch's activations from L3, which packing
+// paid too; memcpy and memset per row measured the same.)
 TARGET static void NAME(pad_rows)(const ck_im2col *g, long channels, long row0, long rows, long width, float *dst) {
   long lo = NAME(min_l)(width, g->padW < 0 ? 0 : g->padW), hi = NAME(min_l)(width, g->padW + g->inW);
   if (hi < lo) hi = lo;
