@@ -47,7 +47,7 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
   TILE_STORE                                                                                \
 }
 
-// One 12x32 tile of a direct convolution (see direct_kernel_fn in sgemm_driver.h): depth step p
+// One 12x32 tile of a direct convolution (see direct_kernel_fn in sgemm_direct_conv.h): depth step p
 // reads its two B vectors at offsets[p] from the tile's run starts in the padded image (float32
 // only: one step is one k). A tile whose two vectors each lie inside one row of outputs loads
 // them plainly; otherwise each vector is two masked runs (the end of a row, the next row's start).

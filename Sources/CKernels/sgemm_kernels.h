@@ -17,7 +17,7 @@ typedef struct {
                  const ck_epilogue *epilogue);
 } sgemm_kernel;
 
-/// Where one register tile of a direct convolution (sgemm_driver.h) reads its two B vectors in the
+/// Where one register tile of a direct convolution (sgemm_direct_conv.h) reads its two B vectors in the
 /// padded image, at tap (0, 0): the first lanes [0, split) from `start` on (to the end of a row of
 /// outputs, or all of them), lanes [split, lanes) from `next_row` + lane (the next row's start);
 /// lanes past `lanes` are zero. `plain`: both vectors are whole and inside one row.

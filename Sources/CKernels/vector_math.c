@@ -47,7 +47,6 @@ AVX512 static inline __m512 erf16(__m512 x) {
   return _mm512_or_ps(y, sign);
 }
 
-// x * (1 + erf(x / sqrt 2)) / 2
 // Phi(x) = (1 + erf(x / sqrt 2)) / 2, the standard normal CDF (GELU and its derivative).
 AVX512 static inline __m512 cdf16(__m512 x) {
   return _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), erf16(_mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f)))),
