@@ -195,15 +195,23 @@ final class GraphProgram: @unchecked Sendable {
     guard let op = Operators.implementation(node) else {
       throw ONNXError(file: file, "unsupported operators: \(node.qualifiedType) (1)")
     }
-    do {
+    return try naming(node) {
       let outputs = try op(OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: packs))
       guard outputs.count >= node.outputs.filter({ !$0.isEmpty }).count || outputs.count >= node.outputs.count else {
         throw GraphError("\(node.opType) produced \(outputs.count) outputs, the node names \(node.outputs.count)")
       }
       for v in outputs { try limits.check(shape: v.shape, "its output") }
       return outputs
+    }
+  }
+
+  /// `body`, with an operator's ``GraphError`` turned into the file's one-line error naming
+  /// `node` (as op `type`, the node's own by default).
+  private func naming<R>(_ node: GraphNode, as type: String? = nil, _ body: () throws -> R) throws -> R {
+    do {
+      return try body()
     } catch let error as GraphError {
-      throw ONNXError(file: file, "node \(node.label) (\(node.opType)): \(error.message)")
+      throw ONNXError(file: file, "node \(node.label) (\(type ?? node.opType)): \(error.message)")
     }
   }
 
@@ -231,11 +239,8 @@ final class GraphProgram: @unchecked Sendable {
       let inputs = node.inputs.map { $0.isEmpty ? nil : values[$0] }
       if let fusion = plan.fusions[s], !fusion.middle.contains(where: { isTapped($0, context) }) {
         let call = OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: plan.packs)
-        var y: Value
-        do {
-          y = try ConvolutionOperators.conv(call, residual: fusion.residual.flatMap { values[$0]?.float }, activation: .relu)
-        } catch let error as GraphError {
-          throw ONNXError(file: file, "node \(node.label) (Conv): \(error.message)")
+        var y = try naming(node, as: "Conv") {
+          try ConvolutionOperators.conv(call, residual: fusion.residual.flatMap { values[$0]?.float }, activation: .relu)
         }
         y.tensor = tapped(fusion.output, y.tensor, context)
         values[fusion.output] = y
@@ -284,14 +289,11 @@ final class GraphProgram: @unchecked Sendable {
     } else {
       need = captures ? .values : .none
     }
-    let output: Tensor
-    do {
+    let output = try naming(node) {
       let result = try FusedAttention.run(OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: packs), need)
       try limits.check(shape: result.output.shape, "its output")
       if need.isValues, let p = result.probabilities { context.recordAttention(p) }
-      output = result.output
-    } catch let error as GraphError {
-      throw ONNXError(file: file, "node \(node.label) (\(node.opType)): \(error.message)")
+      return result.output
     }
     values[name] = Value(tapped(name, output, context))
   }
