@@ -117,3 +117,43 @@ extension Preprocessing {
     return "\(width)x\(height) image resized to \(out.width)x\(out.height) for the model (\(name): \(steps.joined(separator: ", ")))"
   }
 }
+
+extension Preprocessing {
+  /// This pipeline for a model that takes only `height` x `width` images (an ONNX file with a
+  /// fixed input size): a final centre crop becomes that size, the shorter-side resize before it
+  /// keeping its ratio to the crop (floor, as timm's `size / crop_pct`: ImageNet's 256/224 at 32
+  /// gives 36); a final resize becomes that size. Unchanged when the steps already give it, or
+  /// when they set no size.
+  public func fitted(height: Int, width: Int) -> Preprocessing {
+    guard let last = pixelSteps.lastIndex(where: { $0.setsSize }) else { return self }
+    var fitted = self
+    switch pixelSteps[last] {
+    case .centerCrop(let h, let w) where (h, w) != (height, width):
+      fitted.pixelSteps[last] = .centerCrop(height: height, width: width)
+      let scale = Double(min(height, width)) / Double(max(1, min(h, w)))
+      for i in 0..<last {
+        switch pixelSteps[i] {
+        case .resizeShorterSide(let s): fitted.pixelSteps[i] = .resizeShorterSide(max(1, Int(Double(s) * scale)))
+        case .resizeShorterSideBicubic(let s): fitted.pixelSteps[i] = .resizeShorterSideBicubic(max(1, Int(Double(s) * scale)))
+        case .resize(let rh, let rw):
+          fitted.pixelSteps[i] = .resize(height: max(1, Int(Double(rh) * scale)), width: max(1, Int(Double(rw) * scale)))
+        case .centerCrop: break
+        }
+      }
+    case .resize(let h, let w) where (h, w) != (height, width):
+      fitted.pixelSteps[last] = .resize(height: height, width: width)
+    default: break
+    }
+    return fitted
+  }
+}
+
+extension PixelStep {
+  /// Whether the step's output size is fixed (a crop or a resize to both sides).
+  var setsSize: Bool {
+    switch self {
+    case .resize, .centerCrop: return true
+    case .resizeShorterSide, .resizeShorterSideBicubic: return false
+    }
+  }
+}

@@ -31,6 +31,9 @@ public final class ONNXClassifier: TokenLayoutProviding {
   let tokens: (prefix: Int, patch: Int)?
   /// The model file.
   public let url: URL
+  /// Whether the file fixes the input's height and width (then ``input`` is that size, and
+  /// images are brought to it: onnxruntime runs no other).
+  public let fixesInputSize: Bool
 
   let program: GraphProgram
 
@@ -54,10 +57,25 @@ public final class ONNXClassifier: TokenLayoutProviding {
       throw ONNXError(file: url.path, "input '\(reader.inputName)' has \(channels) channels; an image classifier takes 3")
     }
     let height = reader.inputDims[2] ?? inputSize.0, width = reader.inputDims[3] ?? inputSize.1
-    let plan = try program.plan(for: [reader.inputDims[0] ?? 1, 3, height, width])
+    let declaredBatch = reader.inputDims[0]
+    let plan = try program.plan(for: [declaredBatch ?? 1, 3, height, width])
     program.assignModulePaths(plan)
     guard let logits = plan.layers.last(where: { $0.name == reader.outputName }), logits.shape.count == 2 else {
       throw ONNXError(file: url.path, "the output '\(reader.outputName)' is not logits [N, classes]")
+    }
+    // A batch the file states is often only the exporter's example (torch.onnx.export's default):
+    // the graph runs any batch unless a constant in it was folded for that batch, which planning
+    // another batch finds.
+    var fixedBatch: Int?
+    if let declared = declaredBatch {
+      let other = declared == 1 ? 2 : 1
+      let otherPlan = try? program.plan(for: [other, 3, height, width])
+      if otherPlan?.layers.last(where: { $0.name == reader.outputName })?.shape.first != other {
+        guard declared == 1 else {
+          throw ONNXError(file: url.path, "input '\(reader.inputName)' has a fixed batch of \(declared) that the graph's constants depend on; export it with batch 1 or a dynamic batch axis")
+        }
+        fixedBatch = 1
+      }
     }
     var all: [(name: String, shape: [Int])] = []
     for layer in plan.layers {
@@ -72,9 +90,10 @@ public final class ONNXClassifier: TokenLayoutProviding {
 
     self.url = url
     self.program = program
+    fixesInputSize = reader.inputDims[2] != nil && reader.inputDims[3] != nil
     architecture = "onnx:\(url.lastPathComponent)"
     classCount = logits.shape[1]
-    input = InputSpec(height: height, width: width, profile: profile)
+    input = InputSpec(height: height, width: width, profile: profile, batch: fixedBatch)
     self.layers = layers
     modulePaths = layers.map(\.name)
     tokens = attention.flatMap { ONNXClassifier.tokenLayout(tokens: $0.shape[3], height: height, width: width) }
@@ -131,6 +150,9 @@ public final class ONNXClassifier: TokenLayoutProviding {
   /// Runs the graph on `x` `[N, 3, H, W]`, throwing ``ONNXError`` when a node cannot run at this size.
   public func checkedForward(_ x: Tensor, context: ForwardContext = ForwardContext()) throws -> Tensor {
     guard x.rank == 4, x.shape[1] == 3 else { throw ONNXError(file: url.path, "input \(x.shape) is not [N, 3, H, W]") }
+    if let batch = input.batch, x.shape[0] != batch {
+      throw ONNXError(file: url.path, "the graph runs batches of \(batch) only (the file fixes it), got \(x.shape[0]) images")
+    }
     return try program.run(x, context: context)
   }
 }

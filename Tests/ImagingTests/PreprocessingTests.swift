@@ -106,4 +106,22 @@ final class PreprocessingTests: XCTestCase {
       XCTAssertFalse("\($0)".contains("did you mean"), "\($0)")
     }
   }
+
+  /// A model that takes only one size (an ONNX file with fixed height and width) gets the profile
+  /// at that size: the crop set to it and the resize before it in the same ratio (timm's floor).
+  func testProfilesFittedToAFixedInputSize() {
+    XCTAssertEqual(Preprocessing.imagenet.fitted(height: 224, width: 224), .imagenet)
+    XCTAssertEqual(Preprocessing.imagenet.fitted(height: 32, width: 32).pixelSteps,
+                   [.resizeShorterSide(36), .centerCrop(height: 32, width: 32)])
+    XCTAssertEqual(Preprocessing.imagenet.fitted(height: 384, width: 384).pixelSteps,
+                   [.resizeShorterSide(438), .centerCrop(height: 384, width: 384)])
+    let dinov2 = try! Preprocessing.profile(named: "dinov2").fitted(height: 112, width: 112)
+    XCTAssertEqual(dinov2.pixelSteps, [.resizeShorterSideBicubic(128), .centerCrop(height: 112, width: 112)])
+    XCTAssertEqual(dinov2.mean, Preprocessing.imagenetMean)
+    XCTAssertEqual(Preprocessing.cifar.fitted(height: 64, width: 48).pixelSteps, [.resize(height: 64, width: 48)])
+    // The output is the model's size for any image.
+    let fitted = Preprocessing.imagenet.fitted(height: 40, width: 56)
+    XCTAssertEqual(fitted.outputSize(width: 500, height: 375).width, 56)
+    XCTAssertEqual(fitted.outputSize(width: 500, height: 375).height, 40)
+  }
 }

@@ -28,8 +28,9 @@ public final class CAMExplainer {
   public var scoreCAMProgress: ((Int, Int) -> Void)?
   /// Rollout settings (rollout methods only).
   public var rollout = RolloutOptions()
-  /// Images per forward/backward pass: larger batches are explained in chunks of this size
-  /// and the results concatenated (bounds memory; maps do not depend on the chunking).
+  /// Images per forward/backward pass: larger batches are explained in chunks of this size (or
+  /// of the model's fixed ``InputSpec/batch``) and the results concatenated (bounds memory; maps
+  /// do not depend on the chunking).
   public var batchSize = 32
 
   /// Creates an explainer.
@@ -77,14 +78,14 @@ public final class CAMExplainer {
     guard GradientMode.isEnabled || !method.usesGradients else {
       throw CAMError.invalidInput("\(method) needs gradients; do not call explain inside withoutGradients { }")
     }
-    let b = batch.shape[0]
-    if b > max(1, batchSize) {
+    let b = batch.shape[0], step = model.input.imagesPerPass(batchSize)
+    if b > step {
       if let labels, labels.count != b {
         throw CAMError.invalidTarget("\(labels.count) labels for a batch of \(b) images")
       }
       var parts: [CAMResult] = []
-      for start in stride(from: 0, to: b, by: max(1, batchSize)) {
-        let end = min(b, start + max(1, batchSize))
+      for start in stride(from: 0, to: b, by: step) {
+        let end = min(b, start + step)
         parts.append(try explainChunk(
           batch.slice(axis: 0, range: start..<end), target: target, labels: labels.map { Array($0[start..<end]) }))
       }

@@ -67,7 +67,10 @@ struct ModelOptions: ParsableArguments {
     let bundledNames = weights == nil && arch == nil ? BundledModels.classNames(name) : nil
     let names = try classes.map { try ClassNames.read(URL(fileURLWithPath: $0), expected: model.classCount) }
       ?? bundledNames ?? ClassNames.defaults(count: model.classCount)
-    let profile = try preprocess?.value() ?? Preprocessing.profile(named: model.input.profile)
+    var profile = try preprocess?.value() ?? Preprocessing.profile(named: model.input.profile)
+    if let onnx = model as? ONNXClassifier, onnx.fixesInputSize {
+      profile = profile.fitted(height: model.input.height, width: model.input.width)
+    }
     return LoadedModel(model: model, name: label, classNames: names, preprocessing: profile)
   }
 

@@ -7,12 +7,22 @@ public struct InputSpec: Equatable, Sendable {
   public var height: Int, width: Int
   /// Name of the preprocessing profile that matches the training data (`imagenet`, `cifar`, `none`).
   public var profile: String
+  /// The only batch size the model runs, when its graph fixes one (an ONNX file exported with a
+  /// constant batch of 1); `nil` when any batch runs.
+  public var batch: Int?
 
   /// Creates a spec.
-  public init(height: Int, width: Int, profile: String) {
+  public init(height: Int, width: Int, profile: String, batch: Int? = nil) {
     self.height = height
     self.width = width
     self.profile = profile
+    self.batch = batch
+  }
+
+  /// How many images one forward pass may take when `requested` are asked for: at most
+  /// ``batch`` when the model fixes it, and at least one.
+  public func imagesPerPass(_ requested: Int) -> Int {
+    Swift.min(Swift.max(1, requested), batch ?? Int.max)
   }
 }
 
@@ -36,9 +46,16 @@ public protocol ImageClassifier: AnyObject {
 }
 
 extension ImageClassifier {
-  /// Logits for a batch, with no graph recorded.
+  /// Logits for a batch, with no graph recorded; a model with a fixed ``InputSpec/batch`` runs
+  /// it in passes of that size.
   public func logits(_ x: Tensor) -> Tensor {
-    withoutGradients { forward(x, context: ForwardContext()) }
+    withoutGradients {
+      let n = x.shape.first ?? 0, step = input.imagesPerPass(n)
+      guard n > step else { return forward(x, context: ForwardContext()) }
+      return concat(stride(from: 0, to: n, by: step).map {
+        forward(x.slice(axis: 0, range: $0..<Swift.min(n, $0 + step)), context: ForwardContext())
+      }, axis: 0)
+    }
   }
 
   /// Every module path with its output shape, in forward order, from one forward pass (no graph)
