@@ -34,6 +34,19 @@ TARGET static inline void copy_window(float *out, const float *line, long len, l
     _mm512_mask_storeu_ps(out + 16, (__mmask16)(stored >> 16), _mm512_maskz_loadu_ps((__mmask16)(inside >> 16), line + 16));
 }
 
+// Stores one vector of a tile row: row[lanes of m] = act(alpha * x + beta * row + bias + column
+// bias + residual), in that order (bias, column_bias and res may be NULL).
+TARGET static inline void store_lanes(float *row, __m512 x, __mmask16 m, __m512 va, float beta, const float *bias,
+                                      const __m512 *column_bias, const float *res, int relu) {
+  x = _mm512_mul_ps(x, va);
+  if (beta != 0) x = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(m, row), x);
+  if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(*bias));
+  if (column_bias) x = _mm512_add_ps(x, *column_bias);
+  if (res) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, res));
+  if (relu) x = _mm512_max_ps(x, _mm512_setzero_ps());
+  _mm512_mask_storeu_ps(row, m, x);
+}
+
 // One 12x32 tile (see micro_kernel_fn in sgemm_driver.h). A_AT(i) is where row i of the current
 // depth step sits in the packed A strip, A_STEP how far one step moves. A step is one k (float32)
 // or one k-pair (bf16), each 4 bytes per row and column of the panels.
@@ -70,25 +83,25 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
 }
 
 // The depth loop over the tile's rows: an edge tile of at most 4 or 8 rows (16 channels are
-// 12 + 4) runs only those rows.
-#define TILE_ROWS(LOAD_B, A_AT, A_STEP)                                                     \
+// 12 + 4) runs only those rows. STEP_ is STEP (two vectors per row) or STEP1 (one).
+#define TILE_ROWS(LOAD_B, A_AT, A_STEP) TILE_ROWS_OF(STEP, LOAD_B, A_AT, A_STEP)
+#define TILE_ROWS_OF(STEP_, LOAD_B, A_AT, A_STEP)                                              \
   if (mr > 8) {                                                                             \
-    DEPTH_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)      \
-               STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT)                      \
-               STEP(8, A_AT) STEP(9, A_AT) STEP(10, A_AT) STEP(11, A_AT))                   \
+    DEPTH_LOOP(LOAD_B, A_STEP, STEP_(0, A_AT) STEP_(1, A_AT) STEP_(2, A_AT) STEP_(3, A_AT)  \
+               STEP_(4, A_AT) STEP_(5, A_AT) STEP_(6, A_AT) STEP_(7, A_AT)                  \
+               STEP_(8, A_AT) STEP_(9, A_AT) STEP_(10, A_AT) STEP_(11, A_AT))               \
   } else if (mr > 4) {                                                                      \
-    DEPTH_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)      \
-               STEP(4, A_AT) STEP(5, A_AT) STEP(6, A_AT) STEP(7, A_AT))                     \
+    DEPTH_LOOP(LOAD_B, A_STEP, STEP_(0, A_AT) STEP_(1, A_AT) STEP_(2, A_AT) STEP_(3, A_AT)  \
+               STEP_(4, A_AT) STEP_(5, A_AT) STEP_(6, A_AT) STEP_(7, A_AT))                 \
   } else {                                                                                  \
-    DEPTH_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))     \
+    DEPTH_LOOP(LOAD_B, A_STEP, STEP_(0, A_AT) STEP_(1, A_AT) STEP_(2, A_AT) STEP_(3, A_AT)) \
   }
 
 // The tile's store: C = act(alpha * tile + beta * C + bias + column bias + residual), the top-left
 // mr x nr corner only.
 #define TILE_STORE                                                                          \
   __mmask16 m0 = mask_of(nr), m1 = mask_of(nr - 16);                                        \
-  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps(); \
-  __m512 cb0 = zero, cb1 = zero;                                                            \
+  __m512 va = _mm512_set1_ps(alpha), cb0 = _mm512_setzero_ps(), cb1 = cb0;                 \
   if (column_bias) {                                                                        \
     cb0 = _mm512_maskz_loadu_ps(m0, column_bias);                                           \
     cb1 = _mm512_maskz_loadu_ps(m1, column_bias + 16);                                      \
@@ -99,7 +112,7 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
 // The depth steps of the tile: two B vectors (LOAD_B), then ROWS (one STEP per row of the tile).
 #define DEPTH_LOOP(LOAD_B, A_STEP, ROWS)                                            \
   for (long p = 0; p < TILE_STEPS(kc); p++) {                                       \
-    __m512 b0, b1, a;                                                               \
+    __m512 b0, b1 = _mm512_setzero_ps(), a;                                         \
     LOAD_B                                                                          \
     ROWS                                                                            \
     ap += A_STEP;                                                                   \
@@ -108,6 +121,11 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
 #define PACKED_B                                                                    \
   b0 = _mm512_loadu_ps(bp);                                                         \
   b1 = _mm512_loadu_ps(bp + 16);                                                    \
+  _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                           \
+  bp += NR;
+// The first vector of a packed strip only (a strip of at most 16 columns).
+#define PACKED_B1                                                                   \
+  b0 = _mm512_loadu_ps(bp);                                                         \
   _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                           \
   bp += NR;
 // B from the padded image: each vector one run of a row...
@@ -119,6 +137,9 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
   b0 = _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(l0, lo0 + offsets[p]), h0, hi0 + offsets[p]); \
   b1 = _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(l1, lo1 + offsets[p]), h1, hi1 + offsets[p]);
 #define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
+#define STEP1(i, A_AT)                            \
+  a = _mm512_set1_ps(ap[A_AT(i)]);                \
+  c##i##a = MADD(c##i##a, a, b0);
 #define STEP(i, A_AT)                             \
   a = _mm512_set1_ps(ap[A_AT(i)]);                \
   c##i##a = MADD(c##i##a, a, b0);                 \
@@ -126,32 +147,33 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
 #define STORE(i)                                                                  \
   if (i < mr) {                                                                   \
     float *row = c + (long)(i) * ldc;                                             \
-    __m512 x0 = _mm512_mul_ps(c##i##a, va), x1 = _mm512_mul_ps(c##i##b, va);      \
-    if (beta != 0) {                                                              \
-      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), x0);              \
-      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), x1);         \
-    }                                                                             \
-    if (bias) {                                                                   \
-      __m512 bb = _mm512_set1_ps(bias[i]);                                        \
-      x0 = _mm512_add_ps(x0, bb);                                                 \
-      x1 = _mm512_add_ps(x1, bb);                                                 \
-    }                                                                             \
-    if (column_bias) {                                                            \
-      x0 = _mm512_add_ps(x0, cb0);                                                \
-      x1 = _mm512_add_ps(x1, cb1);                                                \
-    }                                                                             \
-    if (res) {                                                                    \
-      const float *rrow = res + (long)(i) * ldr;                                  \
-      x0 = _mm512_add_ps(x0, _mm512_maskz_loadu_ps(m0, rrow));                    \
-      x1 = _mm512_add_ps(x1, _mm512_maskz_loadu_ps(m1, rrow + 16));               \
-    }                                                                             \
-    if (relu) {                                                                   \
-      x0 = _mm512_max_ps(x0, zero);                                               \
-      x1 = _mm512_max_ps(x1, zero);                                               \
-    }                                                                             \
-    _mm512_mask_storeu_ps(row, m0, x0);                                           \
-    _mm512_mask_storeu_ps(row + 16, m1, x1);                                      \
+    const float *rrow = res ? res + (long)(i) * ldr : NULL;                       \
+    store_lanes(row, c##i##a, m0, va, beta, bias ? bias + (i) : NULL, column_bias ? &cb0 : NULL, rrow, relu); \
+    store_lanes(row + 16, c##i##b, m1, va, beta, bias ? bias + (i) : NULL, column_bias ? &cb1 : NULL,       \
+                rrow ? rrow + 16 : NULL, relu);                                   \
   }
+#define STORE1(i)                                                                 \
+  if (i < mr) {                                                                   \
+    store_lanes(c + (long)(i) * ldc, c##i##a, m0, va, beta, bias ? bias + (i) : NULL,  \
+                column_bias ? &cb0 : NULL, res ? res + (long)(i) * ldr : NULL, relu);  \
+  }
+
+// One 12x16 tile: the first vector of a strip of at most 16 columns (half the work of a 12x32
+// tile there; the same sums in the same order).
+#define DEFINE_MICRO_KERNEL_1V(NAME_, A_AT, A_STEP) \
+TARGET static void NAME_(long kc, const float *restrict ap, const float *restrict bp, float *restrict c, \
+                         long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \
+                         const float *column_bias, const float *res, long ldr, int relu) {              \
+  __m512 c0a = _mm512_setzero_ps(), c1a = c0a, c2a = c0a, c3a = c0a, c4a = c0a, c5a = c0a; \
+  __m512 c6a = c0a, c7a = c0a, c8a = c0a, c9a = c0a, c10a = c0a, c11a = c0a;                \
+  TILE_ROWS_OF(STEP1, PACKED_B1, A_AT, A_STEP)                                              \
+  __mmask16 m0 = mask_of(nr);                                                               \
+  __m512 va = _mm512_set1_ps(alpha), cb0 = _mm512_setzero_ps();                             \
+  if (column_bias) cb0 = _mm512_maskz_loadu_ps(m0, column_bias);                           \
+  STORE1(0) STORE1(1) STORE1(2) STORE1(3) STORE1(4) STORE1(5)                               \
+  STORE1(6) STORE1(7) STORE1(8) STORE1(9) STORE1(10) STORE1(11)                             \
+}
+
 #define ROW_MAJOR_A(i) ((i) * AS)
 #define DEPTH_MAJOR_A(i) (i)
 DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)

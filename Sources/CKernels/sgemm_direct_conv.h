@@ -35,7 +35,7 @@ static _Thread_local size_t NAME(capacity_x), NAME(capacity_offsets);
 // packed path's B block takes; and each VEC-lane vector of every tile (starting at column + a
 // multiple of VEC) inside at most two rows of outputs.
 static int NAME(direct_fits)(const ck_im2col *g, long m, long k, long column, long n) {
-  if (m > 128 || g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
+  if (m > 128 || g->images > 1 || g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
   long taps = g->kH * g->kW, width = g->outW + g->kW - 1, rows = NAME(min_l)(n, NC) / g->outW + 1 + g->kH;
   if (taps <= 0 || k % taps != 0 || (double)(k / taps) * rows * width > (double)KC * NC) return 0;
   if (g->outW >= VEC - 1) return 1;  // the lanes past a row's end (< VEC - 1) fit in the next row

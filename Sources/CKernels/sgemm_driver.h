@@ -14,6 +14,10 @@
 //                                            A row-major (i * AS + p) or depth-major (p * MR + i)
 // and optionally, for float32 kernels that also run direct convolutions (sgemm_direct_conv.h):
 //   DIRECT_CONV 1, direct_kernel_rows / direct_kernel_depth   (signature of direct_kernel_fn there)
+// and optionally, for float32 kernels with narrower tiles for a last strip of fewer than NR columns:
+//   NARROW_STRIPS 1, narrow_strip(kc, ablock, mc, bp, c, ldc, nr, alpha, beta, bias, column_bias,
+//                                 res, ldr, relu)   every row tile of the strip (A row-major);
+//                                                   returns 0 to leave the strip to the full tile
 // and optionally, for kernels whose panels are not float32 (bf16):
 //   finish_a_strip(strip, depth_major, kc)   rewrite a packed A strip (laid out as above) in place
 //   finish_b_strip(strip, kc)                rewrite a packed B strip (p * NR + j) in place
@@ -26,6 +30,10 @@
 #include <string.h>
 
 #include "sgemm_kernels.h"
+
+#ifndef NARROW_STRIPS
+#define NARROW_STRIPS 0
+#endif
 
 #ifndef finish_a_strip  // float32 panels: the kernel reads what was packed
 #define finish_a_strip(strip, depth_major, kc) ((void)0)
@@ -115,11 +123,16 @@ TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, lo
   long c0 = row / taps, i0 = (row % taps) / g->kW, j0 = row % g->kW;
   for (long jr = 0; jr < nc; jr += NR) {
     long nr = NAME(min_l)(NR, nc - jr);
-    // Runs of the strip: first strip column, length, and the input row/column of tap (0, 0).
+    // Runs of the strip: first strip column, length, image, and the input row/column of tap
+    // (0, 0). A run ends with its row of outputs, so also with its image.
     long run_t[NR], run_len[NR], run_ih[NR], run_iw[NR], runs = 0;
+    const float *run_x[NR];
     for (long t = 0; t < nr;) {
-      long q = column + jr + t, oh = q / g->outW, ow = q % g->outW;
+      long q = column + jr + t, image = g->images > 1 ? q / g->outPlane : 0;
+      q -= image * g->outPlane;
+      long oh = q / g->outW, ow = q % g->outW;
       long len = NAME(min_l)(nr - t, g->outW - ow);
+      run_x[runs] = g->x + image * g->imageStride;
       run_t[runs] = t;
       run_len[runs] = len;
       run_ih[runs] = oh * g->strideH - g->padH;
@@ -129,10 +142,10 @@ TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, lo
     }
     long c = c0, i = i0, j = j0;
     for (long p = 0; p < kc; p++) {
-      const float *src = g->x + c * plane;
       float *d = dst + p * NR;
       long di = i * g->dilationH, dj = j * g->dilationW;
       for (long u = 0; u < runs; u++) {
+        const float *src = run_x[u] + c * plane;
         float *out = d + run_t[u];
         long len = run_len[u], ih = run_ih[u] + di, iw0 = run_iw[u] + dj;
         if (ih < 0 || ih >= g->inH) {
@@ -288,6 +301,14 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
         long mc = NAME(min_l)(MC, m - ic);
         const float *ablock = NAME(a_block)(transA, a, lda, packed_a, pa, pc, kc_step, kc, ic, mc);
         for (long jr = 0; jr < nc; jr += NR) {
+#if NARROW_STRIPS
+          long nr = NAME(min_l)(NR, nc - jr);
+          if (nr < NR && kernel == micro_kernel_rows &&
+              narrow_strip(kc, ablock, mc, bblock + jr * kc, c + ic * ldc + jc + jr, ldc, nr, alpha, be,
+                           last && e->bias ? e->bias + ic : NULL, last && e->column_bias ? e->column_bias + jc + jr : NULL,
+                           last && e->residual ? e->residual + ic * e->ldr + jc + jr : NULL, e->ldr, last && e->relu))
+            continue;
+#endif
           for (long ir = 0; ir < mc; ir += MR) {
             kernel(kc, ablock + ir * AS, bblock + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
                    NAME(min_l)(MR, mc - ir), NAME(min_l)(NR, nc - jr), alpha, be,

@@ -105,12 +105,15 @@ final class SGEMMKernelTests: XCTestCase {
   }
 
   /// Row counts on both sides of every tile and edge-tile size (the AVX-512 kernel runs edge
-  /// tiles of at most 4 and 8 rows with fewer accumulators: 16 = 12 + 4, 20 = 12 + 8).
+  /// tiles of at most 4 and 8 rows with fewer accumulators: 16 = 12 + 4, 20 = 12 + 8), and column
+  /// counts whose last strip takes each of the AVX-512 kernel's narrow paths: dot products for up
+  /// to 4 columns (1, 2, 4, 33, 196 = 6 x 32 + 4), one vector for 5 to 16 (5, 15, 16), both for 17
+  /// to 20 (17, 20, 49 = 32 + 17), the full tile from 21 (21, 31).
   func testEdgesOfEveryBlock() {
     for level in levels {
       var seed: UInt64 = 1
       for m in [1, 4, 5, 6, 7, 8, 9, 11, 12, 13, 16, 20, 241] {
-        for n in [1, 15, 16, 17, 31, 32, 33, 65] {
+        for n in [1, 2, 4, 5, 15, 16, 17, 20, 21, 31, 32, 33, 49, 65] + (m == 13 ? [196] : []) {
           for k in [1, 7, 256, 300] {
             check(Case(m: m, n: n, k: k), seed: seed, level: level)
             seed += 1
@@ -281,7 +284,7 @@ final class SGEMMKernelTests: XCTestCase {
                 residual.withUnsafeBufferPointer { rp in
                   var source = ck_im2col(x: xp.baseAddress, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, strideH: g.stride.0,
                                          strideW: g.stride.1, padH: g.pad.0, padW: g.pad.1, dilationH: g.dilation.0,
-                                         dilationW: g.dilation.1, outW: g.outW)
+                                         dilationW: g.dilation.1, outW: g.outW, images: 1, outPlane: 0, imageStride: 0)
                   var epilogue = ck_epilogue(bias: bp.baseAddress, residual: fused ? rp.baseAddress! + column0 : nil, ldr: n,
                                              relu: fused ? 1 : 0, column_bias: nil)
                   var op = ck_packed(data: pp.baseAddress, count: m, offset: 0)

@@ -150,10 +150,13 @@ private func applyResidualAndReLU<T: TensorScalar>(
 struct ImplicitColumns {
   let source: ck_im2col
 
-  init(_ image: UnsafePointer<Float>, _ g: ConvGeometry) {
+  /// The columns of `images` images of `g`'s input from `image` on, `imageStride` floats apart,
+  /// side by side (column `b * outPlane + q` is output position q of image b).
+  init(_ image: UnsafePointer<Float>, _ g: ConvGeometry, images: Int = 1, imageStride: Int = 0) {
     source = ck_im2col(
       x: image, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, strideH: g.strideH, strideW: g.strideW,
-      padH: g.padH, padW: g.padW, dilationH: g.dilationH, dilationW: g.dilationW, outW: g.outW)
+      padH: g.padH, padW: g.padW, dilationH: g.dilationH, dilationW: g.dilationW, outW: g.outW,
+      images: images, outPlane: g.outH * g.outW, imageStride: imageStride)
   }
 }
 

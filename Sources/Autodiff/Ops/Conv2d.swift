@@ -233,6 +233,12 @@ struct ConvPlan {
     // packed once when the layer gave them so (Winograd weights are of no use to it).
     let implicit = T.self == Float.self && GEMMKernel.usesPackageKernel && !isPointwise
     let packed = packed?.role == .left ? packed : nil
+    if T.self == Float.self, GEMMKernel.usesPackageKernel, batchesImages {
+      return unsafeBitCast(batchedForward(unsafeBitCast(x, to: [Float].self), unsafeBitCast(w, to: [Float].self),
+                                          bias.map { unsafeBitCast($0, to: [Float].self) },
+                                          residual.map { unsafeBitCast($0, to: [Float].self) }, relu: relu, packed: packed),
+                           to: [T].self)
+    }
     // Not zero-filled first: the GEMM (beta 0) writes every output.
     return [T](unsafeUninitializedCapacity: total) { ob, count in
       w.withUnsafeBufferPointer { wb in
@@ -258,6 +264,59 @@ struct ConvPlan {
               }
             } else {
               forEachColumnMatrix(x) { img, grp, cols in product(img, grp, cols, nil) }
+            }
+          }
+        }
+      }
+      count = total
+    }
+  }
+
+  /// Whether the images run as one product (``batchedForward``): more than one image, small
+  /// output planes (at most 256 positions: ResNet-50's 14x14 and 7x7 stages) and weights of at
+  /// least 64K values. Image by image, such a product reads all the weights again for each
+  /// image's few columns, and its last strip of columns is mostly empty (49 = 32 + 17).
+  var batchesImages: Bool { n > 1 && groups == 1 && outPlane <= 256 && o * k >= 65_536 }
+
+  /// The convolution of all images as one product `[o, n * outPlane]` over their im2col columns
+  /// side by side (the weights read once for the batch), with the bias (and the ReLU when there
+  /// is no residual) in the kernel's store; then each image's block of columns is copied to
+  /// `[n, o, outPlane]`, adding the residual and applying the ReLU on the way. The same sums in
+  /// the same order as image by image.
+  private func batchedForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
+                              packed: PackedWeights?) -> [Float] {
+    let columns = n * outPlane, total = n * o * outPlane, plane = outPlane
+    let product = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
+    defer { product.deallocate() }
+    x.withUnsafeBufferPointer { xb in
+      w.withUnsafeBufferPointer { wb in
+        withOptionalBuffer(bias) { bb in
+          let image = xb.baseAddress!
+          // A pointwise convolution's input plane is one run of columns: a 1 x plane image.
+          let g = isPointwise
+            ? ConvGeometry(inH: 1, inW: inPlane, kH: 1, kW: 1, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1)
+            : geometry
+          gemm(transA: false, transB: false, m: o, n: columns, k: k, alpha: 1, a: wb.baseAddress!, lda: k, b: image,
+               ldb: columns, beta: 0, c: product.baseAddress!, ldc: columns,
+               epilogue: GEMMEpilogue(bias: bb, relu: relu && residual == nil), packedA: packed,
+               im2col: ImplicitColumns(image, g, images: n, imageStride: c * inPlane))
+        }
+      }
+    }
+    return [Float](unsafeUninitializedCapacity: total) { ob, count in
+      withOptionalBuffer(residual) { rb in
+        let out = ob.baseAddress!, source = UnsafePointer(product.baseAddress!)
+        parallelChunks(n * o, grain: max(1, 32_768 / max(plane, 1))) { r in
+          for q in r {
+            let from = source + (q % o) * columns + (q / o) * plane, to = out + q * plane
+            guard let rb else {
+              to.update(from: from, count: plane)
+              continue
+            }
+            let add = rb + q * plane
+            for i in 0..<plane {
+              let v = from[i] + add[i]
+              to[i] = relu && !(v > 0) ? 0 : v
             }
           }
         }

@@ -102,15 +102,18 @@ void ck_gelu_avx2(const float *x, float *y, long n);
 void ck_gelu_derivative_avx2(const float *x, float *y, long n);
 int ck_softmax_row_avx2(const float *x, float *y, long n);
 
-/// One image's convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
+/// A convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
 /// oh * outW + ow holds x[c, oh * strideH - padH + i * dilationH, ow * strideW - padW + j * dilationW]
-/// (0 outside the image).
+/// (0 outside the image). With `images` > 1, the columns of `images` images side by side: column
+/// b * outPlane + oh * outW + ow reads image b at x + b * imageStride (`images` 0 or 1: one image,
+/// outPlane and imageStride unused).
 typedef struct {
   const float *x;
   long inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outW;
+  long images, outPlane, imageStride;
 } ck_im2col;
 
-/// A convolution as C = epilogue(alpha * A * B + beta * C) with B the im2col matrix of one image,
+/// A convolution as C = epilogue(alpha * A * B + beta * C) with B the im2col matrix of its images,
 /// read straight from the image (never written out), from column `column0` on: the m x k weights
 /// A (or packed_a), k = channels * kH * kW, n output positions.
 void ck_sgemm_conv(int level, long m, long n, long k, float alpha, const float *a, long lda,
