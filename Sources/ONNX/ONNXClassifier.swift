@@ -63,19 +63,17 @@ public final class ONNXClassifier: TokenLayoutProviding {
     guard let logits = plan.layers.last(where: { $0.name == reader.outputName }), logits.shape.count == 2 else {
       throw ONNXError(file: url.path, "the output '\(reader.outputName)' is not logits [N, classes]")
     }
-    // A batch the file states is often only the exporter's example (torch.onnx.export's default):
-    // the graph runs any batch unless a constant in it was folded for that batch, which planning
-    // another batch finds.
+    // A batch the file states is often only the exporter's example (torch.onnx.export's
+    // default), and a symbolic one may still meet constants folded for the example's batch: the
+    // graph runs any batch only if planning another batch works and gives that many rows of logits.
     var fixedBatch: Int?
-    if let declared = declaredBatch {
-      let other = declared == 1 ? 2 : 1
-      let otherPlan = try? program.plan(for: [other, 3, height, width])
-      if otherPlan?.layers.last(where: { $0.name == reader.outputName })?.shape.first != other {
-        guard declared == 1 else {
-          throw ONNXError(file: url.path, "input '\(reader.inputName)' has a fixed batch of \(declared) that the graph's constants depend on; export it with batch 1 or a dynamic batch axis")
-        }
-        fixedBatch = 1
+    let planned = declaredBatch ?? 1, other = planned == 1 ? 2 : 1
+    let otherPlan = try? program.plan(for: [other, 3, height, width])
+    if otherPlan?.layers.last(where: { $0.name == reader.outputName })?.shape.first != other {
+      guard planned == 1 else {
+        throw ONNXError(file: url.path, "input '\(reader.inputName)' has a fixed batch of \(planned) that the graph's constants depend on; export it with batch 1 or a dynamic batch axis")
       }
+      fixedBatch = 1
     }
     var all: [(name: String, shape: [Int])] = []
     for layer in plan.layers {

@@ -22,8 +22,15 @@ final class ONNXFixedBatchTests: XCTestCase {
     XCTAssertEqual(try model.checkedForward(Self.x).shape, [3, 4])
   }
 
+  /// The batch-1 export, and the same graph with its batch declared symbolic (a dynamic-axes
+  /// export whose constants still hold batch 1).
   func testFixedBatchOfOneRunsImageByImage() throws {
-    let model = try ONNXClassifier(url: ONNXFixtures.url("fusion_block_fixed_batch1.onnx"))
+    for name in ["fusion_block_fixed_batch1", "fusion_block_fixed_batch1_symbolic"] {
+      try checkImageByImage(ONNXClassifier(url: ONNXFixtures.url("\(name).onnx")))
+    }
+  }
+
+  private func checkImageByImage(_ model: ONNXClassifier) throws {
     XCTAssertEqual(model.input.batch, 1)
     let reference = try ONNXFixtures.tensor("fusion_block_fixed_batch1_logits")
     let logits = model.logits(Self.x)
