@@ -8,6 +8,7 @@
 #if CK_X86_KERNELS  // the whole file; portable.c defines its entry points otherwise
 
 #include <immintrin.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,55 @@ static void output_transform(void *context, long channel) {
   }
 }
 
+// The same transform on AVX-512: sixteen tiles of a tile row at a time (their M values are
+// contiguous), the two output columns of each tile interleaved into 32 consecutive outputs. The
+// same additions in the same order as the scalar transform.
+AVX512 static void output_transform_avx512(void *context, long channel) {
+  const job *j = context;
+  const ck_epilogue *e = j->e;
+  long stride = j->o * j->tiles, plane = j->outH * j->outW;
+  __m512 b = _mm512_set1_ps(e && e->bias ? e->bias[channel] : 0), zero = _mm512_setzero_ps();
+  const float *res = e && e->residual ? e->residual + channel * plane : NULL;
+  int relu = e && e->relu;
+  float *out = j->out + channel * plane;
+  // Output 2k takes column 0 of tile k, output 2k + 1 column 1: lanes of (y0, y1) in that order.
+  const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  for (long ty = 0; ty < j->tilesH; ty++) {
+    for (long tx = 0; tx < j->tilesW; tx += 16) {
+      long nt = j->tilesW - tx < 16 ? j->tilesW - tx : 16, columns = j->outW - 2 * tx;
+      if (columns > 32) columns = 32;
+      __mmask16 m = (__mmask16)((1u << nt) - 1);
+      uint32_t stored = columns >= 32 ? 0xFFFFFFFFu : (1u << columns) - 1;
+      __mmask16 lo = (__mmask16)stored, hi = (__mmask16)(stored >> 16);
+      const float *src = j->m + channel * j->tiles + ty * j->tilesW + tx;
+      __m512 mv[4][4];
+      for (int xi = 0; xi < XI; xi++) mv[xi / 4][xi % 4] = _mm512_maskz_loadu_ps(m, src + xi * stride);
+      __m512 t[2][4];
+      for (int s = 0; s < 4; s++) {
+        t[0][s] = _mm512_add_ps(_mm512_add_ps(mv[0][s], mv[1][s]), mv[2][s]);
+        t[1][s] = _mm512_sub_ps(_mm512_sub_ps(mv[1][s], mv[2][s]), mv[3][s]);
+      }
+      for (int r = 0; r < 2; r++) {
+        long h = 2 * ty + r;
+        if (h >= j->outH) break;
+        __m512 y0 = _mm512_add_ps(_mm512_add_ps(t[r][0], t[r][1]), t[r][2]);
+        __m512 y1 = _mm512_sub_ps(_mm512_sub_ps(t[r][1], t[r][2]), t[r][3]);
+        __m512 v[2] = {_mm512_add_ps(_mm512_permutex2var_ps(y0, first, y1), b),
+                       _mm512_add_ps(_mm512_permutex2var_ps(y0, second, y1), b)};
+        float *row = out + h * j->outW + 2 * tx;
+        __mmask16 masks[2] = {lo, hi};
+        for (int k = 0; k < 2; k++) {
+          if (res) v[k] = _mm512_add_ps(v[k], _mm512_maskz_loadu_ps(masks[k], res + h * j->outW + 2 * tx + 16 * k));
+          // relu && !(v > 0) ? 0 : v, as the scalar transform (NaN becomes 0).
+          if (relu) v[k] = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v[k], zero, _CMP_GT_OQ), zero, v[k]);
+          _mm512_mask_storeu_ps(row + 16 * k, masks[k], v[k]);
+        }
+      }
+    }
+  }
+}
+
 int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue) {
   long outH = inH + 2 * padH - 2, outW = inW + 2 * padW - 2;
@@ -219,7 +269,7 @@ int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long
   j.m = scratch + (size_t)XI * c * j.tiles;
   ck_parallel_for(c, level == CK_SGEMM_AVX2 ? input_transform_avx2 : input_transform, &j);
   ck_parallel_for(XI, products, &j);
-  ck_parallel_for(o, output_transform, &j);
+  ck_parallel_for(o, level == CK_SGEMM_AVX2 ? output_transform : output_transform_avx512, &j);
   return 1;
 }
 

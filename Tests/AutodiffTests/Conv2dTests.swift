@@ -130,12 +130,14 @@ final class Conv2dTests: XCTestCase {
 
   /// 3x3 stride-1 convolutions given Winograd F(2x2, 3x3) weights (PackedWeights(winogradWeight:))
   /// against the direct float64 convolution: odd and even output sizes (partial 2x2 tiles),
-  /// padding 0-2, a batch of 2, with bias, residual and ReLU, and 130 input channels.
+  /// padding 0-2, a batch of 2, with bias, residual and ReLU, and 130 input channels; a row of 19
+  /// tiles (37 columns) crosses the AVX-512 output transform's 16-tile blocks.
   /// Tolerance: 1e-5 relative + 2e-7 * 9C absolute (float32 rounding over 9C terms of magnitude at
   /// most 1; the transforms add a few roundings of their own).
   func testWinogradWeightsAgainstDirectConvolution() throws {
     try XCTSkipUnless(GEMMKernel.usesPackageKernel, "Winograd runs on the package kernel only (AVX2 or AVX-512)")
-    let cases: [(x: [Int], o: Int, padding: Int)] = [([2, 5, 9, 8], 7, 1), ([1, 130, 15, 14], 33, 1), ([1, 4, 6, 7], 3, 0), ([1, 3, 5, 5], 2, 2)]
+    let cases: [(x: [Int], o: Int, padding: Int)] = [([2, 5, 9, 8], 7, 1), ([1, 130, 15, 14], 33, 1), ([1, 4, 6, 7], 3, 0), ([1, 3, 5, 5], 2, 2),
+                                                      ([1, 6, 11, 37], 5, 1), ([1, 6, 8, 34], 4, 1)]
     for (i, cfg) in cases.enumerated() {
       let x = uniform(cfg.x, UInt64(1200 + i)), w = uniform([cfg.o, cfg.x[1], 3, 3], UInt64(1300 + i))
       let b = uniform([cfg.o], UInt64(1400 + i))
