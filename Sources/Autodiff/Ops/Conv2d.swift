@@ -275,14 +275,15 @@ struct ConvPlan {
   /// Whether the images run as one product (``batchedForward``): more than one image, small
   /// output planes (at most 256 positions: ResNet-50's 14x14 and 7x7 stages) and weights of at
   /// least 64K values. Image by image, such a product reads all the weights again for each
-  /// image's few columns, and its last strip of columns is mostly empty (49 = 32 + 17).
+  /// image's few columns (49 for a 7x7 plane), and ends each image with a narrow strip.
   var batchesImages: Bool { n > 1 && groups == 1 && outPlane <= 256 && o * k >= 65_536 }
 
   /// The convolution of all images as one product `[o, n * outPlane]` over their im2col columns
   /// side by side (the weights read once for the batch), with the bias (and the ReLU when there
   /// is no residual) in the kernel's store; then each image's block of columns is copied to
   /// `[n, o, outPlane]`, adding the residual and applying the ReLU on the way. The same sums in
-  /// the same order as image by image.
+  /// the same order as image by image, except where a product's last strip has at most 4 columns
+  /// (sgemm_avx512.c sums those as dot products), which can fall on other columns here.
   private func batchedForward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
                               packed: PackedWeights?) -> [Float] {
     let columns = n * outPlane, total = n * o * outPlane, plane = outPlane
