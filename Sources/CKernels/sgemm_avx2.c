@@ -53,6 +53,11 @@ TARGET static inline void copy_window(float *out, const float *line, long len, l
   for (; t < len; t++) out[t] = t >= lo && t < hi ? line[t] : 0;
 }
 
+// out[t] = line[2 t] for t < len: a stride-2 run, copied value by value.
+TARGET static inline void copy_even(float *out, const float *line, long len) {
+  for (long t = 0; t < len; t++) out[t] = line[2 * t];
+}
+
 // One 6x16 tile (see micro_kernel_fn in sgemm_driver.h). A_AT(i) is where row i of the current
 // depth step sits in the packed A strip, A_STEP how far one step moves. Full-width tiles load
 // and store plainly; edge tiles (nr < 16) through lane masks.

@@ -34,6 +34,18 @@ TARGET static inline void copy_window(float *out, const float *line, long len, l
     _mm512_mask_storeu_ps(out + 16, (__mmask16)(stored >> 16), _mm512_maskz_loadu_ps((__mmask16)(inside >> 16), line + 16));
 }
 
+// out[t] = line[2 t] for t < len (len <= NR): a stride-2 run (a stem convolution's), its even
+// values gathered by a permute; masked, so nothing past line[2 (len - 1)] is read.
+TARGET static inline void copy_even(float *out, const float *line, long len) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  for (long t = 0; t < len; t += 16) {
+    long span = 2 * (len - t) - 1;  // the floats from line + 2t up to the run's last value
+    __m512 lo = _mm512_maskz_loadu_ps(mask_of(span), line + 2 * t);
+    __m512 hi = _mm512_maskz_loadu_ps(mask_of(span - 16), line + 2 * t + 16);
+    _mm512_mask_storeu_ps(out + t, mask_of(len - t), _mm512_permutex2var_ps(lo, even, hi));
+  }
+}
+
 // Stores one vector of a tile row: row[lanes of m] = act(alpha * x + beta * row + bias + column
 // bias + residual), in that order (bias, column_bias and res may be NULL).
 TARGET static inline void store_lanes(float *row, __m512 x, __mmask16 m, __m512 va, float beta, const float *bias,

@@ -10,6 +10,8 @@
 //   load_strip_row(dst, src, nr)   dst[0, NR) = src[0, nr) then zeros (nr <= NR)
 //   copy_window(out, line, len, lo, hi)   out[t] = line[t] for t in [lo, hi), 0 elsewhere in [0, len)
 //                                         (len <= NR, 0 <= lo <= hi <= len)
+//   copy_even(out, line, len)   out[t] = line[2 t] for t < len (len <= NR), reading nothing past
+//                               line[2 (len - 1)]
 //   micro_kernel_rows / micro_kernel_depth   one tile (signature of micro_kernel_fn below),
 //                                            A row-major (i * AS + p) or depth-major (p * MR + i)
 // and optionally, for float32 kernels that also run direct convolutions (sgemm_direct_conv.h):
@@ -158,7 +160,10 @@ TARGET static void NAME(pack_b_im2col)(const ck_im2col *g, long row, long kc, lo
         } else if (iw0 >= 0 && iw0 + (len - 1) * g->strideW < g->inW) {
           // Strided, inside the row: no bounds checks (a stride-2 stem's interior).
           const float *line = src + ih * g->inW + iw0;
-          for (long t = 0; t < len; t++) out[t] = line[t * g->strideW];
+          if (g->strideW == 2)
+            copy_even(out, line, len);
+          else
+            for (long t = 0; t < len; t++) out[t] = line[t * g->strideW];
         } else {
           const float *line = src + ih * g->inW;
           for (long t = 0; t < len; t++) {

@@ -246,6 +246,8 @@ final class SGEMMKernelTests: XCTestCase {
     let geometries = [
       Geometry(c: 5, inH: 9, inW: 11, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1)),
       Geometry(c: 3, inH: 17, inW: 13, kH: 7, kW: 7, stride: (2, 2), pad: (3, 3), dilation: (1, 1)),
+      // Stride-2 runs of up to 32 outputs inside a row (38 per row): both halves of copy_even.
+      Geometry(c: 3, inH: 9, inW: 75, kH: 7, kW: 7, stride: (2, 2), pad: (3, 3), dilation: (1, 1)),
       Geometry(c: 4, inH: 12, inW: 12, kH: 3, kW: 3, stride: (1, 1), pad: (2, 2), dilation: (2, 2)),
       Geometry(c: 30, inH: 8, inW: 7, kH: 3, kW: 2, stride: (2, 1), pad: (0, 1), dilation: (1, 2), endPad: (1, 2)),
       Geometry(c: 2, inH: 5, inW: 40, kH: 1, kW: 5, stride: (1, 3), pad: (0, 0), dilation: (1, 1), endPad: (0, 2)),
