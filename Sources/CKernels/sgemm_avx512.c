@@ -10,7 +10,6 @@
 #if CK_X86_KERNELS  // the whole file; portable.c defines the entry points otherwise
 
 #include <immintrin.h>
-#include <math.h>
 
 #define MR 12    // rows of the register tile (12 x 2 accumulators + 2 B vectors fit in 32 zmm)
 #define NR 32    // columns of the register tile: two 16-float vectors
@@ -59,11 +58,13 @@ TARGET static inline __attribute__((always_inline)) void tail_dots(const int T, 
     for (int j = 0; j < T; j++) sums[r][j] = _mm512_reduce_add_ps(acc[r][j]);
 }
 
-// Columns [0, t) of C for the mr rows of one row-major A strip, t <= TAIL_COLUMNS, with the
-// tile's store (store_lanes) done per element in the same order.
+// Columns [0, t) of C for the mr rows of one row-major A strip, t <= TAIL_COLUMNS, each row's
+// sums stored by the tile's own store (store_lanes) on t lanes.
 TARGET static void tail_tile(long t, long kc, const float *ap, const float *bt, float *c, long ldc, long mr,
                              float alpha, float beta, const float *bias, const float *column_bias, const float *res,
                              long ldr, int relu) {
+  __mmask16 m = mask_of(t);
+  __m512 va = _mm512_set1_ps(alpha), cb = column_bias ? _mm512_maskz_loadu_ps(m, column_bias) : _mm512_setzero_ps();
   for (long r0 = 0; r0 < mr; r0 += 6) {
     float sums[6][TAIL_COLUMNS];
     const float *a = ap + r0 * AS;
@@ -74,16 +75,9 @@ TARGET static void tail_tile(long t, long kc, const float *ap, const float *bt, 
       default: tail_dots(4, kc, a, bt, sums); break;
     }
     for (long r = 0; r < 6 && r0 + r < mr; r++) {
-      float *out = c + (r0 + r) * ldc;
-      for (long j = 0; j < t; j++) {
-        float x = sums[r][j] * alpha;
-        if (beta != 0) x = fmaf(beta, out[j], x);
-        if (bias) x += bias[r0 + r];
-        if (column_bias) x += column_bias[j];
-        if (res) x += res[(r0 + r) * ldr + j];
-        if (relu) x = x > 0 ? x : 0;
-        out[j] = x;
-      }
+      long i = r0 + r;
+      store_lanes(c + i * ldc, _mm512_maskz_loadu_ps(m, sums[r]), m, va, beta, bias ? bias + i : NULL,
+                  column_bias ? &cb : NULL, res ? res + i * ldr : NULL, relu);
     }
   }
 }
