@@ -2,6 +2,7 @@ import Corruptions
 import Evaluation
 import Foundation
 import Imaging
+import ToolTestSupport
 import XCTest
 
 /// `gradcam evaluate`, `merge`, `plot` and `table` run as a user runs them, on the committed CIFAR-10
@@ -209,6 +210,17 @@ final class EvaluateCommandTests: XCTestCase {
     XCTAssertEqual(try data(a, "results.csv"), try data(fly, "results.csv"))
     XCTAssertEqual(try data(b, "results.csv"), try data(fly, "results.csv"))
     XCTAssertEqual(try summary(a)["source_kind"] as? String, "npy")
+
+    // A truncated file in the tree (image 7, pixelate at severity 4): small images are read inside
+    // the loop that evaluates them, and the error still names the job and the file, with no rows.
+    let bad = tree.appendingPathComponent("pixelate/4/\(items[7].className)/\(items[7].url.deletingPathExtension().lastPathComponent).png")
+    try Data(try Data(contentsOf: bad).prefix(60)).write(to: bad)
+    let c = tmp.appendingPathComponent("c")
+    let r = try BuiltTool.run(["evaluate", "--corrupted-root", tree.path, "--data", EvalTool.cifar.path, "--limit", "\(n)", "--out", c.path] + common)
+    XCTAssertEqual(r.status, 1, r.stderr)
+    XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    XCTAssertTrue(r.stderr.contains("image 7 pixelate s4: ") && r.stderr.contains(bad.path) && r.stderr.contains("truncated"), r.stderr)
+    XCTAssertEqual(try String(contentsOf: c.appendingPathComponent("rows.csv"), encoding: .utf8).split(separator: "\n").count, 1)
   }
 
   /// A version-1.0 .npy file of uint8 values.

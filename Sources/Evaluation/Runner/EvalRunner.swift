@@ -77,31 +77,38 @@ public struct EvalRunner {
     let total = pending.reduce(0) { $0 + $1.filter(\.write).count }
     progress(0, total)
     let input = ModelInput(preprocessing: preprocessing)
+    // Small images (CIFAR, Tiny-ImageNet) run side by side on the library's thread pool, one image
+    // per core, each read and evaluated in the same iteration: its layers' loops then run on its
+    // own thread (too small to split well), and no core waits at a barrier between reading and
+    // classifying. Dispatch threads are not used for them: the pool's worker would share a core
+    // with them, and every layer's loop would wait a scheduler time slice for it. Large images run
+    // one at a time (their layers use every core, and activations stay within memory), read in
+    // parallel first. Which kind the run has is decided by its first image.
+    let small = try pending.first.map { try isSmall(try images($0, first: 1)[0]) } ?? true
     var done = 0
     var next = 0
     while next < pending.count {
-      // Several images per chunk, so reading, corrupting and classifying keep every core busy.
+      // Several images per chunk, so that every core stays busy; more for small ones, where a
+      // chunk's last image leaves a core idle for one image's time.
       var end = next
       var count = 0
-      while end < pending.count && count < batchSize * 4 {
+      while end < pending.count && count < batchSize * (small ? 16 : 4) {
         count += pending[end].count
         end += 1
       }
       let group = Array(pending[next..<end])
-      let images = try produce(Array(group.joined()))
-      var offsets = [0]
-      for jobs in group { offsets.append(offsets[offsets.count - 1] + jobs.count) }
-      // Images are independent (each in its own fixed batches): small ones (CIFAR, Tiny-ImageNet)
-      // run side by side on the library's thread pool, one per core, so their layers' own loops
-      // run on their thread (too small to split well); large ones one at a time (their layers use
-      // every core, and activations stay within memory). Dispatch threads are not used for the
-      // small ones: the pool's worker would share a core with them, and every layer's loop would
-      // wait a scheduler time slice for it.
       var results = [Result<[EvalRow], Error>?](repeating: nil, count: group.count)
-      let small = images.first.map { $0.width * $0.height <= 96 * 96 } ?? true
-      results.withUnsafeMutableBufferPointer { out in
-        let one = { (k: Int) in out[k] = Result { try evaluate(group[k], Array(images[offsets[k]..<offsets[k + 1]]), input) } }
-        if small { parallelFor(group.count, one) } else { (0..<group.count).forEach(one) }
+      if small {
+        results.withUnsafeMutableBufferPointer { out in
+          parallelFor(group.count) { k in out[k] = Result { try evaluate(group[k], try images(group[k]), input) } }
+        }
+      } else {
+        let images = try produce(Array(group.joined()))
+        var offset = 0
+        for (k, jobs) in group.enumerated() {
+          results[k] = Result { try evaluate(jobs, Array(images[offset..<(offset + jobs.count)]), input) }
+          offset += jobs.count
+        }
       }
       let rows = try results.flatMap { try $0?.get() ?? [] }
       try log.append(rows)
@@ -112,6 +119,9 @@ public struct EvalRunner {
     try log.sync()
     return done
   }
+
+  /// Whether images of this size run side by side, one per core (see ``run(progress:)``).
+  private func isSmall(_ image: RGBImage) -> Bool { image.width * image.height <= 96 * 96 }
 
   /// The rows of one image's jobs, computed in its fixed batches.
   private func evaluate(_ jobs: [Job], _ images: [RGBImage], _ input: ModelInput) throws -> [EvalRow] {
@@ -190,19 +200,30 @@ public struct EvalRunner {
     var results = [Result<RGBImage, Error>?](repeating: nil, count: chunk.count)
     results.withUnsafeMutableBufferPointer { out in
       DispatchQueue.concurrentPerform(iterations: chunk.count) { k in
-        let job = chunk[k]
-        out[k] = Result { try source.image(job.image, job.corruption, job.severity, base: baseOf[job.image] ?? nil) }
+        out[k] = Result { try image(chunk[k], base: baseOf[chunk[k].image] ?? nil) }
       }
     }
     return try results.enumerated().map { k, r in
       guard let r else { throw EvaluationError.io("image \(chunk[k].image) \(chunk[k].name) s\(chunk[k].severity): not computed") }
-      do {
-        let image = try r.get()
-        try ModelInput(preprocessing: preprocessing).check(image)
-        return image
-      } catch {
-        throw EvaluationError.io("image \(chunk[k].image) \(chunk[k].name) s\(chunk[k].severity): \(error)")
-      }
+      return try r.get()
+    }
+  }
+
+  /// The images of one dataset image's jobs (the first `first` of them when given), read and
+  /// corrupted on the calling thread.
+  private func images(_ jobs: [Job], first: Int? = nil) throws -> [RGBImage] {
+    let base = try source.base(jobs[0].image)
+    return try jobs.prefix(first ?? jobs.count).map { try image($0, base: base) }
+  }
+
+  /// The image of one job, checked against the model's input; errors name the job.
+  private func image(_ job: Job, base: RGBImage?) throws -> RGBImage {
+    do {
+      let image = try source.image(job.image, job.corruption, job.severity, base: base)
+      try ModelInput(preprocessing: preprocessing).check(image)
+      return image
+    } catch {
+      throw EvaluationError.io("image \(job.image) \(job.name) s\(job.severity): \(error)")
     }
   }
 
