@@ -18,7 +18,9 @@ process wall time and peak RSS; and `gradcam evaluate` as a user runs it against
 (bench_eval_pytorch.py) on the same pre-corrupted CIFAR-10 images (ratio of times: 0.83 is 1.2x the
 throughput). `--group vit`, `--group mainjob` or `--group eval` runs only those; with --onnx only,
 imported ONNX ResNet-50 and ViT-S/16 (`gradcam bench --onnx`) against onnxruntime (2 threads) and
-pytorch-grad-cam. Prints the CPU model and its AVX2/AVX-512 flags; `GRADCAM_ISA=avx2` measures our AVX2 path
+pytorch-grad-cam. `--precision bf16` runs our side with `--precision bf16` (products on bf16 operands
+with float32 sums, AVX512-BF16 processors only; never our default) while the peers stay float32.
+Prints the CPU model and its AVX2/AVX-512 flags; `GRADCAM_ISA=avx2` measures our AVX2 path
 and, unless PEERS_ISA=native, puts the peers on theirs (ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2,
 MKL_ENABLE_INSTRUCTIONS=AVX2: an AVX2-only machine on both sides; onnxruntime's MLAS has no such switch).
 """
@@ -211,6 +213,10 @@ def family_peers(repeats, only=None):
     return out
 
 
+# Our side's `--precision` flag (set by --precision; empty for float32, the default).
+PRECISION = []
+
+
 def main_job(binary, repeats):
     """The main job as a user runs it, ours against the Python stack (python_main_job.py), each a
     fresh process: wall time (ours incl. start-up, loading and rendering; theirs after imports)
@@ -256,7 +262,7 @@ def main_job(binary, repeats):
     env["PYTHONPATH"] = os.pathsep.join(p for p in [os.path.join(ROOT, "..", "shared", "tools"), env.get("PYTHONPATH")] if p)
     for _ in range(max(1, repeats)):
         t, rss, _ = run([binary, "--image", photo, "--severities", "1-5", "--corruptions", "all", "--arch", "resnet50",
-                         "--weights", weights, "--out", os.path.join(work, "g.png"), "--quiet"])
+                         "--weights", weights, "--out", os.path.join(work, "g.png"), "--quiet"] + PRECISION)
         ours_best, ours_rss = min(ours_best, t), max(ours_rss, rss)
         _, _, stdout = run([sys.executable, os.path.join(HERE, "python_main_job.py"), photo, weights,
                             os.path.join(work, "py.png")], env)
@@ -294,7 +300,7 @@ def eval_job(binary, repeats, limit=200):
         out = os.path.join(work, f"run{r}")
         t = time.perf_counter()
         subprocess.run([binary, "evaluate", "--corrupted-root", tree, "--corruptions", ",".join(EVAL_CORRUPTIONS),
-                        "--severities", "1-5", "--limit", str(limit), "--batch-size", "64", "--out", out, "--quiet"],
+                        "--severities", "1-5", "--limit", str(limit), "--batch-size", "64", "--out", out, "--quiet"] + PRECISION,
                        check=True)
         ours_best = min(ours_best, time.perf_counter() - t)
         with open(os.path.join(out, "rows.csv")) as f:
@@ -303,10 +309,13 @@ def eval_job(binary, repeats, limit=200):
         ours_correct = sum(int(row[header.index("correct")]) for row in rows)
         correct, seconds = peer.eval_loop(net, items)
         theirs_best = min(theirs_best, seconds)
-        if len(rows) != len(items) or ours_correct != correct:
+        if len(rows) != len(items) or (ours_correct != correct and not PRECISION):
             raise RuntimeError(f"evaluate: {ours_correct}/{len(rows)} correct, PyTorch {correct}/{len(items)}")
+        if ours_correct != correct:  # bf16 products may flip a few predictions
+            print(f"evaluate ({' '.join(PRECISION)}): {ours_correct} correct against PyTorch's {correct}", file=sys.stderr)
     n = len(items)
-    print(f"evaluate: {n} images, {correct} correct in both; {n / ours_best:.1f} images/s (gradcam) vs "
+    both = f"{correct} correct in both" if ours_correct == correct else f"{ours_correct} correct (PyTorch {correct})"
+    print(f"evaluate: {n} images, {both}; {n / ours_best:.1f} images/s (gradcam) vs "
           f"{n / theirs_best:.1f} (PyTorch): throughput {theirs_best / ours_best:.2f}x", file=sys.stderr)
     return {f"evaluate cifar10-resnet56 {n} images (process wall)": (ours_best, theirs_best)}
 
@@ -366,7 +375,7 @@ def onnx_cases(binary, repeats):
             torch.onnx.export(model, (x,), path, opset_version=17, dynamo=False, input_names=["input"], output_names=["logits"])
             paths.append(path)
         with tempfile.NamedTemporaryFile(suffix=".json") as f:
-            args = [binary, "bench", "--suites", "none", "--repeats", str(repeats), "--json", f.name]
+            args = [binary, "bench", "--suites", "none", "--repeats", str(repeats), "--json", f.name] + PRECISION
             for p in paths:
                 args += ["--onnx", p]
             subprocess.run(args, check=True)
@@ -391,7 +400,7 @@ def onnx_cases(binary, repeats):
 def ours(binary, repeats, only=None):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
         extra = [] if only is None else ["--suites", "forward,cam", "--filter", only]
-        subprocess.run([binary, "bench", "--repeats", str(repeats), "--json", f.name] + extra, check=True)
+        subprocess.run([binary, "bench", "--repeats", str(repeats), "--json", f.name] + extra + PRECISION, check=True)
         return {r["name"]: r for r in json.load(open(f.name))}
 
 
@@ -417,8 +426,13 @@ def main():
     ap.add_argument("--group", choices=["all", "vit", "mainjob", "eval"], default="all",
                     help="vit: only the ViT-S/16 forward and rollout cases; mainjob: only the main job end to end; "
                          "eval: only `gradcam evaluate` against a PyTorch eval loop")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="our side's products (bf16: opt-in, AVX512-BF16 only); the peers stay float32")
     args = ap.parse_args()
-    print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}")
+    if args.precision == "bf16":
+        PRECISION.extend(["--precision", "bf16"])
+    print(f"CPU: {cpu_model()}; ISA flags: {isa_flags()}; GRADCAM_ISA={os.environ.get('GRADCAM_ISA', '(unset)')}; "
+          f"our precision: {args.precision} (peers float32)")
     peer_isa = [f"{v}={os.environ[v]}" for v in ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS") if v in os.environ]
     print(f"peers: torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}"
           + (f" ({', '.join(peer_isa)})" if peer_isa else ""))
