@@ -69,7 +69,8 @@ final class TypedArgumentTests: XCTestCase {
 
   func testShard() throws {
     let data = dir.appendingPathComponent("nodata").path
-    try assertFails(["evaluate", "--data", data, "--out", "e", "--shard", "1/3", "--quiet"], "Error: I/O error: cannot list \(data)")
+    try assertFails(["evaluate", "--data", data, "--out", "e", "--shard", "1/3", "--quiet"], "Error: I/O error: \(data): no such folder")
+    try assertFails(["evaluate", "--data", dog, "--out", "e", "--quiet"], "Error: I/O error: \(dog): not a folder")
     try assertUsageError(
       ["evaluate", "--data", data, "--out", "e", "--shard", "3/2"], "Error: --shard must be i/N with 0 <= i < N (e.g. 0/4), got '3/2'")
   }

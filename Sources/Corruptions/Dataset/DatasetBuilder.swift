@@ -90,6 +90,9 @@ public enum DatasetBuilder {
   /// Lists `root/<class>/<image>` (sorted; .png/.jpg/.jpeg, any case).
   public static func scan(_ root: URL) throws -> [Item] {
     let fm = FileManager.default
+    var isFolder: ObjCBool = false
+    guard fm.fileExists(atPath: root.path, isDirectory: &isFolder) else { throw CorruptionError.io("\(root.path): no such folder") }
+    guard isFolder.boolValue else { throw CorruptionError.io("\(root.path): not a folder") }
     let classes: [String]
     do {
       classes = try fm.contentsOfDirectory(atPath: root.path).filter { name in
@@ -98,7 +101,8 @@ public enum DatasetBuilder {
           && dir.boolValue
       }.sorted()
     } catch {
-      throw CorruptionError.io("cannot list \(root.path): \(error.localizedDescription)")
+      // The folder exists: what is left is being refused (Foundation's sentence is not shown).
+      throw CorruptionError.io("\(root.path): cannot list the folder (\(access(root.path, R_OK) == 0 ? "unreadable" : "permission denied"))")
     }
     var items: [Item] = []
     for cls in classes {
