@@ -83,8 +83,9 @@ public struct EvalRunner {
     // classifying. Dispatch threads are not used for them: the pool's worker would share a core
     // with them, and every layer's loop would wait a scheduler time slice for it. Large images run
     // one at a time (their layers use every core, and activations stay within memory), read in
-    // parallel first. Which kind the run has is decided by its first image.
-    let small = try pending.first.map { try isSmall(try images($0, first: 1)[0]) } ?? true
+    // parallel first. Which kind the run has is decided by its first image: its clean base when the
+    // source corrupts on the fly (no corruption computed just to learn a size), else its first file.
+    let small = try pending.first.map { jobs in try isSmall(try source.base(jobs[0].image) ?? images(jobs, first: 1)[0]) } ?? true
     var done = 0
     var next = 0
     while next < pending.count {
