@@ -85,7 +85,7 @@ public struct EvalRunner {
     // one at a time (their layers use every core, and activations stay within memory), read in
     // parallel first. Which kind the run has is decided by its first image: its clean base when the
     // source corrupts on the fly (no corruption computed just to learn a size), else its first file.
-    let small = try pending.first.map { jobs in try isSmall(try source.base(jobs[0].image) ?? images(jobs, first: 1)[0]) } ?? true
+    let small = try pending.first.map { jobs in try isSmall(try source.base(jobs[0].image) ?? image(jobs[0], base: nil)) } ?? true
     var done = 0
     var next = 0
     while next < pending.count {
@@ -210,11 +210,10 @@ public struct EvalRunner {
     }
   }
 
-  /// The images of one dataset image's jobs (the first `first` of them when given), read and
-  /// corrupted on the calling thread.
-  private func images(_ jobs: [Job], first: Int? = nil) throws -> [RGBImage] {
+  /// The images of one dataset image's jobs, read and corrupted on the calling thread.
+  private func images(_ jobs: [Job]) throws -> [RGBImage] {
     let base = try source.base(jobs[0].image)
-    return try jobs.prefix(first ?? jobs.count).map { try image($0, base: base) }
+    return try jobs.map { try image($0, base: base) }
   }
 
   /// The image of one job, checked against the model's input; errors name the job.
