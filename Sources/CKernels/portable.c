@@ -41,6 +41,15 @@ void ck_sgemm_packed(int level, int transA, int transB, long m, long n, long k, 
   unavailable("ck_sgemm_packed");
 }
 
+void ck_sgemm_pack_b_part(int level, int transB, long k, long n, const float *b, long ldb, const ck_im2col *im2col,
+                          long column0, float *dst, long part, long parts) {
+  unavailable("ck_sgemm_pack_b_part");
+}
+
+void ck_sgemm_packed_b_row(int level, long k, long n, long p, long *offset, long *strip_stride) {
+  unavailable("ck_sgemm_packed_b_row");
+}
+
 void ck_sgemm_conv(int level, long m, long n, long k, float alpha, const float *a, long lda,
                    const ck_packed *packed_a, const ck_im2col *im2col, long column0, float beta,
                    float *c, long ldc, const ck_epilogue *epilogue) {

@@ -74,6 +74,15 @@ void ck_sgemm_pack_b(int level, int transB, long k, long n, const float *b, long
   kernel_of(level)->pack_b(transB, k, n, b, ldb, dst);
 }
 
+void ck_sgemm_pack_b_part(int level, int transB, long k, long n, const float *b, long ldb, const ck_im2col *im2col,
+                          long column0, float *dst, long part, long parts) {
+  kernel_of(level)->pack_b_part(transB, k, n, b, ldb, im2col, column0, dst, part, parts);
+}
+
+void ck_sgemm_packed_b_row(int level, long k, long n, long p, long *offset, long *strip_stride) {
+  kernel_of(level)->packed_b_row(k, n, p, offset, strip_stride);
+}
+
 void ck_sgemm_packed(int level, int transA, int transB, long m, long n, long k, float alpha, const float *a,
                      long lda, const ck_packed *packed_a, const float *b, long ldb,
                      const ck_packed *packed_b, float beta, float *c, long ldc,

@@ -66,10 +66,12 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
                          long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \
                          const float *column_bias, const float *res, long ldr, int relu) {              \
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  const float *next_a = ap + MR * AS;                                                      \
   if (nr > 8) {                                                                             \
     for (long p = 0; p < kc; p++) {                                                         \
       __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8), a;                       \
       _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                               \
+      PREFETCH_NEXT_A(next_a, A_AT, p);                                                     \
       STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT) STEP(4, A_AT) STEP(5, A_AT)   \
       ap += A_STEP;                                                                         \
       bp += NR;                                                                             \
@@ -79,6 +81,7 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
     for (long p = 0; p < kc; p++) {                                                         \
       __m256 b0 = _mm256_loadu_ps(bp), a;                                                   \
       _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);                               \
+      PREFETCH_NEXT_A(next_a, A_AT, p);                                                     \
       HALF(0, A_AT) HALF(1, A_AT) HALF(2, A_AT) HALF(3, A_AT) HALF(4, A_AT) HALF(5, A_AT)   \
       ap += A_STEP;                                                                         \
       bp += NR;                                                                             \
@@ -114,15 +117,17 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
 // The depth loop of a direct tile over 6 rows, or 4 for an edge tile of at most 4.
 #define DIRECT_ROWS(LOAD_B, A_AT, A_STEP)                                                   \
   if (mr > 4) {                                                                             \
-    DIRECT_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)     \
+    DIRECT_LOOP(LOAD_B, A_AT, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT)     \
                 STEP(4, A_AT) STEP(5, A_AT))                                                \
   } else {                                                                                  \
-    DIRECT_LOOP(LOAD_B, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))    \
+    DIRECT_LOOP(LOAD_B, A_AT, A_STEP, STEP(0, A_AT) STEP(1, A_AT) STEP(2, A_AT) STEP(3, A_AT))    \
   }
-#define DIRECT_LOOP(LOAD_B, A_STEP, ROWS) \
-  for (long p = 0; p < kc; p++) {         \
-    __m256 b0, b1, a;                     \
-    LOAD_B                                \
+#define DIRECT_LOOP(LOAD_B, A_AT, A_STEP, ROWS) \
+  const float *next_a = ap + MR * AS;           \
+  for (long p = 0; p < kc; p++) {               \
+    __m256 b0, b1, a;                           \
+    LOAD_B                                      \
+    PREFETCH_NEXT_A(next_a, A_AT, p);           \
     ROWS                                  \
     ap += A_STEP;                         \
   }

@@ -28,14 +28,15 @@ static _Thread_local void *NAME(buffer_x), *NAME(buffer_offsets);
 static _Thread_local size_t NAME(capacity_x), NAME(capacity_offsets);
 
 // Whether the direct path runs columns [column, column + n) of this m x k product: stride and
-// dilation 1 (so every tap is a shifted copy of the padded image); at most 128 rows (over more,
-// packing is shared by enough rows to cost less than the direct loads: sgemm_shapes, one core,
-// AVX2 on ResNet-50's 7x7 layer is 10% slower direct at 256 rows, even at 14x14, 10% and 40%
-// faster at 28x28 and 56x56 with 128 and 64 rows); a block's padded rows within the 4 MB the
+// dilation 1 (so every tap is a shifted copy of the padded image); at most 128 rows
+// (CK_DIRECT_CONV_MAX_ROWS; over more, packing is shared by enough rows to cost less than the
+// direct loads: sgemm_shapes, one core, AVX2 on ResNet-50's 7x7 layer is 10% slower direct at 256
+// rows, even at 14x14, 10% and 40% faster at 28x28 and 56x56 with 128 and 64 rows); a block's
+// padded rows within the 4 MB the
 // packed path's B block takes; and each VEC-lane vector of every tile (starting at column + a
 // multiple of VEC) inside at most two rows of outputs.
 static int NAME(direct_fits)(const ck_im2col *g, long m, long k, long column, long n) {
-  if (m > 128 || g->images > 1 || g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
+  if (m > CK_DIRECT_CONV_MAX_ROWS || g->images > 1 || g->strideH != 1 || g->strideW != 1 || g->dilationH != 1 || g->dilationW != 1) return 0;
   long taps = g->kH * g->kW, width = g->outW + g->kW - 1, rows = NAME(min_l)(n, NC) / g->outW + 1 + g->kH;
   if (taps <= 0 || k % taps != 0 || (double)(k / taps) * rows * width > (double)KC * NC) return 0;
   if (g->outW >= VEC - 1) return 1;  // the lanes past a row's end (< VEC - 1) fit in the next row

@@ -20,6 +20,9 @@
 //   NARROW_STRIPS 1, narrow_strip(kc, ablock, mc, bp, c, ldc, nr, alpha, beta, bias, column_bias,
 //                                 res, ldr, relu)   every row tile of the strip (A row-major);
 //                                                   returns 0 to leave the strip to the full tile
+// and optionally:
+//   PACK_B_TRANSPOSED 1, pack_b_transposed(dst, src, ldb, kc, nr)   one strip of a transposed B
+//                                             (dst[p * NR + j] = src[j * ldb + p], zero past nr)
 // and optionally, for kernels whose panels are not float32 (bf16):
 //   finish_a_strip(strip, depth_major, kc)   rewrite a packed A strip (laid out as above) in place
 //   finish_b_strip(strip, kc)                rewrite a packed B strip (p * NR + j) in place
@@ -35,6 +38,9 @@
 
 #ifndef NARROW_STRIPS
 #define NARROW_STRIPS 0
+#endif
+#ifndef PACK_B_TRANSPOSED
+#define PACK_B_TRANSPOSED 0
 #endif
 
 #ifndef finish_a_strip  // float32 panels: the kernel reads what was packed
@@ -103,12 +109,16 @@ TARGET static void NAME(pack_b_block)(int transB, long kc, long nc, const float 
     if (!transB) {
       for (long p = 0; p < kc; p++) load_strip_row(dst + p * NR, b + p * ldb + jr, nr);
     } else {
+#if PACK_B_TRANSPOSED
+      pack_b_transposed(dst, b + jr * ldb, ldb, kc, nr);
+#else
       for (long j = 0; j < nr; j++) {
         const float *src = b + (jr + j) * ldb;
         for (long p = 0; p < kc; p++) dst[p * NR + j] = src[p];
       }
       for (long j = nr; j < NR; j++)
         for (long p = 0; p < kc; p++) dst[p * NR + j] = 0;
+#endif
     }
     finish_b_strip(dst, kc);
     dst += NR * kc;
@@ -261,6 +271,28 @@ static void NAME(pack_b)(int transB, long k, long n, const float *b, long ldb, f
   }
 }
 
+// Part `part` of `parts` of pack_b's layout, from b or from an im2col matrix: see
+// ck_sgemm_pack_b_part.
+static void NAME(pack_b_part)(int transB, long k, long n, const float *b, long ldb, const ck_im2col *im2col,
+                              long column0, float *dst, long part, long parts) {
+  long step = NAME(depth_step)(k), strips = (n + NR - 1) / NR, units = (k + step - 1) / step * strips;
+  for (long u = units * part / parts; u < units * (part + 1) / parts; u++) {
+    long pc = u / strips * step, kc = NAME(min_l)(step, k - pc), jr = u % strips * NR, nr = NAME(min_l)(NR, n - jr);
+    float *strip = dst + strips * NR * pc + jr * kc;
+    if (im2col)
+      NAME(pack_b_im2col)(im2col, pc, kc, column0 + jr, nr, strip);
+    else
+      NAME(pack_b_block)(transB, kc, nr, transB ? b + jr * ldb + pc : b + pc * ldb + jr, ldb, strip);
+  }
+}
+
+// Where pack_b puts row p of a k x n B (float32 panels): see ck_sgemm_packed_b_row.
+static void NAME(packed_b_row)(long k, long n, long p, long *offset, long *strip_stride) {
+  long step = NAME(depth_step)(k), pc = p / step * step, strips = (n + NR - 1) / NR;
+  *offset = strips * NR * pc + (p - pc) * NR;
+  *strip_stride = NR * NAME(min_l)(step, k - pc);
+}
+
 // The blocked product behind every entry point. B comes from b, from packed_b, or (im2col set)
 // from an image through its im2col matrix, starting at column column0.
 static void NAME(driver)(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
@@ -329,4 +361,4 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
 }
 
 const sgemm_kernel NAME(kernel) = {MR, NR, NAME(packed_a_size), NAME(packed_b_size), NAME(pack_a), NAME(pack_b),
-                                   NAME(driver)};
+                                   NAME(pack_b_part), NAME(packed_b_row), NAME(driver)};

@@ -66,6 +66,12 @@ long ck_sgemm_packed_b_size(int level, long k, long n);
 void ck_sgemm_pack_a(int level, long m, long k, const float *a, long lda, float *dst);
 /// Packs op(B), k x n (B transposed when transB is non-zero), into dst.
 void ck_sgemm_pack_b(int level, int transB, long k, long n, const float *b, long ldb, float *dst);
+/// Where ck_sgemm_pack_b puts row p of a k x n op(B) at a float32 level (AVX2, AVX-512): element
+/// (p, j) at offset + (j / nr) * strip_stride + j % nr, nr = ck_sgemm_tile_columns(level); the
+/// columns from n up to the last strip's end are padding, zero in a packed operand. For code that
+/// writes B straight into the packed layout (Winograd's input transform); not for the bf16 level,
+/// whose packed B holds bf16 pairs.
+void ck_sgemm_packed_b_row(int level, long k, long n, long p, long *offset, long *strip_stride);
 
 /// What runs on each tile of C as it is stored: C = act(product + bias[row] +
 /// column_bias[column] + residual), each part optional (NULL / 0), added in that order.
@@ -113,6 +119,17 @@ typedef struct {
   long images, outPlane, imageStride;
 } ck_im2col;
 
+/// Part `part` of `parts` of ck_sgemm_pack_b(level, transB, k, n, b, ldb, dst), or, when `im2col`
+/// is set, of the k x n im2col matrix of its image from column `column0` on (b and ldb unused): the
+/// units (depth block, column strip) [U * part / parts, U * (part + 1) / parts) of its U. The
+/// `parts` calls, on any threads, pack it all, so that the threads of a product split by rows
+/// share one packed B instead of each packing all of it.
+void ck_sgemm_pack_b_part(int level, int transB, long k, long n, const float *b, long ldb, const ck_im2col *im2col,
+                          long column0, float *dst, long part, long parts);
+/// The most rows (output channels) of a product for which ck_sgemm_conv reads a stride-1 image
+/// directly instead of packing its im2col matrix (over more, packing is shared by enough rows to
+/// cost less than the direct loads).
+#define CK_DIRECT_CONV_MAX_ROWS 128
 /// A convolution as C = epilogue(alpha * A * B + beta * C) with B the im2col matrix of its images,
 /// read straight from the image (never written out), from column `column0` on: the m x k weights
 /// A (or packed_a), k = channels * kH * kW, n output positions.
