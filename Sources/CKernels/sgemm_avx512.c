@@ -31,6 +31,9 @@
 DEFINE_DIRECT_KERNEL(direct_kernel_rows, ROW_MAJOR_A, 1)
 DEFINE_DIRECT_KERNEL(direct_kernel_depth, DEPTH_MAJOR_A, MR)
 DEFINE_MICRO_KERNEL_1V(micro_kernel_rows_1v, ROW_MAJOR_A, 1)
+#define UNPACKED_B 1  // whole strips of a plain B read in place (the driver's unpacked_b_fits)
+DEFINE_MICRO_KERNEL_UNPACKED(micro_kernel_unpacked_rows, ROW_MAJOR_A, 1)
+DEFINE_MICRO_KERNEL_UNPACKED(micro_kernel_unpacked_depth, DEPTH_MAJOR_A, MR)
 
 // Strips narrower than the tile (the last strip of 49 columns, a 7x7 map, is 17 wide; of 196,
 // 4): a 12x32 tile there spends a whole vector of FMAs per row on one to four columns. Up to

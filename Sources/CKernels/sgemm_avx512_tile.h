@@ -119,6 +119,25 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
   TILE_STORE                                                                                \
 }
 
+// One 12x32 tile of a row-major B read in place (the driver's UNPACKED_B): step p's two vectors
+// are the 32 columns at bp + p * ldb, the row 8 steps ahead fetched meanwhile. Whole strips only
+// (nr == NR: every column is read).
+#define DEFINE_MICRO_KERNEL_UNPACKED(NAME_, A_AT, A_STEP) \
+TARGET static void NAME_(long kc, const float *restrict ap, const float *restrict bp, long ldb,          \
+                         float *restrict c, long ldc, long mr, long nr, float alpha, float beta,         \
+                         const float *bias, const float *column_bias, const float *res, long ldr, int relu) { \
+  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
+  TILE_ROWS(UNPACKED_ROW, A_AT, A_STEP)                                                     \
+  TILE_STORE                                                                                \
+}
+#define UNPACKED_ROW                                                                \
+  b0 = _mm512_loadu_ps(bp);                                                         \
+  b1 = _mm512_loadu_ps(bp + 16);                                                    \
+  _mm_prefetch((const char *)(bp + 8 * ldb), _MM_HINT_T0);                          \
+  _mm_prefetch((const char *)(bp + 8 * ldb + 31), _MM_HINT_T0);                     \
+  bp += ldb;
+
 // One 12x32 tile of a direct convolution (see direct_kernel_fn in sgemm_direct_conv.h): depth step p
 // reads its two B vectors at offsets[p] from the tile's run starts in the padded image (float32
 // only: one step is one k). A tile whose two vectors each lie inside one row of outputs loads

@@ -23,6 +23,8 @@
 // and optionally:
 //   PACK_B_TRANSPOSED 1, pack_b_transposed(dst, src, ldb, kc, nr)   one strip of a transposed B
 //                                             (dst[p * NR + j] = src[j * ldb + p], zero past nr)
+//   UNPACKED_B 1, micro_kernel_unpacked_rows / micro_kernel_unpacked_depth   one tile of a whole
+//                                             strip read in place (unpacked_kernel_fn below)
 // and optionally, for kernels whose panels are not float32 (bf16):
 //   finish_a_strip(strip, depth_major, kc)   rewrite a packed A strip (laid out as above) in place
 //   finish_b_strip(strip, kc)                rewrite a packed B strip (p * NR + j) in place
@@ -56,6 +58,16 @@ typedef void (*micro_kernel_fn)(long kc, const float *restrict ap, const float *
                                 const float *column_bias, const float *res, long ldr, int relu);
 
 static long NAME(min_l)(long a, long b) { return a < b ? a : b; }
+
+// One MR x NR tile (as micro_kernel_fn) whose B is read in place: row p at bp + p * ldb.
+typedef void (*unpacked_kernel_fn)(long kc, const float *restrict ap, const float *restrict bp, long ldb,
+                                   float *restrict c, long ldc, long mr, long nr, float alpha, float beta,
+                                   const float *bias, const float *column_bias, const float *res, long ldr,
+                                   int relu);
+
+#ifndef UNPACKED_B
+#define UNPACKED_B 0
+#endif
 
 // Per-thread packing buffers, grown on demand and kept for the thread's lifetime.
 static _Thread_local void *NAME(buffer_a), *NAME(buffer_b);
@@ -321,6 +333,17 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
   // ISA chose.
   micro_kernel_fn kernel = packed_a ? (PREPACKED_A_DEPTH_MAJOR ? micro_kernel_depth : micro_kernel_rows)
                            : transA ? micro_kernel_depth : micro_kernel_rows;
+  // A plain B is read in place by the tile (UNPACKED_B kernels), its whole strips never copied,
+  // when at most 512 rows share each strip: a 1x1 convolution's image rows are then read about
+  // as fast as packed ones, and packing them cost up to 9% (sgemm_shapes on one core of an AMD
+  // EPYC: ResNet-50's 1x1 layers 104-108 -> 108-113 GFLOPS, 64x3136x256 backward 103 -> 110).
+  // Over more rows packing is shared enough, and its contiguous strips stay in L1 better.
+#if UNPACKED_B
+  int in_place = !packed_b && !im2col && !transB && m <= 512;
+  unpacked_kernel_fn unpacked = kernel == micro_kernel_depth ? micro_kernel_unpacked_depth : micro_kernel_unpacked_rows;
+#else
+  int in_place = 0;
+#endif
   for (long jc = 0; jc < n; jc += NC) {
     long nc = NAME(min_l)(NC, n - jc);
     for (long pc = 0; pc < k; pc += kc_step) {
@@ -332,22 +355,36 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
         bblock = NAME(prepacked_b_block)(packed_b, pc, kc, jc);
       else if (im2col)
         NAME(pack_b_im2col)(im2col, pc, kc, column0 + jc, nc, pb);
+      else if (in_place)  // only the last strip, when it is not whole: into pb's first strip
+        NAME(pack_b_block)(0, kc, nc % NR, b + pc * ldb + jc + nc / NR * NR, ldb, pb);
       else
         NAME(pack_b_block)(transB, kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
       for (long ic = 0; ic < m; ic += MC) {
         long mc = NAME(min_l)(MC, m - ic);
         const float *ablock = NAME(a_block)(transA, a, lda, packed_a, pa, pc, kc_step, kc, ic, mc);
         for (long jr = 0; jr < nc; jr += NR) {
+#if UNPACKED_B
+          if (in_place && nc - jr >= NR) {
+            for (long ir = 0; ir < mc; ir += MR)
+              unpacked(kc, ablock + ir * AS, b + pc * ldb + jc + jr, ldb, c + (ic + ir) * ldc + jc + jr, ldc,
+                       NAME(min_l)(MR, mc - ir), NR, alpha, be, last && e->bias ? e->bias + ic + ir : NULL,
+                       last && e->column_bias ? e->column_bias + jc + jr : NULL,
+                       last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr, last && e->relu);
+            continue;
+          }
+#endif
+          // This strip as packed: the block's, or (B read in place) the last one, alone in pb.
+          const float *strip = in_place ? pb : bblock + jr * kc;
 #if NARROW_STRIPS
           long nr = NAME(min_l)(NR, nc - jr);
           if (nr < NR && kernel == micro_kernel_rows &&
-              narrow_strip(kc, ablock, mc, bblock + jr * kc, c + ic * ldc + jc + jr, ldc, nr, alpha, be,
+              narrow_strip(kc, ablock, mc, strip, c + ic * ldc + jc + jr, ldc, nr, alpha, be,
                            last && e->bias ? e->bias + ic : NULL, last && e->column_bias ? e->column_bias + jc + jr : NULL,
                            last && e->residual ? e->residual + ic * e->ldr + jc + jr : NULL, e->ldr, last && e->relu))
             continue;
 #endif
           for (long ir = 0; ir < mc; ir += MR) {
-            kernel(kc, ablock + ir * AS, bblock + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
+            kernel(kc, ablock + ir * AS, strip, c + (ic + ir) * ldc + jc + jr, ldc,
                    NAME(min_l)(MR, mc - ir), NAME(min_l)(NR, nc - jr), alpha, be,
                    last && e->bias ? e->bias + ic + ir : NULL,
                    last && e->column_bias ? e->column_bias + jc + jr : NULL,

@@ -52,10 +52,12 @@ func gemm<T: TensorScalar>(
   }
   if n >= m {
     // Column blocks of C use column blocks of op(B); block edges on 32 columns, a multiple of
-    // every kernel's tile (and of packed B's strips).
-    let step = ((n + blocks - 1) / blocks + 31) / 32 * 32
-    parallelFor((n + step - 1) / step) { i in
-      let j0 = i * step, width = min(step, n - j0)
+    // every kernel's tile (and of packed B's strips), the ones nearest to even shares (28 x 28 =
+    // 784 columns: 384 + 400, where rounding each share up gave 416 + 368).
+    func edge(_ i: Int) -> Int { i == blocks ? n : Swift.min(n, (i * n + 16 * blocks) / (32 * blocks) * 32) }
+    parallelFor(blocks) { i in
+      let j0 = edge(i), width = edge(i + 1) - j0
+      guard width > 0 else { return }
       gemmKernel(transA: transA, transB: transB, m: m, n: width, k: k, alpha: alpha, a: a, lda: lda,
                  b: transB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta, c: c + j0, ldc: ldc,
                  epilogue: epilogue.block(row: 0, column: j0), packedA: packedA, packedB: packedB, im2col: im2col,

@@ -121,6 +121,11 @@ public func layerNorm(
 /// The mean and `1 / sqrt(variance + epsilon)` of one row (the variance of the centred row).
 @inline(__always)
 private func rowStatistics<T: TensorScalar>(_ r: UnsafePointer<T>, width: Int, epsilon: T) -> (mean: T, inverse: T) {
+  if T.self == Float.self {
+    let (mean, inverse) = floatRowStatistics(UnsafeRawPointer(r).assumingMemoryBound(to: Float.self), width: width,
+                                             epsilon: unsafeBitCast(epsilon, to: Float.self))
+    return (unsafeBitCast(mean, to: T.self), unsafeBitCast(inverse, to: T.self))
+  }
   var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
   var j = 0
   // Four partial sums, so the loop is not one long dependency chain.
@@ -146,13 +151,43 @@ private func rowStatistics<T: TensorScalar>(_ r: UnsafePointer<T>, width: Int, e
   return (mean, 1 / (variance + epsilon).squareRoot())
 }
 
+/// rowStatistics of a float32 row with sixteen partial sums in one vector (the scalar form's
+/// four made a ViT-S LayerNorm of 197 x 384 take 44 us on 2 cores).
+@inline(__always)
+private func floatRowStatistics(_ r: UnsafePointer<Float>, width: Int, epsilon: Float) -> (mean: Float, inverse: Float) {
+  let raw = UnsafeRawPointer(r)
+  var acc = SIMD16<Float>(repeating: 0), j = 0
+  while j + 16 <= width {
+    acc += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+    j += 16
+  }
+  var sum = acc.sum()
+  while j < width { sum += r[j]; j += 1 }
+  let mean = sum / Float(width), centre = SIMD16<Float>(repeating: mean)
+  acc = SIMD16<Float>(repeating: 0)
+  j = 0
+  while j + 16 <= width {
+    let d = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self) - centre
+    acc += d * d
+    j += 16
+  }
+  var squares = acc.sum()
+  while j < width {
+    let d = r[j] - mean
+    squares += d * d
+    j += 1
+  }
+  return (mean, 1 / (squares / Float(width) + epsilon).squareRoot())
+}
+
 /// Layer norm of `rows` contiguous rows of `width`: the output, and the normalised rows
 /// `(x - mean) / sigma` when kept for the backward pass.
 private func layerNormRows<T: TensorScalar>(
   _ x: [T], rows: Int, width: Int, weight: [T]?, bias: [T]?, epsilon: T, keepsNormalised: Bool
 ) -> (y: [T], normalised: [T]) {
-  var y = [T](repeating: 0, count: x.count)
-  var normalised = [T](repeating: 0, count: keepsNormalised ? x.count : 0)
+  // Not zero-filled first: every row is written below.
+  var y = [T](unsafeUninitializedCapacity: x.count) { _, count in count = x.count }
+  var normalised = [T](unsafeUninitializedCapacity: keepsNormalised ? x.count : 0) { _, count in count = keepsNormalised ? x.count : 0 }
   let w = weight ?? [T](repeating: 1, count: width), b = bias ?? [T](repeating: 0, count: width)
   x.withUnsafeBufferPointer { xb in
     y.withUnsafeMutableBufferPointer { yb in
