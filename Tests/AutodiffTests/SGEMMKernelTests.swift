@@ -232,7 +232,7 @@ final class SGEMMKernelTests: XCTestCase {
   }
 
   /// ck_sgemm_conv reads B as the im2col matrix of an image in place (packed strip by strip, or at
-  /// stride and dilation 1 straight from a padded copy of the rows: the direct path): against the
+  /// stride 1 or 2 and dilation 1 straight from a padded copy of the rows: the direct path): against the
   /// float64 convolution sum for paddings, strides, dilations, end padding (an output larger than
   /// the symmetric padding gives, read as zeros past the image), a first column inside a row of
   /// outputs (how products are split across cores), prepacked weights and the epilogue.
@@ -264,6 +264,17 @@ final class SGEMMKernelTests: XCTestCase {
       Geometry(c: 40, inH: 8, inW: 8, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1), endPad: (1, 1)),
       Geometry(c: 2, inH: 70, inW: 70, kH: 3, kW: 3, stride: (1, 1), pad: (1, 1), dilation: (1, 1), endPad: (1, 1)),
       Geometry(c: 3, inH: 9, inW: 20, kH: 3, kW: 4, stride: (1, 1), pad: (0, 1), dilation: (1, 1), endPad: (2, 2)),
+      // The direct path at stride 2 (the padded rows split into even and odd columns): a 3x3
+      // layer on even and odd sizes, 8-wide outputs (vectors spanning two rows) over two depth
+      // blocks, a 1x1 downsample, more outputs than one 4096-column block, TensorFlow's uneven
+      // "same" padding, and a 7x7 stem whose taps reach three columns into the padding.
+      Geometry(c: 6, inH: 14, inW: 14, kH: 3, kW: 3, stride: (2, 2), pad: (1, 1), dilation: (1, 1)),
+      Geometry(c: 5, inH: 13, inW: 11, kH: 3, kW: 3, stride: (2, 2), pad: (1, 1), dilation: (1, 1)),
+      Geometry(c: 40, inH: 16, inW: 16, kH: 3, kW: 3, stride: (2, 2), pad: (1, 1), dilation: (1, 1)),
+      Geometry(c: 7, inH: 9, inW: 10, kH: 1, kW: 1, stride: (2, 2), pad: (0, 0), dilation: (1, 1)),
+      Geometry(c: 2, inH: 140, inW: 140, kH: 3, kW: 3, stride: (2, 2), pad: (1, 1), dilation: (1, 1)),
+      Geometry(c: 3, inH: 12, inW: 12, kH: 3, kW: 3, stride: (2, 2), pad: (0, 0), dilation: (1, 1), endPad: (1, 1)),
+      Geometry(c: 3, inH: 40, inW: 70, kH: 7, kW: 7, stride: (2, 2), pad: (3, 3), dilation: (1, 1)),
     ]
     for level in levels {
       var rng = SplitMix64(seed: 77)

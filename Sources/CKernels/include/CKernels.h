@@ -126,7 +126,7 @@ typedef struct {
 /// share one packed B instead of each packing all of it.
 void ck_sgemm_pack_b_part(int level, int transB, long k, long n, const float *b, long ldb, const ck_im2col *im2col,
                           long column0, float *dst, long part, long parts);
-/// The most rows (output channels) of a product for which ck_sgemm_conv reads a stride-1 image
+/// The most rows (output channels) of a product for which ck_sgemm_conv reads a stride-1 or -2 image
 /// directly instead of packing its im2col matrix (over more, packing is shared by enough rows to
 /// cost less than the direct loads).
 #define CK_DIRECT_CONV_MAX_ROWS 128
