@@ -31,6 +31,8 @@
 DEFINE_DIRECT_KERNEL(direct_kernel_rows, ROW_MAJOR_A, 1)
 DEFINE_DIRECT_KERNEL(direct_kernel_depth, DEPTH_MAJOR_A, MR)
 DEFINE_MICRO_KERNEL_1V(micro_kernel_rows_1v, ROW_MAJOR_A, 1)
+#define UNPACKED_A 1  // whole row tiles of an untransposed A read in place against a prepacked B
+DEFINE_MICRO_KERNEL_IN_PLACE_A(micro_kernel_in_place_a)
 #define UNPACKED_B 1  // whole strips of a plain B read in place (the driver's unpacked_b_fits)
 DEFINE_MICRO_KERNEL_UNPACKED(micro_kernel_unpacked_rows, ROW_MAJOR_A, 1)
 DEFINE_MICRO_KERNEL_UNPACKED(micro_kernel_unpacked_depth, DEPTH_MAJOR_A, MR)

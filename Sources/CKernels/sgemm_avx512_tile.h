@@ -189,7 +189,7 @@ TARGET static void NAME_(long kc, const float *restrict ap, const long *restrict
 
 // The depth steps of the tile: two B vectors (LOAD_B), then ROWS (one STEP per row of the tile).
 #define DEPTH_LOOP(LOAD_B, A_AT, A_STEP, ROWS)                                      \
-  const float *next_a = ap + MR * AS;                                               \
+  const float *next_a = ap + NEXT_A_STRIP(A_AT);                                    \
   for (long p = 0; p < TILE_STEPS(kc); p++) {                                       \
     __m512 b0, b1 = _mm512_setzero_ps(), a;                                         \
     LOAD_B                                                                          \
@@ -256,6 +256,19 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
 
 #define ROW_MAJOR_A(i) ((i) * AS)
 #define DEPTH_MAJOR_A(i) (i)
+#define IN_PLACE_A(i) ((i) * lda)
+
+// One 12x32 tile whose A is read in place (the driver's UNPACKED_A: row i of the tile at
+// ap + i * lda, all 12 rows present), B packed.
+#define DEFINE_MICRO_KERNEL_IN_PLACE_A(NAME_) \
+TARGET static void NAME_(long kc, const float *restrict ap, long lda, const float *restrict bp, float *restrict c, \
+                         long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \
+                         const float *column_bias, const float *res, long ldr, int relu) {              \
+  ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
+  ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
+  TILE_ROWS(PACKED_B, IN_PLACE_A, 1)                                                        \
+  TILE_STORE                                                                                \
+}
 DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
 DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
 

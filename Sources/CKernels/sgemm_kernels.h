@@ -36,11 +36,15 @@ typedef struct {
 /// cache when the next tile reads them (the strip's own reads, 12 short interleaved streams, are
 /// too short for the hardware prefetcher: ResNet-50's 7x7 layers ran 30% slower with cold
 /// weights than with warm ones). Step p fetches line p / MR of row p % MR of a row-major strip
-/// (A_AT(i) = i * AS), or the line at p * MR floats of a depth-major one (A_AT(i) = i): every line
+/// (A_AT(i) = i * AS, or i * lda in place), or the line at p * MR floats of a depth-major one
+/// (A_AT(i) = i): every line
 /// of the strip's kc-deep part by the end of the depth loop. Needs MR, AS and <immintrin.h>.
 #define PREFETCH_NEXT_A(next_a, A_AT, p)                                                          \
-  _mm_prefetch((const char *)((next_a) + (A_AT(1) == 1 ? (p) * MR : ((p) % MR) * AS + ((p) / MR) * 16)), \
+  _mm_prefetch((const char *)((next_a) + (A_AT(1) == 1 ? (p) * MR : A_AT((p) % MR) + ((p) / MR) * 16)), \
                _MM_HINT_T0)
+/// Where the next A strip starts, from the current one's start: MR * AS floats on in a packed
+/// block, MR rows on (A_AT(MR)) for A read in place.
+#define NEXT_A_STRIP(A_AT) (A_AT(1) == 1 ? MR * AS : A_AT(MR))
 
 extern const sgemm_kernel avx512_kernel;  // sgemm_avx512.c: 12x32 tile
 extern const sgemm_kernel avx2_kernel;    // sgemm_avx2.c: 6x16 tile

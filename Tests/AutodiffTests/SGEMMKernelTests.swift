@@ -159,12 +159,14 @@ final class SGEMMKernelTests: XCTestCase {
   /// Prepacked operands (a layer's weights packed once) give bit-for-bit the products of the same
   /// kernel packing on the fly, also for a row block of a packed A and a column block of a packed
   /// B (how products are split across cores: 12-row and 32-column offsets, and the tile's own),
-  /// over several depth blocks.
+  /// over several depth blocks; and a plain A against the packed B (whole strips and not, more
+  /// than 240 rows, more than 4096 columns).
   func testPrepackedOperandsGiveTheSameProducts() {
     for level in levels {
       var rng = SplitMix64(seed: 42)
       let tile = (ck_sgemm_tile_rows(level), ck_sgemm_tile_columns(level))
-      for (m, n, k, transB) in [(37, 70, 600, false), (250, 45, 257, true), (24, 4200, 31, false), (13, 33, 1, true)] {
+      for (m, n, k, transB) in [(37, 70, 600, false), (250, 45, 257, true), (24, 4200, 31, false), (13, 33, 1, true),
+                                (250, 96, 300, true), (37, 4160, 40, false)] {
         let a = (0..<(m * k)).map { _ in rng.uniform() }
         let b = (0..<(k * n)).map { _ in rng.uniform() }
         let bias = (0..<m).map { _ in rng.uniform() }
@@ -179,7 +181,7 @@ final class SGEMMKernelTests: XCTestCase {
           let (r0, c0) = (min(rowStep, m / rowStep * rowStep), min(columnStep, n / columnStep * columnStep))
           let (rows, cols) = (m - r0, n - c0)
           var want = [Float](repeating: 0, count: rows * cols)
-          var got = want
+          var got = want, gotPlainA = want
           a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
               bias.withUnsafeBufferPointer { biasp in
@@ -195,6 +197,10 @@ final class SGEMMKernelTests: XCTestCase {
                       var opB = ck_packed(data: pb.baseAddress, count: n, offset: c0)
                       ck_sgemm_packed(level, 0, transB ? 1 : 0, rows, cols, k, 0.5, nil, k, &opA, nil, ldb, &opB, 0, &got,
                                       cols, &epilogue)
+                      // A plain A against the packed B (a linear layer's forward; the AVX-512 tile
+                      // reads whole row tiles of A in place there).
+                      ck_sgemm_packed(level, 0, transB ? 1 : 0, rows, cols, k, 0.5, ap.baseAddress! + r0 * k, k, nil, nil, ldb,
+                                      &opB, 0, &gotPlainA, cols, &epilogue)
                     }
                   }
                 }
@@ -202,6 +208,7 @@ final class SGEMMKernelTests: XCTestCase {
             }
           }
           XCTAssertEqual(got, want, "level \(level) m \(m) n \(n) k \(k) transB \(transB) from (\(r0), \(c0))")
+          XCTAssertEqual(gotPlainA, want, "plain A: level \(level) m \(m) n \(n) k \(k) transB \(transB) from (\(r0), \(c0))")
         }
       }
     }
