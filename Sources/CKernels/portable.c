@@ -62,6 +62,7 @@ int ck_softmax_row(const float *x, float *y, long n) { unavailable("ck_softmax_r
 void ck_gelu_avx2(const float *x, float *y, long n) { unavailable("ck_gelu_avx2"); }
 void ck_gelu_derivative_avx2(const float *x, float *y, long n) { unavailable("ck_gelu_derivative_avx2"); }
 int ck_softmax_row_avx2(const float *x, float *y, long n) { unavailable("ck_softmax_row_avx2"); }
+void ck_max_pool_row_k3s2(const float *p, float *out, long n) { unavailable("ck_max_pool_row_k3s2"); }
 
 long ck_winograd_packed_size(int level, long o, long c) { unavailable("ck_winograd_packed_size"); }
 void ck_winograd_pack(int level, const float *w, long o, long c, float *dst) { unavailable("ck_winograd_pack"); }

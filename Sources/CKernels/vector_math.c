@@ -112,4 +112,31 @@ AVX512 int ck_softmax_row(const float *x, float *y, long n) {
   return 1;
 }
 
+// out[t] = the largest of p[2 t], p[2 t + 1], p[2 t + 2] for t < n, taken in that order as
+// max pooling's scan does: a later value replaces the running maximum only when larger, and any
+// NaN wins (the last NaN of the window). The even and odd values of each 32-float run come
+// from two permutes; nothing past p[2 n] is read.
+AVX512 void ck_max_pool_row_k3s2(const float *p, float *out, long n) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+  for (long t = 0; t < n; t += 16) {
+    long count = n - t < 16 ? n - t : 16, span = 2 * count + 1;  // floats p[2t .. 2t + 2 count]
+    const float *q = p + 2 * t;
+    __mmask16 m0 = (__mmask16)(span >= 16 ? 0xFFFF : (1u << span) - 1);
+    __mmask16 m1 = (__mmask16)(span >= 32 ? 0xFFFF : span <= 16 ? 0 : (1u << (span - 16)) - 1);
+    __mmask16 m2 = (__mmask16)(span > 32 ? 1 : 0);
+    __m512 lo = _mm512_maskz_loadu_ps(m0, q), hi = _mm512_maskz_loadu_ps(m1, q + 16), last = _mm512_maskz_loadu_ps(m2, q + 32);
+    __m512 a = _mm512_permutex2var_ps(lo, even, hi);    // p[2t + 2i]
+    __m512 b = _mm512_permutex2var_ps(lo, odd, hi);     // p[2t + 2i + 1]
+    __m512 c = _mm512_permutex2var_ps(a, next, last);   // p[2t + 2i + 2]
+    // max(x, y) returns y when they are equal: the earlier value stays on ties.
+    __m512 r = _mm512_max_ps(c, _mm512_max_ps(b, a));
+    r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q), a);
+    r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(b, b, _CMP_UNORD_Q), b);
+    r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(c, c, _CMP_UNORD_Q), c);
+    _mm512_mask_storeu_ps(out + t, (__mmask16)((1u << count) - 1), r);
+  }
+}
+
 #endif  // CK_X86_KERNELS

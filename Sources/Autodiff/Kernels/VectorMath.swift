@@ -33,6 +33,14 @@ enum VectorMath {
     }
   }
 
+  /// One output row of a 3-wide, stride-2 max pooling from its padded column maxima
+  /// (`ck_max_pool_row_k3s2`); false, doing nothing, without AVX-512.
+  static func maxPoolRowK3S2(_ padded: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) -> Bool {
+    guard useAVX512 else { return false }
+    ck_max_pool_row_k3s2(padded, out, count)
+    return true
+  }
+
   /// Softmax of one contiguous row; false when the row needs the exact scalar path (a NaN or an
   /// infinite maximum).
   static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Bool {

@@ -107,6 +107,10 @@ int ck_softmax_row(const float *x, float *y, long n);
 void ck_gelu_avx2(const float *x, float *y, long n);
 void ck_gelu_derivative_avx2(const float *x, float *y, long n);
 int ck_softmax_row_avx2(const float *x, float *y, long n);
+/// out[t] = max(p[2 t], p[2 t + 1], p[2 t + 2]) for t < n, scanned in that order (a later value
+/// wins only when larger; any NaN wins): a 3-wide, stride-2 max pooling row (ResNet's stem pool)
+/// on column maxima padded so that p[2 n] exists. Needs AVX-512.
+void ck_max_pool_row_k3s2(const float *p, float *out, long n);
 
 /// A convolution input seen as its im2col matrix: row (c * kH + i) * kW + j, column
 /// oh * outW + ow holds x[c, oh * strideH - padH + i * dilationH, ow * strideW - padW + j * dilationW]
