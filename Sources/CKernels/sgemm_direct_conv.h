@@ -180,10 +180,7 @@ static void NAME(direct_conv)(long m, long n, long k, float alpha, const float *
           NAME(direct_tile_at)(g, first + jr, nr, row0, st * row_floats, xp, &t);
           for (long ir = 0; ir < mc; ir += MR) {
             kernel(kc, ablock + ir * AS, offsets + pc, &t, c + (ic + ir) * ldc + jc + jr, ldc,
-                   NAME(min_l)(MR, mc - ir), nr, alpha, be, last && e->bias ? e->bias + ic + ir : NULL,
-                   last && e->column_bias ? e->column_bias + jc + jr : NULL,
-                   last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr,
-                   last && e->relu);
+                   NAME(min_l)(MR, mc - ir), nr, alpha, be, TILE_EPILOGUE(ic + ir, jc + jr));
           }
         }
       }

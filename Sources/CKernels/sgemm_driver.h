@@ -261,6 +261,13 @@ static const float *NAME(a_block)(int transA, const float *a, long lda, const ck
   return pa;
 }
 
+// The epilogue arguments of the tile whose top-left element is C's (row, column), in the
+// drivers' loops (their `e` and `last`): bias, column bias, residual, its stride and the
+// activation apply on the last depth block only.
+#define TILE_EPILOGUE(row, column)                                                              \
+  last && e->bias ? e->bias + (row) : NULL, last && e->column_bias ? e->column_bias + (column) : NULL, \
+      last && e->residual ? e->residual + (row) * e->ldr + (column) : NULL, e->ldr, last && e->relu
+
 #ifndef DIRECT_CONV
 #define DIRECT_CONV 0
 #endif
@@ -387,9 +394,7 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
           if (in_place && nc - jr >= NR) {
             for (long ir = 0; ir < mc; ir += MR)
               unpacked(kc, ablock + ir * AS, b + pc * ldb + jc + jr, ldb, c + (ic + ir) * ldc + jc + jr, ldc,
-                       NAME(min_l)(MR, mc - ir), NR, alpha, be, last && e->bias ? e->bias + ic + ir : NULL,
-                       last && e->column_bias ? e->column_bias + jc + jr : NULL,
-                       last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr, last && e->relu);
+                       NAME(min_l)(MR, mc - ir), NR, alpha, be, TILE_EPILOGUE(ic + ir, jc + jr));
             continue;
           }
 #endif
@@ -398,28 +403,19 @@ static void NAME(driver)(int transA, int transB, long m, long n, long k, float a
 #if NARROW_STRIPS
           long nr = NAME(min_l)(NR, nc - jr);
           if (nr < NR && kernel == micro_kernel_rows &&
-              narrow_strip(kc, ablock, mc, strip, c + ic * ldc + jc + jr, ldc, nr, alpha, be,
-                           last && e->bias ? e->bias + ic : NULL, last && e->column_bias ? e->column_bias + jc + jr : NULL,
-                           last && e->residual ? e->residual + ic * e->ldr + jc + jr : NULL, e->ldr, last && e->relu))
+              narrow_strip(kc, ablock, mc, strip, c + ic * ldc + jc + jr, ldc, nr, alpha, be, TILE_EPILOGUE(ic, jc + jr)))
             continue;
 #endif
           for (long ir = 0; ir < mc; ir += MR) {
 #if UNPACKED_A
             if (a_here && ir < whole) {
               micro_kernel_in_place_a(kc, a + (ic + ir) * lda + pc, lda, strip, c + (ic + ir) * ldc + jc + jr, ldc, MR, NR,
-                                      alpha, be, last && e->bias ? e->bias + ic + ir : NULL,
-                                      last && e->column_bias ? e->column_bias + jc + jr : NULL,
-                                      last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr,
-                                      last && e->relu);
+                                      alpha, be, TILE_EPILOGUE(ic + ir, jc + jr));
               continue;
             }
 #endif
             kernel(kc, a_here ? pa : ablock + ir * AS, strip, c + (ic + ir) * ldc + jc + jr, ldc,
-                   NAME(min_l)(MR, mc - ir), NAME(min_l)(NR, nc - jr), alpha, be,
-                   last && e->bias ? e->bias + ic + ir : NULL,
-                   last && e->column_bias ? e->column_bias + jc + jr : NULL,
-                   last && e->residual ? e->residual + (ic + ir) * e->ldr + jc + jr : NULL, e->ldr,
-                   last && e->relu);
+                   NAME(min_l)(MR, mc - ir), NAME(min_l)(NR, nc - jr), alpha, be, TILE_EPILOGUE(ic + ir, jc + jr));
           }
         }
       }

@@ -66,10 +66,15 @@ static void v_row(const job *j, long k, long *offset, long *strip_stride) {
   }
 }
 
-// The first tile of V's row not in any strip's columns before `t`: lane t % v_nr of strip t / v_nr
-// (plain V: one strip as wide as the row).
-static long v_at(const job *j, long t, long strip_stride) {
-  return j->v_packed ? t / j->v_nr * strip_stride + t % j->v_nr : t;
+// Where a vector of `width` tiles from tile `first` of the channel's row of V (at `row`) is
+// stored: lanes [0, *split) from the returned address on, and lanes [*split, width), when the
+// vector crosses into the next packed strip, at *next + lane. Tile t is lane t % v_nr of strip
+// t / v_nr; plain V is one strip as wide as the row, which nothing crosses.
+static float *v_destination(const job *j, long row, long strip_stride, long first, long width, long *split, float **next) {
+  float *dst = j->v + row + (j->v_packed ? first / j->v_nr * strip_stride + first % j->v_nr : first);
+  *split = j->v_packed ? j->v_nr - first % j->v_nr : width;
+  *next = dst + strip_stride - j->v_nr;
+  return dst;
 }
 
 // Lanes [lo, hi) of a 16-lane mask, each bound clamped to [0, 16].
@@ -121,9 +126,9 @@ AVX512 static void transform_tile_row(const job *j, long channel, long ty, long 
         t[3][c] = _mm512_sub_ps(d[1][c], d[3][c]);
       }
       // Tiles first .. first + nt - 1: lanes [0, split) in one strip, the rest in the next.
-      long first = ty * j->tilesW + tx, split = j->v_packed ? j->v_nr - first % j->v_nr : 16;
+      long split;
+      float *next, *dst = v_destination(j, row, strip_stride, ty * j->tilesW + tx, 16, &split, &next);
       __mmask16 m0 = (__mmask16)lanes16(0, nt < split ? nt : split), m1 = (__mmask16)lanes16(split, nt);
-      float *dst = j->v + row + v_at(j, first, strip_stride), *next = dst + strip_stride - j->v_nr;
       for (int r = 0; r < 4; r++) {
         __m512 out[4] = {_mm512_sub_ps(t[r][0], t[r][2]), _mm512_add_ps(t[r][1], t[r][2]),
                          _mm512_sub_ps(t[r][2], t[r][1]), _mm512_sub_ps(t[r][1], t[r][3])};
@@ -181,10 +186,10 @@ AVX2 static void transform_tile_row_avx2(const job *j, long channel, long ty, lo
         t[2][c] = _mm256_sub_ps(d[2][c], d[1][c]);
         t[3][c] = _mm256_sub_ps(d[1][c], d[3][c]);
       }
-      long first = ty * j->tilesW + tx, split = j->v_packed ? j->v_nr - first % j->v_nr : 8;
+      long split;
+      float *next, *dst = v_destination(j, row, strip_stride, ty * j->tilesW + tx, 8, &split, &next);
       __m256i m0 = lanes8(0, nt < split ? nt : split), m1 = lanes8(split, nt);
       int crosses = split < nt;
-      float *dst = j->v + row + v_at(j, first, strip_stride), *next = dst + strip_stride - j->v_nr;
       for (int r = 0; r < 4; r++) {
         __m256 out[4] = {_mm256_sub_ps(t[r][0], t[r][2]), _mm256_add_ps(t[r][1], t[r][2]),
                          _mm256_sub_ps(t[r][2], t[r][1]), _mm256_sub_ps(t[r][1], t[r][3])};

@@ -67,12 +67,14 @@ func gemm<T: TensorScalar>(
     // Row blocks of C use row blocks of op(A); block edges on 12 rows, a multiple of every
     // kernel's tile (and of packed A's strips).
     let step = ((m + blocks - 1) / blocks + 11) / 12 * 12
+    // Every row block multiplies all of op(B): packed once, by all cores, and shared (each block
+    // packing its own copy cost ResNet-50's 7x7 3x3 layers 13% and its 28x28 -> 14x14 one 27%).
+    var shared: ck_packed?
+    var packedCopy: UnsafeMutablePointer<Float>?
+    defer { packedCopy?.deallocate() }
     if T.self == Float.self, let level = GEMMKernel.level, packedB == nil, im2col == nil || step > CK_DIRECT_CONV_MAX_ROWS {
-      // Every row block multiplies all of op(B): packed once, by all cores, and shared (each block
-      // packing its own copy cost ResNet-50's 7x7 3x3 layers 13% and its 28x28 -> 14x14 one 27%).
-      let size = ck_sgemm_packed_b_size(level, k, n)
-      let packed = UnsafeMutablePointer<Float>.allocate(capacity: size)
-      defer { packed.deallocate() }
+      let packed = UnsafeMutablePointer<Float>.allocate(capacity: ck_sgemm_packed_b_size(level, k, n))
+      packedCopy = packed
       var source = im2col?.source
       withOptionalPointer(&source) { g in
         parallelFor(blocks) { part in
@@ -80,22 +82,14 @@ func gemm<T: TensorScalar>(
                                packed, part, blocks)
         }
       }
-      let shared = ck_packed(data: packed, count: n, offset: 0)
-      parallelFor((m + step - 1) / step) { i in
-        let i0 = i * step, height = min(step, m - i0)
-        gemmKernel(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
-                   a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
-                   c: c + i0 * ldc, ldc: ldc, epilogue: epilogue.block(row: i0, column: 0),
-                   packedA: packedA, packedB: nil, im2col: nil, rowOffset: i0, sharedB: shared)
-      }
-      return
+      shared = ck_packed(data: packed, count: n, offset: 0)
     }
     parallelFor((m + step - 1) / step) { i in
       let i0 = i * step, height = min(step, m - i0)
       gemmKernel(transA: transA, transB: transB, m: height, n: n, k: k, alpha: alpha,
                  a: transA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
                  c: c + i0 * ldc, ldc: ldc, epilogue: epilogue.block(row: i0, column: 0),
-                 packedA: packedA, packedB: packedB, im2col: im2col, rowOffset: i0)
+                 packedA: packedA, packedB: packedB, im2col: shared == nil ? im2col : nil, rowOffset: i0, sharedB: shared)
     }
   }
 }
