@@ -135,6 +135,9 @@ int main(int argc, char **argv) {
       CONVSHAPE("r50 conv 256x14 -> 256 k3", 256, 14, 256, 3, 1),
       CONVSHAPE("r50 conv 512x7 -> 512 k3 (49x512x4608)", 512, 7, 512, 3, 1),
       CONVSHAPE("r50 stem 3x224 -> 64 k7 s2", 3, 224, 64, 7, 2),
+      CONVSHAPE("r50 conv 128x56 -> 128 k3 s2", 128, 56, 128, 3, 2),
+      CONVSHAPE("r50 conv 256x28 -> 256 k3 s2", 256, 28, 256, 3, 2),
+      CONVSHAPE("r50 conv 512x14 -> 512 k3 s2", 512, 14, 512, 3, 2),
       // CIFAR-10 ResNet-56's three stages as `evaluate` runs them: one image per core, not split.
       {"cifar conv 16x32 -> 16 k3 (one image)", 0, 0, 16, 1024, 144, CONV, 16, 32, 3, 1},
       {"cifar conv 32x16 -> 32 k3 (one image)", 0, 0, 32, 256, 288, CONV, 32, 16, 3, 1},

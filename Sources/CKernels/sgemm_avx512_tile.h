@@ -122,10 +122,13 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
 // One 12x32 tile of a row-major B read in place (the driver's UNPACKED_B): step p's two vectors
 // are the 32 columns at bp + p * ldb, the row 8 steps ahead fetched meanwhile. Whole strips only
 // (nr == NR: every column is read).
+// Meanwhile it fetches the next tile's C rows (next_c, stride ldc) and residual rows (next_r,
+// stride ldr; either may be NULL), a line per depth step (see NEXT_TILE_LINES).
 #define DEFINE_MICRO_KERNEL_UNPACKED(NAME_, A_AT, A_STEP) \
 TARGET static void NAME_(long kc, const float *restrict ap, const float *restrict bp, long ldb,          \
                          float *restrict c, long ldc, long mr, long nr, float alpha, float beta,         \
-                         const float *bias, const float *column_bias, const float *res, long ldr, int relu) { \
+                         const float *bias, const float *column_bias, const float *res, long ldr, int relu, \
+                         const float *next_c, const float *next_r) {                                    \
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
   TILE_ROWS(UNPACKED_ROW, A_AT, A_STEP)                                                     \
@@ -136,7 +139,18 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
   b1 = _mm512_loadu_ps(bp + 16);                                                    \
   _mm_prefetch((const char *)(bp + 8 * ldb), _MM_HINT_T0);                          \
   _mm_prefetch((const char *)(bp + 8 * ldb + 31), _MM_HINT_T0);                     \
+  NEXT_TILE_LINES                                                                   \
   bp += ldb;
+// Steps 0-23 fetch the 24 lines (12 rows of 32 floats) of the next tile's C, steps 24-47 those
+// of its residual: a 1x1 convolution's output and shortcut are written and read once, from
+// memory, and the tile's stores waited for them.
+#define NEXT_TILE_LINES                                                             \
+  if (p < 2 * MR) {                                                                 \
+    if (next_c) _mm_prefetch((const char *)(next_c + (p >> 1) * ldc + (p & 1) * 16), _MM_HINT_T0); \
+  } else if (p < 4 * MR && next_r) {                                                \
+    long q = p - 2 * MR;                                                            \
+    _mm_prefetch((const char *)(next_r + (q >> 1) * ldr + (q & 1) * 16), _MM_HINT_T0); \
+  }
 
 // One 12x32 tile of a direct convolution (see direct_kernel_fn in sgemm_direct_conv.h): depth step p
 // reads its two B vectors at offsets[p] from the tile's run starts in the padded image (float32
@@ -259,16 +273,24 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
 #define IN_PLACE_A(i) ((i) * lda)
 
 // One 12x32 tile whose A is read in place (the driver's UNPACKED_A: row i of the tile at
-// ap + i * lda, all 12 rows present), B packed.
+// ap + i * lda, all 12 rows present), B packed; meanwhile it fetches the first `ahead` cache lines
+// from `next_b` on, one per depth step, into L2 (see PACKED_B_AHEAD).
 #define DEFINE_MICRO_KERNEL_IN_PLACE_A(NAME_) \
 TARGET static void NAME_(long kc, const float *restrict ap, long lda, const float *restrict bp, float *restrict c, \
                          long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \
-                         const float *column_bias, const float *res, long ldr, int relu) {              \
+                         const float *column_bias, const float *res, long ldr, int relu,                \
+                         const float *next_b, long ahead, const float *next_c) {                         \
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)                                     \
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11)                                   \
-  TILE_ROWS(PACKED_B, IN_PLACE_A, 1)                                                        \
+  TILE_ROWS(PACKED_B_AHEAD, IN_PLACE_A, 1)                                                  \
   TILE_STORE                                                                                \
 }
+// A packed strip's step (PACKED_B), and a line of the strip the driver will read next.
+#define PACKED_B_AHEAD                                                              \
+  PACKED_B                                                                          \
+  if (p < ahead) _mm_prefetch((const char *)(next_b + p * 16), _MM_HINT_T1);       \
+  if (next_c && (unsigned long)(p - (kc >> 1)) < 2 * MR)                            \
+    _mm_prefetch((const char *)(next_c + ((p - (kc >> 1)) >> 1) * ldc + ((p - (kc >> 1)) & 1) * 16), _MM_HINT_T0);
 DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
 DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
 
