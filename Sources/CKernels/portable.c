@@ -71,4 +71,11 @@ int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long
   unavailable("ck_winograd_conv");
 }
 
+long ck_strided_conv_packed_size(int level, long o, long k) { unavailable("ck_strided_conv_packed_size"); }
+void ck_strided_conv_pack(int level, const float *w, long o, long k, float *dst) { unavailable("ck_strided_conv_pack"); }
+int ck_strided_conv(int level, const float *x, long c, long inH, long inW, long kH, long kW, long padH, long padW,
+                    long outH, long outW, const float *packed, long o, float *out, const ck_epilogue *epilogue) {
+  unavailable("ck_strided_conv");
+}
+
 #endif  // !CK_X86_KERNELS

@@ -28,6 +28,8 @@
 
 #include "sgemm_kernels.h"
 #include "sgemm_avx512_tile.h"
+DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
+DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
 DEFINE_DIRECT_KERNEL(direct_kernel_rows, ROW_MAJOR_A, 1)
 DEFINE_DIRECT_KERNEL(direct_kernel_depth, DEPTH_MAJOR_A, MR)
 DEFINE_MICRO_KERNEL_1V(micro_kernel_rows_1v, ROW_MAJOR_A, 1)

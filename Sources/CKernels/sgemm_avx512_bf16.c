@@ -32,6 +32,8 @@
 #define MADD(c, a, b) _mm512_dpbf16_ps(c, (__m512bh)(a), (__m512bh)(b))
 
 #include "sgemm_avx512_tile.h"
+DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
+DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
 
 // Words 2j and 2j + 1 = lo[j] and hi[j] rounded to bf16 (nearest even; NaN stays NaN), j < 16:
 // one k-pair of 16 columns.

@@ -80,7 +80,7 @@ TARGET static inline void transpose16(__m512 r[16]) {
 // transposed B (the driver's PACK_B_TRANSPOSED), by 16 x 16 blocks transposed in registers (the
 // scalar copy was a fifth of a ViT attention's time: its keys are packed transposed).
 #define PACK_B_TRANSPOSED 1
-TARGET static void pack_b_transposed(float *dst, const float *src, long ldb, long kc, long nr) {
+TARGET static inline void pack_b_transposed(float *dst, const float *src, long ldb, long kc, long nr) {
   for (long j0 = 0; j0 < NR; j0 += 16) {
     for (long p0 = 0; p0 < kc; p0 += 16) {
       __mmask16 m = mask_of(kc - p0);
@@ -291,7 +291,4 @@ TARGET static void NAME_(long kc, const float *restrict ap, long lda, const floa
   if (p < ahead) _mm_prefetch((const char *)(next_b + p * 16), _MM_HINT_T1);       \
   if (next_c && (unsigned long)(p - (kc >> 1)) < 2 * MR)                            \
     _mm_prefetch((const char *)(next_c + ((p - (kc >> 1)) >> 1) * ldc + ((p - (kc >> 1)) & 1) * 16), _MM_HINT_T0);
-DEFINE_MICRO_KERNEL(micro_kernel_rows, ROW_MAJOR_A, 1)
-DEFINE_MICRO_KERNEL(micro_kernel_depth, DEPTH_MAJOR_A, MR)
-
 #endif

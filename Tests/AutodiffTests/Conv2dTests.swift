@@ -155,6 +155,42 @@ final class Conv2dTests: XCTestCase {
     }
   }
 
+  /// Stride-2 convolutions given strided-kernel weights (PackedWeights(stridedConvolutionWeight:),
+  /// AVX-512 only) through conv2d against the direct float64 convolution: a batch of 2, with bias,
+  /// residual and ReLU, uneven end padding, a 7-wide output (two rows a tile); and which layers
+  /// take the kernel (stridedConvolutionPays: ResNet-50's stride-2 3x3 layers, not its stem, its
+  /// 1x1 shortcuts, a stride-1 layer or a grouped one).
+  /// Tolerance: 1e-5 relative + 2e-7 * C kH kW absolute (float32 rounding over C kH kW terms).
+  func testStridedWeightsAgainstDirectConvolution() throws {
+    let resnet = Tensor.zeros([128, 128, 3, 3]), stem = Tensor.zeros([64, 3, 7, 7]), shortcut = Tensor.zeros([512, 256, 1, 1])
+    let onAVX512 = GEMMKernel.useAVX512 && ComputePrecision.current == .fp32
+    XCTAssertEqual(PackedWeights.stridedConvolutionPays(resnet, Conv2dOptions(stride: 2, padding: 1)), onAVX512)
+    XCTAssertFalse(PackedWeights.stridedConvolutionPays(stem, Conv2dOptions(stride: 2, padding: 3)))
+    XCTAssertFalse(PackedWeights.stridedConvolutionPays(shortcut, Conv2dOptions(stride: 2)))
+    XCTAssertFalse(PackedWeights.stridedConvolutionPays(resnet, Conv2dOptions(stride: 1, padding: 1)))
+    XCTAssertFalse(PackedWeights.stridedConvolutionPays(Tensor.zeros([128, 64, 3, 3]), Conv2dOptions(stride: 2, padding: 1, groups: 2)))
+    try XCTSkipUnless(onAVX512, "the strided kernel runs on the AVX-512 float32 kernel only")
+    let cases: [(x: [Int], o: Int, options: Conv2dOptions)] = [
+      ([2, 20, 15, 16], 40, Conv2dOptions(stride: 2, padding: 1)),
+      ([1, 24, 14, 14], 64, Conv2dOptions(stride: 2, padding: 1)),
+      ([1, 16, 17, 12], 32, Conv2dOptions(stride: (2, 2), padding: (0, 0), endPadding: (1, 1))),
+    ]
+    for (i, cfg) in cases.enumerated() {
+      let x = uniform(cfg.x, UInt64(1600 + i)), w = uniform([cfg.o, cfg.x[1], 3, 3], UInt64(1700 + i))
+      let b = uniform([cfg.o], UInt64(1800 + i))
+      let reference = directConv2d(x, w, b, cfg.options)
+      let residual = uniform(reference.shape, UInt64(1900 + i))
+      let packed = try XCTUnwrap(PackedWeights(stridedConvolutionWeight: w.converted(to: .float32)))
+      let plain = conv2d(x.converted(to: .float32), weight: w.converted(to: .float32), bias: b.converted(to: .float32),
+                         options: cfg.options, packedWeight: packed)
+      let atol = 2e-7 * 9 * Double(cfg.x[1])
+      assertClose(plain, reference, atol: atol, rtol: 1e-5, "strided \(cfg)")
+      let fused = conv2d(x.converted(to: .float32), weight: w.converted(to: .float32), bias: b.converted(to: .float32),
+                         options: cfg.options, residual: residual.converted(to: .float32), activation: .relu, packedWeight: packed)
+      assertClose(fused, relu(reference + residual), atol: atol, rtol: 1e-5, "strided + residual + relu \(cfg)")
+    }
+  }
+
   func testOutputShapes() {
     let x = Tensor.zeros([2, 3, 10, 7])
     func shape(_ w: [Int], _ o: Conv2dOptions) -> [Int] { conv2d(x, weight: Tensor.zeros(w), options: o).shape }

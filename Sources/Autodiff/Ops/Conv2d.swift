@@ -94,6 +94,8 @@ public func conv2d(
                  "conv2d: the packed weight \(packedWeight.shape) is not this convolution's weight \(weight.shape)")
     precondition(packedWeight.role != .winograd || (options.stride == (1, 1) && options.dilation == (1, 1) && geometry.isSymmetric),
                  "conv2d: Winograd weights need stride 1, dilation 1 and even padding, got \(options.stride), \(options.dilation) and \(options)")
+    precondition(packedWeight.role != .strided || (options.stride == (2, 2) && options.dilation == (1, 1)),
+                 "conv2d: strided-kernel weights need stride 2 and dilation 1, got \(options.stride) and \(options.dilation)")
   }
   let conv = ConvPlan(n: n, c: c, o: o, groups: groups, geometry: geometry)
   if let residual {
@@ -229,6 +231,11 @@ struct ConvPlan {
                                  residual.map { unsafeBitCast($0, to: [Float].self) }, relu: relu, packed: packed) {
       return unsafeBitCast(out, to: [T].self)
     }
+    if let packed, packed.role == .strided, T.self == Float.self,
+       let out = stridedForward(unsafeBitCast(x, to: [Float].self), bias.map { unsafeBitCast($0, to: [Float].self) },
+                                residual.map { unsafeBitCast($0, to: [Float].self) }, relu: relu, packed: packed) {
+      return unsafeBitCast(out, to: [T].self)
+    }
     // The float kernel reads the image through its im2col matrix in place, and the weights
     // packed once when the layer gave them so (Winograd weights are of no use to it).
     let implicit = T.self == Float.self && GEMMKernel.usesPackageKernel && !isPointwise
@@ -345,6 +352,35 @@ struct ConvPlan {
                 level,
                 xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
                 packed.data, o, ob.baseAddress! + img * o * outPlane, &e) != 0
+            }
+          }
+        }
+      }
+      count = ok ? total : 0
+    }
+    return ok ? out : nil
+  }
+
+  /// A stride-2 convolution on the AVX-512 kernel that tiles the output by 12-14 pixels x 32
+  /// channels (ck_strided_conv), image by image (each on all cores); nil if its scratch memory
+  /// cannot be had.
+  private func stridedForward(_ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
+                              packed: PackedWeights) -> [Float]? {
+    precondition(packed.level == CK_SGEMM_AVX512 && geometry.strideH == 2 && geometry.strideW == 2 && groups == 1,
+                 "strided convolution: weights packed for another kernel, or not a stride-2 convolution")
+    let total = n * o * outPlane
+    var ok = true
+    let out = [Float](unsafeUninitializedCapacity: total) { ob, count in
+      x.withUnsafeBufferPointer { xb in
+        withOptionalBuffer(bias) { bb in
+          withOptionalBuffer(residual) { rb in
+            for img in 0..<n where ok {
+              var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0,
+                                  column_bias: nil)
+              ok = ck_strided_conv(
+                packed.level, xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.kH, geometry.kW,
+                geometry.padH, geometry.padW, geometry.outH, geometry.outW, packed.data, o,
+                ob.baseAddress! + img * o * outPlane, &e) != 0
             }
           }
         }

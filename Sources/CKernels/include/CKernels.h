@@ -152,6 +152,20 @@ void ck_winograd_pack(int level, const float *w, long o, long c, float *dst);
 int ck_winograd_conv(int level, const float *x, long c, long inH, long inW, long padH, long padW,
                      const float *packed, long o, float *out, const ck_epilogue *epilogue);
 
+/// Floats needed for a convolution's weights [o, k] (k = c * kH * kW, row-major) packed for
+/// ck_strided_conv: ck_sgemm_pack_b's layout of W^T (32-channel strips).
+long ck_strided_conv_packed_size(int level, long o, long k);
+/// Packs weights [o, k] (row-major) for ck_strided_conv at `level`.
+void ck_strided_conv_pack(int level, const float *w, long o, long k, float *dst);
+/// One image's convolution at stride 2 (dilation 1, one group), on AVX-512 (CK_SGEMM_AVX512):
+/// out [o, outH, outW] = epilogue(conv(x [c, inH, inW], w [o, c, kH, kW])), output pixel (oy, ox)
+/// reading input (2 oy - padH + ky, 2 ox - padW + kx), zero outside the image; the epilogue adds
+/// bias[channel] and residual [o, outH, outW] and applies the ReLU (ldr and column_bias unused).
+/// `packed` from ck_strided_conv_pack. Runs on the thread pool. Returns 0 (nothing written) for
+/// another level, or when its scratch memory cannot be allocated.
+int ck_strided_conv(int level, const float *x, long c, long inH, long inW, long kH, long kW, long padH, long padW,
+                    long outH, long outW, const float *packed, long o, float *out, const ck_epilogue *epilogue);
+
 /// The geometry of one depthwise convolution plane (dilation 1): output pixel (oh, ow) reads
 /// input (oh * strideH - padTop + i, ow * strideW - padLeft + j) for the kH x kW taps (i, j), 0
 /// outside the input. The bottom and right padding follow from outH and outW, so TensorFlow's

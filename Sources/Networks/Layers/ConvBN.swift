@@ -26,6 +26,8 @@ func convBN(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, relu useRelu: Bool, 
     packed = nil
   } else if winogradPays(folded[0], options, input: x) {
     packed = table.packed("winograd:\(conv.path)") { PackedWeights(winogradWeight: folded[0]) }
+  } else if PackedWeights.stridedConvolutionPays(folded[0], options) {
+    packed = table.packed("strided:\(conv.path)") { PackedWeights(stridedConvolutionWeight: folded[0]) }
   } else {
     packed = table.packed("pack:\(conv.path)") { PackedWeights(convolutionWeight: folded[0]) }
   }

@@ -132,10 +132,12 @@ enum ConvolutionOperators {
     let outShape = [x.shape[0], w.shape[0], (x.shape[2] + g.allPads[0] + g.allPads[2] - effH) / g.strides[0] + 1,
                     (x.shape[3] + g.allPads[1] + g.allPads[3] - effW) / g.strides[1] + 1]
     if let residual, residual.shape != outShape { throw GraphError("Conv: residual \(residual.shape) does not match the output") }
-    // The weight packed once (Winograd-transformed where that pays, as the native layers do).
-    let winograd = winogradPays(w, options, input: x)
-    let packed = groups == 1 ? call.prepared(input: 1, winograd ? "winograd" : "conv") {
-      (w, winograd ? PackedWeights(winogradWeight: w) : PackedWeights(convolutionWeight: w))
+    // The weight packed once (Winograd-transformed, or in channel strips for the strided kernel,
+    // where that pays, as the native layers do).
+    let winograd = winogradPays(w, options, input: x), strided = !winograd && PackedWeights.stridedConvolutionPays(w, options)
+    let packed = groups == 1 ? call.prepared(input: 1, winograd ? "winograd" : strided ? "strided" : "conv") {
+      (w, winograd ? PackedWeights(winogradWeight: w)
+        : strided ? PackedWeights(stridedConvolutionWeight: w) : PackedWeights(convolutionWeight: w))
     }?.packed : nil
     return Value(conv2d(x, weight: w, bias: bias, options: options, residual: residual, activation: activation, packedWeight: packed))
   }
