@@ -132,6 +132,11 @@ public final class ONNXClassifier: TokenLayoutProviding {
   /// `Linear`, `Gelu`, `Attention`); values inside a fused pattern are not layers.
   public var fusedPatterns: [String: Int] { program.fusedPatterns }
 
+  /// How many nodes run fused with the nodes after them for inputs of `shape` `[N, 3, H, W]`, by
+  /// the fused node (`Conv`: with its ReLU, or its residual Add and ReLU; `Linear`: with its
+  /// residual Add, added in the product's store), unless a pass taps the value in between.
+  public func runtimeFusions(inputShape shape: [Int]) throws -> [String: Int] { try program.runtimeFusions(for: shape) }
+
   /// The number of constant weights prepared (packed) for the GEMM kernel at the input sizes run so far.
   public var preparedWeightCount: Int { program.preparedWeightCount }
 

@@ -47,6 +47,23 @@ final class ONNXFusionTests: XCTestCase {
     }
   }
 
+  /// A fused linear layer followed by its block's residual Add runs as one linear layer adding the
+  /// residual in the GEMM's store (the attention projection and fc2: two per block), with the same
+  /// sums in the same order as the Add: logits bit-identical to a pass that taps the linear
+  /// layers' outputs (which runs the Add on its own), and the same Grad-CAM maps.
+  func testLinearResidualAddRunsInTheStore() throws {
+    let fused = try load("fusion_block", fusing: true)
+    XCTAssertEqual(try fused.runtimeFusions(inputShape: Self.x.shape), ["Linear": 2])
+    XCTAssertEqual(try load("fusion_block", fusing: false).runtimeFusions(inputShape: Self.x.shape), [:])
+    let inStore = try fused.checkedForward(Self.x)
+    let separate = try fused.checkedForward(Self.x, context: ForwardContext(taps: ["proj", "fc2"]))
+    XCTAssertEqual(inStore.scalars, separate.scalars)
+    let plain = try load("fusion_block", fusing: false)
+    let map = try CAMExplainer(model: fused, method: .gradCAM, layer: "norm1").explain(batch: Self.x, target: .predicted)
+    let reference = try CAMExplainer(model: plain, method: .gradCAM, layer: "norm1").explain(batch: Self.x, target: .predicted)
+    XCTAssertLessThanOrEqual(maxAbsDifference(map.maps, reference.maps), 1e-5)
+  }
+
   /// The fused value keeps the pattern's last value name and module path; the values inside a
   /// pattern are no longer layers.
   func testLayerNamesOfFusedPatterns() throws {

@@ -38,20 +38,25 @@ final class GraphProgram: @unchecked Sendable {
     var frees: [[String]]
     /// Every image-dependent float value with its shape, in production order.
     var layers: [(name: String, shape: [Int])]
-    /// Convolutions whose ReLU (and residual Add) run in the same pass, by step.
+    /// Convolutions whose ReLU (and residual Add) and linear layers whose residual Add run in
+    /// the same pass, by step.
     var fusions: [Int: Fusion] = [:]
     /// The constant weights prepared for the GEMM kernel.
     var packs: PackedWeightCache
   }
 
-  /// `Conv -> Relu` or `Conv -> Add -> Relu` run as one fused convolution, unless a middle
-  /// value is tapped.
+  /// `Conv -> Relu` or `Conv -> Add -> Relu` run as one fused convolution, and a fused `Linear ->
+  /// Add` (a transformer block's residual) as one linear layer adding the other operand in its
+  /// store, unless a middle value is tapped.
   struct Fusion {
-    /// The steps the fused convolution replaces.
+    /// The node the fusion runs: a convolution (with its ReLU) or a linear layer.
+    enum Kind { case convolution, linear }
+    let kind: Kind
+    /// The steps the fused node replaces.
     let skipped: [Int]
     /// The Add's other operand, if any.
     let residual: String?
-    /// The Relu's output.
+    /// The Relu's (or the linear layer's Add's) output.
     let output: String
     /// Values the fusion does not produce.
     let middle: [String]
@@ -92,6 +97,14 @@ final class GraphProgram: @unchecked Sendable {
     plans[shape] = plan
     lock.unlock()
     return plan
+  }
+
+  /// How many nodes of the plan for `shape` run fused with the nodes after them, by the fused
+  /// node's type (`Conv`: its ReLU, or residual Add and ReLU; `Linear`: its residual Add).
+  func runtimeFusions(for shape: [Int]) throws -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for fusion in try plan(for: shape).fusions.values { counts[fusion.kind == .convolution ? "Conv" : "Linear", default: 0] += 1 }
+    return counts
   }
 
   /// The number of weights prepared for the GEMM kernel over all plans.
@@ -177,15 +190,27 @@ final class GraphProgram: @unchecked Sendable {
       guard let out = nodes[i].outputs.first, let t = onlyReader(out) else { continue }
       let next = nodes[steps[t]]
       if next.qualifiedType == "Relu" {
-        fusions[s] = Fusion(skipped: [t], residual: nil, output: next.outputs[0], middle: [out])
+        fusions[s] = Fusion(kind: .convolution, skipped: [t], residual: nil, output: next.outputs[0], middle: [out])
       } else if next.qualifiedType == "Add", next.inputs.count == 2, let u = onlyReader(next.outputs[0]),
                 nodes[steps[u]].qualifiedType == "Relu" {
         let other = next.inputs[0] == out ? next.inputs[1] : next.inputs[0]
         // The residual must exist when the convolution runs.
         guard other != out, let a = kinds[out], let b = kinds[other], a.shape == b.shape, !b.isInteger,
               (producer[other].map { $0 < s } ?? true) else { continue }
-        fusions[s] = Fusion(skipped: [t, u], residual: other, output: nodes[steps[u]].outputs[0], middle: [out, next.outputs[0]])
+        fusions[s] = Fusion(kind: .convolution, skipped: [t, u], residual: other, output: nodes[steps[u]].outputs[0],
+                            middle: [out, next.outputs[0]])
       }
+    }
+    // A linear layer's residual Add: its other operand added in the GEMM's store (the same sums
+    // in the same order as the Add after it; ViT-S runs 24 of them).
+    for (s, i) in steps.enumerated() where nodes[i].qualifiedType == "\(FusedOperators.domain).Linear" {
+      guard let out = nodes[i].outputs.first, let t = onlyReader(out) else { continue }
+      let next = nodes[steps[t]]
+      guard next.qualifiedType == "Add", next.inputs.count == 2 else { continue }
+      let other = next.inputs[0] == out ? next.inputs[1] : next.inputs[0]
+      guard other != out, let a = kinds[out], let b = kinds[other], a.shape == b.shape, !a.isInteger, !b.isInteger,
+            (producer[other].map { $0 < s } ?? true) else { continue }
+      fusions[s] = Fusion(kind: .linear, skipped: [t], residual: other, output: next.outputs[0], middle: [out])
     }
     return fusions
   }
@@ -239,8 +264,12 @@ final class GraphProgram: @unchecked Sendable {
       let inputs = node.inputs.map { $0.isEmpty ? nil : values[$0] }
       if let fusion = plan.fusions[s], !fusion.middle.contains(where: { isTapped($0, context) }) {
         let call = OperatorCall(node: node, inputs: inputs, opset: opset, limits: limits, packs: plan.packs)
-        var y = try naming(node, as: "Conv") {
-          try ConvolutionOperators.conv(call, residual: fusion.residual.flatMap { values[$0]?.float }, activation: .relu)
+        let residual = fusion.residual.flatMap { values[$0]?.float }
+        var y = try naming(node, as: fusion.kind == .convolution ? "Conv" : nil) {
+          switch fusion.kind {
+          case .convolution: try ConvolutionOperators.conv(call, residual: residual, activation: .relu)
+          case .linear: try FusedOperators.linear(call, residual: residual)
+          }
         }
         y.tensor = tapped(fusion.output, y.tensor, context)
         values[fusion.output] = y
