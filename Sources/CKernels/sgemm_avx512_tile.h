@@ -3,7 +3,9 @@
 // MR, NR, AS, TARGET and
 //   TILE_STEPS(kc)   the depth steps of a kc-deep panel (kc, or (kc + 1) / 2 k-pairs for bf16)
 //   MADD(c, a, b)    c += a * b for one step (fp32 FMA, or the bf16 pair dot product)
-// Each file gets its own copies (static functions with its own TARGET).
+// Each file gets its own copies (static functions with its own TARGET) and instantiates the
+// kernels it uses (DEFINE_MICRO_KERNEL and the others below); strided_conv.c takes only the
+// helpers (mask_of, transpose16, store_lanes).
 #ifndef GRADCAM_SGEMM_AVX512_TILE_H
 #define GRADCAM_SGEMM_AVX512_TILE_H
 
@@ -274,7 +276,8 @@ TARGET static void NAME_(long kc, const float *restrict ap, const float *restric
 
 // One 12x32 tile whose A is read in place (the driver's UNPACKED_A: row i of the tile at
 // ap + i * lda, all 12 rows present), B packed; meanwhile it fetches the first `ahead` cache lines
-// from `next_b` on, one per depth step, into L2 (see PACKED_B_AHEAD).
+// from `next_b` on, one per depth step, into L2, and from the middle of its depth on the 24 lines
+// of the next tile's C rows at next_c (stride ldc; NULL: none) (see PACKED_B_AHEAD).
 #define DEFINE_MICRO_KERNEL_IN_PLACE_A(NAME_) \
 TARGET static void NAME_(long kc, const float *restrict ap, long lda, const float *restrict bp, float *restrict c, \
                          long ldc, long mr, long nr, float alpha, float beta, const float *bias,          \

@@ -1,12 +1,12 @@
-// Stride-2 convolutions (ResNet's 7x7 stem and its stride-2 3x3 layers) on AVX-512, by tiles of
-// 12 output pixels of one row x 32 output channels: every depth step (input channel, tap)
-// broadcasts the 12 pixels' input values, read straight from a zero-padded copy of the image at
-// stride 2, against one row of the weights packed as 32-channel strips (ck_sgemm_pack_b's
-// layout of W^T), and the 12 x 32 sums are transposed in registers into the output's channel
-// rows. The GEMM's orientation (12 channels x 32 pixels) has to gather each pixel vector from
-// every second input column, which cost these layers a fifth of their time against
-// onnxruntime's NCHWc kernels (copying the image into even and odd columns, and the tiles whose
-// 32 pixels cross a row of outputs); here no vector is ever gathered.
+// Stride-2 convolutions (ResNet's stride-2 3x3 layers) on AVX-512, by tiles of 14 output pixels
+// (of one row, or two rows of 7) x 32 output channels: every depth step (input channel, tap)
+// broadcasts the 14 pixels' input values, read from a zero-padded copy of the image at stride 2,
+// against one row of the weights packed as 32-channel strips (ck_sgemm_pack_b's layout of W^T),
+// and the 14 x 32 sums are transposed in registers into the output's channel rows. The GEMM's
+// orientation (12 channels x 32 pixels) has to gather each pixel vector from every second input
+// column, which cost these layers a fifth of their time against onnxruntime's NCHWc kernels
+// (copying the image into even and odd columns, and tiles whose 32 pixels cross a row of
+// outputs); here no vector is ever gathered.
 #include "CKernels.h"
 
 #if CK_X86_KERNELS
@@ -19,11 +19,7 @@
 #define MR 14  // pixels of a tile: 28 accumulators, two weight vectors and a broadcast fill 31 of 32 registers
 #define NR 32  // output channels of a tile: one packed strip
 #define TARGET __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
-#undef MR
-#define MR 12
 #include "sgemm_avx512_tile.h"  // mask_of, transpose16, store_lanes
-#undef MR
-#define MR 14
 
 #define STRIDE 2
 
@@ -85,7 +81,8 @@ static void pad_channel(void *context, long ch) {
   }
 
 // Stores channel vector `half` (0: the strip's channels 0-15, 1: 16-31) of the tile's mr pixels:
-// the 12 pixel vectors transposed into 16 channel rows of 12 pixels.
+// the 14 pixel vectors (and two of zeros) transposed into 16 channel rows of 14 pixels, which
+// are consecutive in the output plane (a pair's two rows of 7 too).
 TARGET static inline void store_half(__m512 r[16], long half, const job *j, long channel0, long nr, long pixel0,
                                      long mr) {
   transpose16(r);

@@ -339,35 +339,31 @@ struct ConvPlan {
                                packed: PackedWeights) -> [Float]? {
     guard let level = GEMMKernel.level else { return nil }
     precondition(packed.level == level, "winograd: weights packed at another precision")
-    let total = n * o * outPlane
-    var ok = true
-    let out = [Float](unsafeUninitializedCapacity: total) { ob, count in
-      x.withUnsafeBufferPointer { xb in
-        withOptionalBuffer(bias) { bb in
-          withOptionalBuffer(residual) { rb in
-            for img in 0..<n where ok {
-              var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0,
-                                  column_bias: nil)
-              ok = ck_winograd_conv(
-                level,
-                xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW,
-                packed.data, o, ob.baseAddress! + img * o * outPlane, &e) != 0
-            }
-          }
-        }
-      }
-      count = ok ? total : 0
+    return imageByImage(x, bias, residual, relu: relu) { image, out, e in
+      ck_winograd_conv(level, image, c, geometry.inH, geometry.inW, geometry.padH, geometry.padW, packed.data, o, out, e) != 0
     }
-    return ok ? out : nil
   }
 
-  /// A stride-2 convolution on the AVX-512 kernel that tiles the output by 12-14 pixels x 32
+  /// A stride-2 convolution on the AVX-512 kernel that tiles the output by 14 pixels x 32
   /// channels (ck_strided_conv), image by image (each on all cores); nil if its scratch memory
   /// cannot be had.
   private func stridedForward(_ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
                               packed: PackedWeights) -> [Float]? {
     precondition(packed.level == CK_SGEMM_AVX512 && geometry.strideH == 2 && geometry.strideW == 2 && groups == 1,
                  "strided convolution: weights packed for another kernel, or not a stride-2 convolution")
+    return imageByImage(x, bias, residual, relu: relu) { image, out, e in
+      ck_strided_conv(packed.level, image, c, geometry.inH, geometry.inW, geometry.kH, geometry.kW, geometry.padH,
+                      geometry.padW, geometry.outH, geometry.outW, packed.data, o, out, e) != 0
+    }
+  }
+
+  /// The output of `convolve(image, out, epilogue)` run on each image in turn (its input, its
+  /// output and its epilogue: the bias, the image's residual and the ReLU); nil when a call
+  /// returns false.
+  private func imageByImage(
+    _ x: [Float], _ bias: [Float]?, _ residual: [Float]?, relu: Bool,
+    _ convolve: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<ck_epilogue>) -> Bool
+  ) -> [Float]? {
     let total = n * o * outPlane
     var ok = true
     let out = [Float](unsafeUninitializedCapacity: total) { ob, count in
@@ -377,10 +373,7 @@ struct ConvPlan {
             for img in 0..<n where ok {
               var e = ck_epilogue(bias: bb, residual: rb.map { $0 + img * o * outPlane }, ldr: 0, relu: relu ? 1 : 0,
                                   column_bias: nil)
-              ok = ck_strided_conv(
-                packed.level, xb.baseAddress! + img * c * inPlane, c, geometry.inH, geometry.inW, geometry.kH, geometry.kW,
-                geometry.padH, geometry.padW, geometry.outH, geometry.outW, packed.data, o,
-                ob.baseAddress! + img * o * outPlane, &e) != 0
+              ok = convolve(xb.baseAddress! + img * c * inPlane, ob.baseAddress! + img * o * outPlane, &e)
             }
           }
         }
