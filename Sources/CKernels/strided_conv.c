@@ -27,7 +27,7 @@ typedef struct {
   const float *xp;      // the padded image: c planes of hp x wp
   long hp, wp;
   const long *offsets;  // depth step p = (channel, ky, kx) -> its tap's offset in xp
-  long k, kc_step, strips;
+  long k, strips;
   const float *packed;  // ck_sgemm_pack_b(CK_SGEMM_AVX512, 1, k, o, w, k)
   long o, outH, outW, row_blocks;
   float *out;
@@ -37,7 +37,9 @@ typedef struct {
 } job;
 
 // The padded image's channel `ch`: padded (r, col) is the input's (r - padH, col - padW), zero
-// outside it.
+// outside it. (Not the direct convolution's pad_rows: its vector copies write zeros up to NR
+// floats past a row, here into the next channel's first row, which another task may have
+// written already.)
 static void pad_channel(void *context, long ch) {
   const job *j = context;
   float *dst = (float *)j->xp + ch * j->hp * j->wp;
@@ -55,7 +57,6 @@ static void pad_channel(void *context, long ch) {
   }
 }
 
-#define ZERO2(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
 #define LOAD2(i) c##i##a = _mm512_loadu_ps(partial + (i) * NR), c##i##b = _mm512_loadu_ps(partial + (i) * NR + 16);
 #define SAVE2(i) _mm512_storeu_ps(partial + (i) * NR, c##i##a), _mm512_storeu_ps(partial + (i) * NR + 16, c##i##b);
 // Pixel i of the tile: its input value at this step, against the strip's two channel vectors.
@@ -97,13 +98,23 @@ TARGET static inline void store_half(__m512 r[16], long half, const job *j, long
   }
 }
 
+// Depth step p's row of strip `strip` in the packed weights (p the first step of a depth block),
+// and that block's depth: ck_sgemm_pack_b's layout, as ck_sgemm_packed_b_row gives it.
+static const float *strip_block(const job *j, long p, long strip, long *kc) {
+  long offset, strip_stride;
+  ck_sgemm_packed_b_row(CK_SGEMM_AVX512, j->k, j->o, p, &offset, &strip_stride);
+  *kc = strip_stride / NR;
+  return j->packed + offset + strip * strip_stride;
+}
+
 // Depth steps [pc, pc + kc) of the tile of output row oy, pixels [ox0, ox0 + mr) (mr <= MR; pair:
 // MR / 2 of row oy and as many of row oy + 1), channels of strip `strip`: its sums start at zero
 // (first) or from `partial` (the MR x 32 sums of the steps before, pixel-major), and go to
-// `partial`, or (last) to the output with the epilogue. Meanwhile its first `ahead` steps fetch
-// the weights from next_b on into L2, a step's (two lines) each.
+// `partial`, or (last) to the output with the epilogue; the strip's weights for those steps at bp
+// (strip_block). Meanwhile its first `ahead` steps fetch the weights from next_b on into L2, a
+// step's (two lines) each.
 TARGET static void tile(const job *j, long strip, long oy, long ox0, long mr, int pair, long pc, long kc,
-                        float *partial, int first, int last, const float *next_b, long ahead) {
+                        const float *bp, float *partial, int first, int last, const float *next_b, long ahead) {
   ZERO2(0) ZERO2(1) ZERO2(2) ZERO2(3) ZERO2(4) ZERO2(5)
   ZERO2(6) ZERO2(7) ZERO2(8) ZERO2(9) ZERO2(10) ZERO2(11) ZERO2(12) ZERO2(13)
   if (!first) {
@@ -111,7 +122,6 @@ TARGET static void tile(const job *j, long strip, long oy, long ox0, long mr, in
     LOAD2(6) LOAD2(7) LOAD2(8) LOAD2(9) LOAD2(10) LOAD2(11) LOAD2(12) LOAD2(13)
   }
   const float *x0 = j->xp + oy * STRIDE * j->wp + ox0 * STRIDE;
-  const float *bp = j->packed + j->strips * NR * pc + strip * NR * kc;
   const long *off = j->offsets + pc;
   long wrap = STRIDE * j->wp - STRIDE * j->outW;
   if (pair) {
@@ -160,17 +170,17 @@ static void rows_task(void *context, long index) {
   float partial[GROUP * MR * NR];
   for (long t0 = 0; t0 < tiles; t0 += GROUP) {
     long count = tiles - t0 < GROUP ? tiles - t0 : GROUP;
-    for (long pc = 0; pc < j->k; pc += j->kc_step) {
-      long kc = j->k - pc < j->kc_step ? j->k - pc : j->kc_step;
-      long next_kc = j->k - pc - kc < j->kc_step ? j->k - pc - kc : j->kc_step;  // 0 after the last block
-      const float *next_b = j->packed + j->strips * NR * (pc + kc) + strip * NR * next_kc;
+    for (long pc = 0, kc; pc < j->k; pc += kc) {
+      const float *bp = strip_block(j, pc, strip, &kc);
+      long next_kc = 0;  // no block after the last
+      const float *next_b = pc + kc < j->k ? strip_block(j, pc + kc, strip, &next_kc) : NULL;
       long share = (next_kc + count - 1) / count;
       for (long t = t0; t < t0 + count; t++) {
         long oy = pairs ? 2 * (first + t) : first + t / across, ox = pairs ? 0 : t % across * MR;
         int pair = pairs && oy + 1 < j->outH;
         long mr = pair ? MR : j->outW - ox < MR ? j->outW - ox : MR;
         long from = (t - t0) * share, ahead = next_kc - from < share ? next_kc - from : share;
-        tile(j, strip, oy, ox, mr, pair, pc, kc, partial + (t - t0) * MR * NR, pc == 0, pc + kc >= j->k,
+        tile(j, strip, oy, ox, mr, pair, pc, kc, bp, partial + (t - t0) * MR * NR, pc == 0, pc + kc >= j->k,
              ahead > 0 ? next_b + from * NR : NULL, ahead);
       }
     }
@@ -188,9 +198,7 @@ int ck_strided_conv(int level, const float *x, long c, long inH, long inW, long 
   if (level != CK_SGEMM_AVX512 || !ck_sgemm_level_available(level)) return 0;
   if (c <= 0 || kH <= 0 || kW <= 0 || outH <= 0 || outW <= 0 || o <= 0) return 0;
   long k = c * kH * kW;
-  long kblocks = (k + 255) / 256;  // the packing's depth blocks (ck_sgemm_pack_b: at most KC = 256 deep, even)
-  job j = {.hp = (outH - 1) * STRIDE + kH, .wp = (outW - 1) * STRIDE + kW, .k = k, .kc_step = (k + kblocks - 1) / kblocks,
-           .strips = (o + NR - 1) / NR, .packed = packed, .o = o, .outH = outH, .outW = outW, .out = out,
+  job j = {.hp = (outH - 1) * STRIDE + kH, .wp = (outW - 1) * STRIDE + kW, .k = k, .strips = (o + NR - 1) / NR, .packed = packed, .o = o, .outH = outH, .outW = outW, .out = out,
            .e = epilogue, .x = x, .c = c, .inH = inH, .inW = inW, .padH = padH, .padW = padW};
   // Per-thread scratch kept between calls (fresh megabytes would fault in their pages each
   // call): the padded image, and slack for the lanes an edge tile computes past its row's end
